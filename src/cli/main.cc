@@ -1,0 +1,84 @@
+// breachscope — the only main: flags into a validated config, then run.
+//
+// Exit status (contract): 0 when the scan completed (unreadable files are in
+// errors.jsonl), 2 on bad usage, 1 on a failure that stopped the scan.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "scan/scan.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+int RunScanCommand(const breachscope::scan::ScanConfig& config) {
+  auto result = breachscope::scan::RunScan(config);
+  if (!result.ok()) {
+    std::fprintf(stderr, "breachscope: %s\n", result.status().message().c_str());
+    return result.status().code() == breachscope::StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  if (!config.quiet) {
+    std::fputs(result->summary_json.c_str(), stdout);
+    std::fprintf(stderr, "breachscope: %llu files, %.1f MB in %.2f s (%.0f MB/s): %llu findings, %llu individuals, %llu errors\n",
+                 static_cast<unsigned long long>(result->files), result->bytes / 1e6, result->seconds,
+                 result->seconds > 0 ? result->bytes / result->seconds / 1e6 : 0.0,
+                 static_cast<unsigned long long>(result->findings),
+                 static_cast<unsigned long long>(result->individuals),
+                 static_cast<unsigned long long>(result->errors));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "breachscope: find the personal information in breached data, tie it to people, and write\n"
+      "fingerprinted findings, people and totals (no plaintext identifiers)."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "breachscope 0.1.0 (output contract 1)");
+
+  breachscope::scan::ScanConfig config;
+  std::vector<std::string> paths;
+  std::string out_dir, key_file, ocr = "auto";
+  auto* scan = app.add_subcommand("scan", "Scan files and folders and write the case's output files into --out.");
+  scan->add_option("PATH", paths, "Files and folders to scan (folders recursively)")->required();
+  scan->add_option("--out", out_dir, "Output folder (created if missing; an existing case there is updated)")->required();
+  scan->add_option("--key-file", key_file,
+                   "Key for the HMAC-SHA256 fingerprints (its exact bytes); default: a random key in DIR/case.key");
+  scan->add_option("--jobs,-j", config.jobs, "Worker threads (default: all cores)")->check(CLI::PositiveNumber);
+  scan->add_option("--min-confidence", config.min_confidence, "Report findings at or above this confidence (default 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+  scan->add_option("--ocr", ocr, "OCR of images and text-less PDF pages: auto, on or off")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
+  scan->add_flag("--quiet,-q", config.quiet, "No progress bar and no summary on the terminal");
+  scan->add_option("--max-depth", config.max_depth, "Nesting limit for decoded runs (default 16)")->check(CLI::PositiveNumber);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  if (scan->parsed()) {
+    for (auto& p : paths) config.paths.emplace_back(p);
+    config.out_dir = out_dir;
+    config.key_file = key_file;
+    config.progress = ::isatty(STDERR_FILENO) != 0;
+    return RunScanCommand(config);
+  }
+  return kExitUsage;
+}

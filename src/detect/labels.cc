@@ -1,0 +1,168 @@
+#include "detect/labels.h"
+
+#include <array>
+
+#include "base/embedded_data.h"
+
+namespace breachscope::detect {
+
+namespace {
+
+struct NamedLabel {
+  std::string_view name;
+  Label label;
+};
+constexpr std::array<NamedLabel, 22> kLabelNames = {{
+    {"none", Label::kNone},       {"ssn", Label::kSsn},
+    {"dob", Label::kDob},         {"email", Label::kEmail},
+    {"phone", Label::kPhone},     {"card", Label::kCard},
+    {"account", Label::kAccount}, {"routing", Label::kRouting},
+    {"dl", Label::kDriversLicense}, {"passport", Label::kPassport},
+    {"mbi", Label::kMbi},         {"health", Label::kHealthId},
+    {"student", Label::kStudentId}, {"diagnosis", Label::kDiagnosis},
+    {"first", Label::kFirstName}, {"last", Label::kLastName},
+    {"full", Label::kFullName},   {"street", Label::kStreet},
+    {"city", Label::kCity},       {"state", Label::kState},
+    {"zip", Label::kZip},         {"negative", Label::kNegative},
+}};
+
+Result<LabelMap> ParseTsv(std::string_view text, std::string_view what) {
+  LabelMap out;
+  size_t pos = 0;
+  int line_no = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+    size_t tab = line.find('\t');
+    if (tab == std::string_view::npos)
+      return InternalError(std::string(what) + ": line " + std::to_string(line_no) + " has no tab");
+    std::string_view key = line.substr(0, tab), name = line.substr(tab + 1);
+    Label label = Label::kNone;
+    for (const auto& nl2 : kLabelNames)
+      if (nl2.name == name) label = nl2.label;
+    if (label == Label::kNone)
+      return InternalError(std::string(what) + ": unknown label '" + std::string(name) + "'");
+    out.emplace(std::string(key), label);
+  }
+  return out;
+}
+
+inline bool IsAlpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+inline bool IsAlnum(unsigned char c) { return IsAlpha(c) || (c >= '0' && c <= '9'); }
+
+}  // namespace
+
+std::string_view LabelName(Label label) {
+  for (const auto& nl : kLabelNames)
+    if (nl.label == label) return nl.name;
+  return "none";
+}
+
+std::string NormalizeHeader(std::string_view header) {
+  std::string out;
+  out.reserve(header.size());
+  for (unsigned char c : header)
+    if (IsAlnum(c)) out += static_cast<char>(c | (IsAlpha(c) ? 0x20 : 0));
+  return out;
+}
+
+Result<std::shared_ptr<const LabelTable>> LabelTable::FromTsv(std::string_view header_synonyms,
+                                                             std::string_view label_words) {
+  auto headers = ParseTsv(header_synonyms, "header_synonyms.tsv");
+  if (!headers.ok()) return headers.status();
+  auto words = ParseTsv(label_words, "label_words.tsv");
+  if (!words.ok()) return words.status();
+  auto t = std::make_shared<LabelTable>();
+  t->headers_ = std::move(*headers);
+  t->words_ = std::move(*words);
+  for (const auto& [w, l] : t->words_) t->max_word_ = std::max(t->max_word_, w.size());
+  return std::shared_ptr<const LabelTable>(std::move(t));
+}
+
+Result<std::shared_ptr<const LabelTable>> LabelTable::LoadEmbedded() {
+  std::string_view h = EmbeddedFile("header_synonyms.tsv");
+  std::string_view w = EmbeddedFile("label_words.tsv");
+  if (h.empty() || w.empty()) return InternalError("label data missing from the build (data/*.tsv)");
+  return FromTsv(h, w);
+}
+
+Label LabelTable::ForWord(std::string_view lower_word) const {
+  if (lower_word.size() > max_word_) return Label::kNone;
+  auto it = words_.find(lower_word);
+  return it == words_.end() ? Label::kNone : it->second;
+}
+
+Label LabelTable::ForHeader(std::string_view header) const {
+  std::string norm = NormalizeHeader(header);
+  if (norm.empty()) return Label::kNone;
+  if (auto it = headers_.find(norm); it != headers_.end()) return it->second;
+  // "Patient SSN", "emp_dob": the last word of the header that is a label word.
+  Label found = Label::kNone;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) {
+      if (auto it = headers_.find(word); it != headers_.end() && it->second != Label::kNone)
+        found = it->second;
+      word.clear();
+    }
+  };
+  for (unsigned char c : header) {
+    if (IsAlnum(c)) word += static_cast<char>(IsAlpha(c) ? (c | 0x20) : c);
+    else flush();
+  }
+  flush();
+  return found;
+}
+
+Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, size_t max_back) const {
+  if (pos > text.size()) pos = text.size();
+  size_t lo = pos > max_back ? pos - max_back : 0;
+  if (lo < floor) lo = floor;
+  int newlines = 0;
+  char word[24];
+  size_t i = pos;
+  while (i > lo) {
+    unsigned char c = static_cast<unsigned char>(text[i - 1]);
+    if (c == '\n' && ++newlines > 1) break;
+    if (!IsAlpha(c)) {
+      --i;
+      continue;
+    }
+    size_t end = i;
+    while (i > lo && IsAlpha(static_cast<unsigned char>(text[i - 1]))) --i;
+    // A word cut by the window edge is not a word.
+    if (i == lo && lo > floor && IsAlpha(static_cast<unsigned char>(text[lo - 1]))) break;
+    size_t n = end - i;
+    if (n > max_word_ || n > sizeof word) continue;
+    for (size_t k = 0; k < n; ++k) word[k] = static_cast<char>(text[i + k] | 0x20);
+    Label l = ForWord(std::string_view(word, n));
+    if (l != Label::kNone) return l;
+  }
+  return Label::kNone;
+}
+
+bool LabelTable::WordLabelIn(std::string_view text, size_t from, size_t to, Label label) const {
+  to = std::min(to, text.size());
+  char word[24];
+  size_t i = from;
+  while (i < to) {
+    if (!IsAlpha(static_cast<unsigned char>(text[i]))) {
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    while (i < to && IsAlpha(static_cast<unsigned char>(text[i]))) ++i;
+    size_t n = i - start;
+    if (n > max_word_ || n > sizeof word) continue;
+    for (size_t k = 0; k < n; ++k) word[k] = static_cast<char>(text[start + k] | 0x20);
+    if (ForWord(std::string_view(word, n)) == label) return true;
+  }
+  return false;
+}
+
+}  // namespace breachscope::detect

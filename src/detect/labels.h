@@ -1,0 +1,87 @@
+// detect/labels.h — what a column header, JSON key or nearby word says a value is.
+//
+// Two immutable tables built once from data/: header synonyms (a normalised
+// header or key -> Label) and label words (a word just before a value in prose
+// -> Label). NearestLabel() looks back from a candidate over a short window for
+// the closest word that is a label; this is the context scoring the scanner runs
+// on candidates only.
+//
+// Thread-safety: LabelTable is immutable after Create() and may be shared.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "base/status.h"
+
+namespace breachscope::detect {
+
+enum class Label : uint8_t {
+  kNone,
+  kSsn,
+  kDob,
+  kEmail,
+  kPhone,
+  kCard,
+  kAccount,
+  kRouting,
+  kDriversLicense,
+  kPassport,
+  kMbi,
+  kHealthId,
+  kStudentId,
+  kDiagnosis,
+  kFirstName,
+  kLastName,
+  kFullName,
+  kStreet,
+  kCity,
+  kState,
+  kZip,
+  kNegative,  // invoice, order, tracking, NPI, EIN ...: the value is not a person's identifier
+};
+
+std::string_view LabelName(Label label);
+
+// Hash for heterogeneous (string_view) lookups without allocating.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using LabelMap = std::unordered_map<std::string, Label, StringHash, std::equal_to<>>;
+
+class LabelTable {
+ public:
+  // From the embedded data/header_synonyms.tsv and data/label_words.tsv.
+  static Result<std::shared_ptr<const LabelTable>> LoadEmbedded();
+  // From explicit TSV text (tests).
+  static Result<std::shared_ptr<const LabelTable>> FromTsv(std::string_view header_synonyms,
+                                                          std::string_view label_words);
+
+  // "Social Security #" -> kSsn; unknown -> kNone. Tries the whole normalised
+  // header, then a prefix/suffix like "patient_ssn" -> the last word that is a label.
+  Label ForHeader(std::string_view header) const;
+
+  // The closest label word before `pos` in `text`, looking back at most
+  // `max_back` bytes and not before `floor` (a field start). Crosses at most one
+  // line break ("SSN:\n123-45-6789").
+  Label NearestLabel(std::string_view text, size_t pos, size_t floor, size_t max_back = 48) const;
+
+  // True when a word of `label` occurs in text[from, to) (e.g. a routing number near an account).
+  bool WordLabelIn(std::string_view text, size_t from, size_t to, Label label) const;
+
+  Label ForWord(std::string_view lower_word) const;
+
+ private:
+  LabelMap headers_;
+  LabelMap words_;
+  size_t max_word_ = 0;
+};
+
+// Lowercase with every non-alphanumeric byte removed.
+std::string NormalizeHeader(std::string_view header);
+
+}  // namespace breachscope::detect

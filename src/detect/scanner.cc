@@ -1,0 +1,563 @@
+#include "detect/scanner.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+
+#include "detect/simd_skip.h"
+
+namespace breachscope::detect {
+
+namespace {
+
+inline bool IsDigit(unsigned char c) { return (c - '0') < 10u; }
+inline bool IsAlpha(unsigned char c) { return ((c | 0x20) - 'a') < 26u; }
+inline bool IsAlnum(unsigned char c) { return IsDigit(c) || IsAlpha(c); }
+inline char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+
+// The longest token the scanner reads past the end of its own region.
+constexpr uint64_t kTail = 160;
+constexpr int kMaxGroups = 8;
+
+// Digit groups of a numeric token: "412-63-7781" -> {3,2,4} with seps {'-','-'}.
+struct Groups {
+  int n = 0;
+  const char* start[kMaxGroups];
+  uint8_t len[kMaxGroups];
+  char sep[kMaxGroups];  // sep[i] follows group i
+  const char* after = nullptr;  // first byte after the last group
+};
+
+inline bool IsGroupSep(char c) { return c == '-' || c == ' ' || c == '.' || c == '/'; }
+
+Groups ReadGroups(const char* p, const char* end) {
+  Groups g;
+  const char* q = p;
+  while (g.n < kMaxGroups) {
+    const char* s = q;
+    while (q < end && IsDigit(static_cast<unsigned char>(*q)) && q - s < 32) ++q;
+    g.start[g.n] = s;
+    g.len[g.n] = static_cast<uint8_t>(q - s);
+    g.sep[g.n] = 0;
+    ++g.n;
+    if (q + 1 < end && IsGroupSep(*q) && IsDigit(static_cast<unsigned char>(q[1])) && g.n < kMaxGroups) {
+      g.sep[g.n - 1] = *q;
+      ++q;
+      continue;
+    }
+    break;
+  }
+  g.after = q;
+  return g;
+}
+
+// Digits of groups [i, j] concatenated.
+std::string DigitsOf(const Groups& g, int i, int j) {
+  std::string s;
+  for (int k = i; k <= j; ++k) s.append(g.start[k], g.len[k]);
+  return s;
+}
+
+bool IsMonthWord(std::string_view w) {
+  static constexpr std::array<std::string_view, 12> kMonths = {
+      "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  if (w.size() < 3) return false;
+  char b[3] = {static_cast<char>(w[0] | 0x20), static_cast<char>(w[1] | 0x20),
+               static_cast<char>(w[2] | 0x20)};
+  for (auto m : kMonths)
+    if (m[0] == b[0] && m[1] == b[1] && m[2] == b[2]) return true;
+  return false;
+}
+
+bool IsRoleMailbox(std::string_view local) {
+  static constexpr std::array<std::string_view, 24> kRoles = {
+      "noreply", "no-reply", "donotreply", "do-not-reply", "support", "info", "admin",
+      "administrator", "sales", "help", "helpdesk", "contact", "webmaster", "postmaster",
+      "abuse", "billing", "office", "hr", "privacy", "security", "mailer-daemon", "root",
+      "hostmaster", "newsletter"};
+  std::string l;
+  for (char c : local) l += static_cast<char>(c | 0x20);
+  return std::find(kRoles.begin(), kRoles.end(), l) != kRoles.end();
+}
+
+bool IsFileExtension(std::string_view tld) {
+  static constexpr std::array<std::string_view, 12> kExt = {
+      "png", "jpg", "jpeg", "gif", "svg", "css", "js", "webp", "ico", "bmp", "tif", "pdf"};
+  std::string l;
+  for (char c : tld) l += static_cast<char>(c | 0x20);
+  return std::find(kExt.begin(), kExt.end(), l) != kExt.end();
+}
+
+inline bool IsLocalChar(unsigned char c) {
+  return IsAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '\'';
+}
+
+// Per-call state: the request, the output, the field cursor.
+class Pass {
+ public:
+  Pass(const Scanner& s, const ScanRequest& r, std::vector<Candidate>& out)
+      : s_(s), r_(r), out_(out), base_(r.text.data()), end_(r.text.data() + r.text.size()) {}
+
+  void Run() {
+    uint64_t start = std::min<uint64_t>(r_.own_begin, r_.text.size());
+    uint64_t stop = r_.own_end == std::numeric_limits<uint64_t>::max()
+                        ? r_.text.size()
+                        : std::min<uint64_t>(r_.own_end + kTail, r_.text.size());
+    const char* p = base_ + start;
+    const char* scan_end = base_ + stop;
+    // A token cut by our start belongs to the region before.
+    while (p < scan_end && p > base_ && IsAlnum(static_cast<unsigned char>(p[-1]))) ++p;
+    while ((p = NextInteresting(p, scan_end)) < scan_end) {
+      if (*p == '@') {
+        p = Email(p);
+        continue;
+      }
+      if (p > base_ && IsDigit(static_cast<unsigned char>(p[-1]))) {  // inside a run we skipped
+        ++p;
+        continue;
+      }
+      p = Number(p);
+    }
+  }
+
+ private:
+  uint64_t Off(const char* p) const { return static_cast<uint64_t>(p - base_); }
+
+  bool Owns(uint64_t begin) const { return begin >= r_.own_begin && begin < r_.own_end; }
+
+  const Field* FieldAt(uint64_t pos) const {
+    if (r_.fields.empty()) return nullptr;
+    auto it = std::upper_bound(r_.fields.begin(), r_.fields.end(), pos,
+                               [](uint64_t v, const Field& f) { return v < f.begin; });
+    if (it == r_.fields.begin()) return nullptr;
+    --it;
+    return pos < it->end ? &*it : nullptr;
+  }
+
+  // The label that gives `begin` its meaning: a label word inside the same field
+  // first ("SSN 123..." in a notes cell), else the field's header, else the nearest
+  // label word in the prose before it.
+  Label LabelFor(uint64_t begin) const {
+    const Field* f = FieldAt(begin);
+    uint64_t floor = f ? f->begin : 0;
+    Label near = s_.labels().NearestLabel(r_.text, begin, floor);
+    if (near != Label::kNone) return near;
+    return f ? f->label : Label::kNone;
+  }
+
+  void Emit(PiiType type, uint64_t begin, uint64_t end, float confidence, std::string canonical,
+            std::string code_system = {}) {
+    if (!Owns(begin)) return;
+    Candidate c;
+    c.type = type;
+    c.begin = begin;
+    c.end = end;
+    c.confidence = confidence;
+    c.canonical = Sensitive(std::move(canonical));
+    c.code_system = std::move(code_system);
+    out_.push_back(std::move(c));
+  }
+
+  // ---- e-mail ----
+  const char* Email(const char* at) {
+    const char* l = at;
+    while (l > base_ && at - l < 64 && IsLocalChar(static_cast<unsigned char>(l[-1]))) --l;
+    while (l < at && (*l == '.' || *l == '\'' || *l == '-')) ++l;
+    const char* d = at + 1;
+    const char* q = d;
+    while (q < end_ && q - d < 255 &&
+           (IsAlnum(static_cast<unsigned char>(*q)) || *q == '-' || *q == '.'))
+      ++q;
+    while (q > d && (q[-1] == '.' || q[-1] == '-')) --q;
+    const char* next = q > at + 1 ? q : at + 1;
+    if (l == at || q == d) return next;
+    std::string_view local(l, at - l), domain(d, q - d);
+    size_t dot = domain.rfind('.');
+    if (dot == std::string_view::npos || dot == 0) return next;
+    if (domain.find("..") != std::string_view::npos || local.find("..") != std::string_view::npos)
+      return next;
+    std::string_view tld = domain.substr(dot + 1);
+    if (tld.size() < 2 || tld.size() > 24) return next;
+    for (char c : tld)
+      if (!IsAlpha(static_cast<unsigned char>(c))) return next;
+    if (IsFileExtension(tld)) return next;
+    std::string canonical;
+    canonical.reserve(local.size() + domain.size() + 1);
+    for (const char* k = l; k < q; ++k) canonical += static_cast<char>(std::tolower(static_cast<unsigned char>(*k)));
+    float conf = IsRoleMailbox(local) ? 0.4f : 0.95f;
+    Emit(PiiType::kEmail, Off(l), Off(q), conf, std::move(canonical));
+    return next;
+  }
+
+  // ---- numbers ----
+  const char* Number(const char* p) {
+    // Letters right before the digits: an alphanumeric token (licence, id, ICD code).
+    if (p > base_ && IsAlpha(static_cast<unsigned char>(p[-1]))) return Alnum(p);
+    // "(573) 882-4410"
+    if (p > base_ && p[-1] == '(') {
+      if (const char* e = ParenPhone(p)) return e;
+    }
+    Groups g = ReadGroups(p, end_);
+    if (g.n == 1 && g.after < end_ && IsAlpha(static_cast<unsigned char>(*g.after)))
+      return Alnum(p);
+    MatchGroups(g, p);
+    return g.after;
+  }
+
+  const char* ParenPhone(const char* p) {
+    if (end_ - p < 13) return nullptr;
+    if (!(IsDigit(p[0]) && IsDigit(p[1]) && IsDigit(p[2]) && p[3] == ')')) return nullptr;
+    const char* q = p + 4;
+    if (*q == ' ') ++q;
+    if (end_ - q < 8) return nullptr;
+    for (int k = 0; k < 3; ++k)
+      if (!IsDigit(static_cast<unsigned char>(q[k]))) return nullptr;
+    if (q[3] != '-' && q[3] != '.' && q[3] != ' ') return nullptr;
+    for (int k = 4; k < 8; ++k)
+      if (!IsDigit(static_cast<unsigned char>(q[k]))) return nullptr;
+    const char* e = q + 8;
+    if (e < end_ && IsAlnum(static_cast<unsigned char>(*e))) return nullptr;
+    std::string digits(p, 3);
+    digits.append(q, 3);
+    digits.append(q + 4, 4);
+    if (IsValidNanpPhone(digits)) {
+      Label l = LabelFor(Off(p - 1));
+      if (l != Label::kNegative)
+        Emit(PiiType::kPhone, Off(p - 1), Off(e), l == Label::kPhone ? 0.97f : 0.85f, std::move(digits));
+    }
+    return e;
+  }
+
+  static bool Uniform(const Groups& g, int i, int j, std::string_view allowed) {
+    char s = g.sep[i];
+    if (allowed.find(s) == std::string_view::npos) return false;
+    for (int k = i; k < j; ++k)
+      if (g.sep[k] != s) return false;
+    return true;
+  }
+
+  bool Lens(const Groups& g, int i, std::initializer_list<int> lens) const {
+    if (i + static_cast<int>(lens.size()) > g.n) return false;
+    int k = i;
+    for (int l : lens)
+      if (g.len[k++] != l) return false;
+    return true;
+  }
+
+  // Left/right boundaries of a match over groups [i, j].
+  bool Bounded(const Groups& g, int i, int j, const char* token_start) const {
+    if (i > 0 && g.sep[i - 1] != ' ') return false;
+    if (i == 0 && token_start > base_) {
+      unsigned char b = static_cast<unsigned char>(token_start[-1]);
+      if (IsAlnum(b)) return false;
+      // "12.412-63-7781", "x-412..." are parts of something longer.
+      if ((b == '.' || b == '-' || b == '/') && token_start - 1 > base_ &&
+          IsAlnum(static_cast<unsigned char>(token_start[-2])))
+        return false;
+    }
+    if (j < g.n - 1) return g.sep[j] == ' ';
+    const char* a = g.after;
+    if (a < end_ && IsAlnum(static_cast<unsigned char>(*a))) return false;
+    if (a + 1 < end_ && (*a == '-' || *a == '/' || *a == '.') && IsAlnum(static_cast<unsigned char>(a[1])))
+      return false;
+    return true;
+  }
+
+  uint64_t SpanBegin(const Groups& g, int i) const { return Off(g.start[i]); }
+  uint64_t SpanEnd(const Groups& g, int j) const { return Off(g.start[j] + g.len[j]); }
+
+  void MatchGroups(const Groups& g, const char* token_start) {
+    int i = 0;
+    while (i < g.n) {
+      int used = MatchAt(g, i, token_start);
+      i += used > 0 ? used : 1;
+    }
+  }
+
+  // Tries every shape at group i; returns the number of groups consumed (0: none).
+  int MatchAt(const Groups& g, int i, const char* token_start) {
+    const int r = g.n - i;
+    // Cards 4-4-4-4.
+    if (r >= 4 && Lens(g, i, {4, 4, 4, 4}) && Uniform(g, i, i + 3, " -") && Bounded(g, i, i + 3, token_start)) {
+      std::string d = DigitsOf(g, i, i + 3);
+      if (IsValidCard(d)) {
+        Label l = LabelFor(SpanBegin(g, i));
+        if (l != Label::kNegative)
+          Emit(PiiType::kCreditCard, SpanBegin(g, i), SpanEnd(g, i + 3), l == Label::kCard ? 0.99f : 0.9f, d);
+      }
+      return 4;
+    }
+    // Phone with country code 1-573-882-4410 / +1 573 882 4410.
+    if (r >= 4 && Lens(g, i, {1, 3, 3, 4}) && g.start[i][0] == '1' && Bounded(g, i, i + 3, token_start)) {
+      std::string d = DigitsOf(g, i + 1, i + 3);
+      if (IsValidNanpPhone(d)) {
+        uint64_t b = SpanBegin(g, i);
+        if (b > 0 && r_.text[b - 1] == '+') --b;
+        Label l = LabelFor(b);
+        if (l != Label::kNegative) Emit(PiiType::kPhone, b, SpanEnd(g, i + 3), l == Label::kPhone ? 0.97f : 0.85f, d);
+      }
+      return 4;
+    }
+    // Amex 4-6-5, Diners 4-6-4.
+    if (r >= 3 && (Lens(g, i, {4, 6, 5}) || Lens(g, i, {4, 6, 4})) && Uniform(g, i, i + 2, " -") &&
+        Bounded(g, i, i + 2, token_start)) {
+      std::string d = DigitsOf(g, i, i + 2);
+      if (IsValidCard(d)) {
+        Label l = LabelFor(SpanBegin(g, i));
+        if (l != Label::kNegative)
+          Emit(PiiType::kCreditCard, SpanBegin(g, i), SpanEnd(g, i + 2), l == Label::kCard ? 0.99f : 0.9f, d);
+      }
+      return 3;
+    }
+    // SSN 3-2-4.
+    if (r >= 3 && Lens(g, i, {3, 2, 4}) && Uniform(g, i, i + 2, "- .") && Bounded(g, i, i + 2, token_start)) {
+      std::string d = DigitsOf(g, i, i + 2);
+      if (IsValidSsn(d)) {
+        Label l = LabelFor(SpanBegin(g, i));
+        float conf = l == Label::kSsn ? 0.99f : l == Label::kNegative ? 0.2f : (g.sep[i] == '-' ? 0.85f : 0.6f);
+        if (l == Label::kPhone || l == Label::kAccount || l == Label::kRouting || l == Label::kCard) conf = 0.4f;
+        Emit(PiiType::kSsn, SpanBegin(g, i), SpanEnd(g, i + 2), conf, d);
+      }
+      return 3;
+    }
+    // Phone 3-3-4: "573-882-4410", "573.882.4410", "573 882-4410".
+    if (r >= 3 && Lens(g, i, {3, 3, 4}) && g.sep[i] != '/' && g.sep[i + 1] != '/' &&
+        Bounded(g, i, i + 2, token_start)) {
+      std::string d = DigitsOf(g, i, i + 2);
+      if (IsValidNanpPhone(d)) {
+        Label l = LabelFor(SpanBegin(g, i));
+        if (l != Label::kNegative)
+          Emit(PiiType::kPhone, SpanBegin(g, i), SpanEnd(g, i + 2), l == Label::kPhone ? 0.97f : 0.85f, d);
+      }
+      return 3;
+    }
+    // Dates: YYYY-MM-DD, MM/DD/YYYY, MM/DD/YY — a date of birth only with birth context.
+    if (r >= 3 && Uniform(g, i, i + 2, "-/.") &&
+        ((g.len[i] == 4 && g.len[i + 1] <= 2 && g.len[i + 2] <= 2) ||
+         (g.len[i] <= 2 && g.len[i + 1] <= 2 && (g.len[i + 2] == 4 || g.len[i + 2] == 2)))) {
+      const char* a = g.after;
+      bool timestamp = g.len[i] == 4 && i + 2 == g.n - 1 && a < end_ && *a == 'T';
+      if (timestamp || Bounded(g, i, i + 2, token_start)) {
+        uint64_t b = SpanBegin(g, i), e = SpanEnd(g, i + 2);
+        Dob(b, e, r_.text.substr(b, e - b));
+      }
+      return 3;
+    }
+    if (!Bounded(g, i, i, token_start)) return 0;
+    // A single run of digits.
+    const int len = g.len[i];
+    if (len <= 2) {
+      MonthNameDate(g, i);
+      return 1;
+    }
+    if (len < 4) return 1;
+    std::string d = DigitsOf(g, i, i);
+    uint64_t b = SpanBegin(g, i), e = SpanEnd(g, i);
+    if (len >= 13 && len <= 19 && IsValidCard(d)) {
+      Label l = LabelFor(b);
+      if (l != Label::kNegative && l != Label::kAccount && l != Label::kHealthId && l != Label::kStudentId &&
+          l != Label::kDriversLicense)
+        return Emit(PiiType::kCreditCard, b, e, l == Label::kCard ? 0.99f : 0.8f, d), 1;
+    }
+    if (len == 11 && d[0] == '1' && b > 0 && r_.text[b - 1] == '+' && IsValidNanpPhone(d.substr(1))) {
+      Label l = LabelFor(b - 1);
+      if (l != Label::kNegative) Emit(PiiType::kPhone, b - 1, e, 0.9f, d.substr(1));
+      return 1;
+    }
+    Labelled(b, e, d, /*digits_only=*/true);
+    return 1;
+  }
+
+  void Dob(uint64_t b, uint64_t e, std::string_view text) {
+    if (LabelFor(b) != Label::kDob) return;
+    auto date = ParseDate(text, s_.today());
+    if (!date || !IsPlausibleBirthDate(*date, s_.today())) return;
+    Emit(PiiType::kDob, b, e, 0.95f, FormatIsoDate(*date));
+  }
+
+  // "July 19, 1984", "19 July 1984", "19-JUL-1984" around a 1-2 digit group.
+  void MonthNameDate(const Groups& g, int i) {
+    const char* s = g.start[i];
+    const char* e = s + g.len[i];
+    // Month word before: "July 19, 1984" / "Jul. 19th 1984".
+    const char* w = s;
+    while (w > base_ && (w[-1] == ' ' || w[-1] == '.') && s - w < 3) --w;
+    const char* we = w;
+    while (w > base_ && IsAlpha(static_cast<unsigned char>(w[-1])) && we - w < 10) --w;
+    if (we > w && IsMonthWord(std::string_view(w, we - w))) {
+      const char* q = e;
+      while (q < end_ && (IsAlpha(static_cast<unsigned char>(*q)) || *q == ',' || *q == ' ') && q - e < 5) ++q;
+      const char* y = q;
+      while (q < end_ && IsDigit(static_cast<unsigned char>(*q)) && q - y < 4) ++q;
+      if (q - y == 4) Dob(Off(w), Off(q), std::string_view(w, q - w));
+      return;
+    }
+    // Month word after: "19 July 1984", "19-JUL-1984".
+    const char* q = e;
+    while (q < end_ && (*q == ' ' || *q == '-' || IsAlpha(static_cast<unsigned char>(*q))) && q - e < 4 &&
+           !IsAlpha(static_cast<unsigned char>(*q)))
+      ++q;
+    const char* m = q;
+    while (q < end_ && IsAlpha(static_cast<unsigned char>(*q)) && q - m < 10) ++q;
+    if (q > m && IsMonthWord(std::string_view(m, q - m))) {
+      while (q < end_ && (*q == ' ' || *q == '-' || *q == ',' || *q == '.') && q - m < 14) ++q;
+      const char* y = q;
+      while (q < end_ && IsDigit(static_cast<unsigned char>(*q)) && q - y < 4) ++q;
+      if (q - y == 4 || q - y == 2) Dob(Off(s), Off(q), std::string_view(s, q - s));
+    }
+  }
+
+  // ---- alphanumeric tokens: licences, passports, member/student ids, MBI, ICD-10 ----
+  const char* Alnum(const char* digit) {
+    const char* b = digit;
+    while (b > base_ && IsAlpha(static_cast<unsigned char>(b[-1])) && digit - b < 8) --b;
+    if (b > base_ && (IsAlnum(static_cast<unsigned char>(b[-1])) || b[-1] == '_')) {
+      // Inside a longer word (hash, variable name): skip the rest of it.
+      const char* q = digit;
+      while (q < end_ && IsAlnum(static_cast<unsigned char>(*q))) ++q;
+      return q;
+    }
+    // ICD-10: letter, digit, digit/letter [. 1-4 alnum] right after a single letter.
+    if (digit - b == 1) {
+      if (const char* e = Icd10(b)) return e;
+    }
+    const char* q = b;
+    std::string canon;
+    int digits = 0, letters = 0;
+    while (q < end_ && canon.size() <= 24) {
+      unsigned char c = static_cast<unsigned char>(*q);
+      if (IsAlnum(c)) {
+        canon += Upper(static_cast<char>(c));
+        IsDigit(c) ? ++digits : ++letters;
+        ++q;
+      } else if (c == '-' && q + 1 < end_ && IsAlnum(static_cast<unsigned char>(q[1])) && q > b) {
+        ++q;
+      } else {
+        break;
+      }
+    }
+    if (canon.size() > 24 || (q < end_ && (*q == '_' || (*q == '.' && q + 1 < end_ && IsAlnum(q[1]))))) {
+      while (q < end_ && (IsAlnum(static_cast<unsigned char>(*q)) || *q == '-' || *q == '_' || *q == '.')) ++q;
+      return q;
+    }
+    uint64_t bo = Off(b), eo = Off(q);
+    if (canon.size() == 11 && IsValidMbi(canon)) {
+      Label l = LabelFor(bo);
+      if (l != Label::kNegative) Emit(PiiType::kMbi, bo, eo, l == Label::kMbi ? 0.99f : 0.7f, canon);
+      return q;
+    }
+    if (digits >= 4 && canon.size() >= 5) Labelled(bo, eo, canon, letters == 0);
+    return q;
+  }
+
+  const char* Icd10(const char* b) {
+    // b: letter; b[1] digit.
+    const char* q = b + 1;
+    if (end_ - b < 3 || !IsDigit(static_cast<unsigned char>(q[0])) || !IsAlnum(static_cast<unsigned char>(q[1])))
+      return nullptr;
+    q += 2;
+    std::string code{Upper(b[0]), b[1], Upper(b[2])};
+    if (q < end_ && *q == '.') {
+      const char* t = q + 1;
+      while (t < end_ && IsAlnum(static_cast<unsigned char>(*t)) && t - q <= 4) code += Upper(*t++);
+      if (t == q + 1) return nullptr;
+      q = t;
+    }
+    if (q < end_ && (IsAlnum(static_cast<unsigned char>(*q)) || *q == '-' || *q == '_' || *q == '.')) return nullptr;
+    if (!IsIcd10Shape(code)) return nullptr;
+    Label l = LabelFor(Off(b));
+    if (l == Label::kDiagnosis) Emit(PiiType::kDiagnosis, Off(b), Off(q), 0.9f, CanonicalIcd10(code), "icd10");
+    return q;
+  }
+
+  // A token whose type only its label tells (9/10-digit runs, licences, ids).
+  void Labelled(uint64_t b, uint64_t e, const std::string& canon, bool digits_only) {
+    Label l = LabelFor(b);
+    const size_t n = canon.size();
+    switch (l) {
+      case Label::kSsn:
+        if (digits_only && n == 9 && IsValidSsn(canon)) Emit(PiiType::kSsn, b, e, 0.97f, canon);
+        break;
+      case Label::kPhone:
+        if (digits_only && n == 10 && IsValidNanpPhone(canon)) Emit(PiiType::kPhone, b, e, 0.9f, canon);
+        else if (digits_only && n == 11 && canon[0] == '1' && IsValidNanpPhone(canon.substr(1)))
+          Emit(PiiType::kPhone, b, e, 0.9f, canon.substr(1));
+        break;
+      case Label::kCard:
+        if (digits_only && IsValidCard(canon)) Emit(PiiType::kCreditCard, b, e, 0.97f, canon);
+        break;
+      case Label::kAccount:
+        if (digits_only && n >= 4 && n <= 17 && !(n == 9 && IsValidAbaRouting(canon) && NearRoutingWord(b)))
+          Emit(PiiType::kBankAccount, b, e, 0.85f, canon);
+        break;
+      case Label::kRouting:
+        // A routing number is not itself a finding; the account after it is.
+        if (digits_only && n == 9 && IsValidAbaRouting(canon)) AccountAfterRouting(e);
+        break;
+      case Label::kDriversLicense:
+        if (n >= 4 && n <= 20 && DlStateMask(canon) != 0) Emit(PiiType::kDriversLicense, b, e, 0.9f, canon);
+        break;
+      case Label::kPassport:
+        if (IsUsPassportShape(canon)) Emit(PiiType::kPassport, b, e, 0.92f, canon);
+        break;
+      case Label::kMbi:
+        if (n == 11 && IsValidMbi(canon)) Emit(PiiType::kMbi, b, e, 0.99f, canon);
+        break;
+      case Label::kHealthId:
+        if (n >= 5 && n <= 20) Emit(PiiType::kHealthId, b, e, 0.9f, canon);
+        break;
+      case Label::kStudentId:
+        if (n >= 4 && n <= 20) Emit(PiiType::kStudentId, b, e, 0.9f, canon);
+        break;
+      case Label::kDob:
+        if (digits_only && n == 8) Dob(b, e, r_.text.substr(b, e - b));
+        break;
+      default:
+        break;
+    }
+  }
+
+  bool NearRoutingWord(uint64_t b) const {
+    uint64_t from = b > 24 ? b - 24 : 0;
+    return s_.labels().WordLabelIn(r_.text, from, b, Label::kRouting);
+  }
+
+  // "Routing 121000358 Account 12345678" / "121000358 / 000123456789".
+  void AccountAfterRouting(uint64_t e) {
+    const char* p = base_ + e;
+    const char* limit = std::min(end_, p + 40);
+    while (p < limit && !IsDigit(static_cast<unsigned char>(*p))) {
+      if (*p == '\n') return;
+      ++p;
+    }
+    const char* s = p;
+    while (p < end_ && IsDigit(static_cast<unsigned char>(*p))) ++p;
+    size_t n = p - s;
+    if (s >= limit || n < 4 || n > 17 || (p < end_ && IsAlpha(static_cast<unsigned char>(*p)))) return;
+    // Reported here only when nothing labels it: a labelled value is reported by its own label.
+    const Field* f = FieldAt(Off(s));
+    if ((f && f->label != Label::kNone) || s_.labels().NearestLabel(r_.text, Off(s), e) != Label::kNone) return;
+    Emit(PiiType::kBankAccount, Off(s), Off(p), 0.8f, std::string(s, n));
+  }
+
+  const Scanner& s_;
+  const ScanRequest& r_;
+  std::vector<Candidate>& out_;
+  const char* base_;
+  const char* end_;
+};
+
+}  // namespace
+
+Scanner::Scanner(std::shared_ptr<const LabelTable> labels, Date today)
+    : labels_(std::move(labels)), today_(today) {}
+
+void Scanner::Scan(const ScanRequest& request, std::vector<Candidate>& out) const {
+  size_t first = out.size();
+  Pass(*this, request, out).Run();
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+            [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+}
+
+}  // namespace breachscope::detect

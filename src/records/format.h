@@ -1,0 +1,49 @@
+// records/format.h — what kind of text a unit is, and the header of a table.
+//
+// SniffFormat() decides from the file name and the first bytes whether a text unit
+// is prose, a log, CSV/TSV, JSON, JSON Lines, an SQL dump or HTML; the unit
+// processor reads structure (rows, objects, tuples) accordingly. ReadTableHeader()
+// parses a CSV/TSV header row and labels its columns from the header synonyms.
+//
+// Thread-safety: pure functions; Table is a plain value shared read-only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "detect/labels.h"
+
+namespace breachscope::records {
+
+enum class Format { kText, kLog, kCsv, kTsv, kJson, kJsonLines, kSql, kHtml, kXml };
+
+// The contract's decoder name for the format ("csv", "json", "html", "xml"), or
+// empty for plain text, logs and SQL.
+std::string_view FormatDecoderName(Format format);
+
+Format SniffFormat(std::string_view file_name, std::string_view head);
+
+struct Table {
+  char delimiter = ',';
+  std::vector<std::string> headers;
+  std::vector<detect::Label> labels;
+  bool HasLabel(detect::Label l) const;
+};
+
+// Parses the first row of `head` as a header. nullopt when the row does not look
+// like a header (no column is a known label and most cells are numeric).
+std::optional<Table> ReadTableHeader(std::string_view head, char delimiter, const detect::LabelTable& labels);
+
+// One parsed CSV/TSV row: cell spans relative to the text given.
+struct Row {
+  uint64_t begin = 0, end = 0;  // the row including its line break
+  std::vector<std::pair<uint64_t, uint64_t>> cells;  // content spans (quotes excluded)
+};
+
+// Parses the row starting at `pos` (RFC 4180 quoting; a quoted field may hold line
+// breaks). Returns the offset after the row.
+uint64_t ParseCsvRow(std::string_view text, uint64_t pos, char delimiter, Row& row);
+
+}  // namespace breachscope::records

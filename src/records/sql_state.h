@@ -1,0 +1,20 @@
+// records/sql_state.h — what an SQL dump has declared so far (table columns, an
+// open COPY block), carried from one chunk of the dump to the next by the caller.
+//
+// Thread-safety: owned by the one worker reading the dump.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace breachscope::records {
+
+struct SqlState {
+  std::map<std::string, std::vector<std::string>> table_columns;  // from CREATE TABLE
+  std::string creating;               // table whose CREATE TABLE body is being read
+  std::vector<std::string> copy_columns;  // inside COPY ... FROM stdin
+  bool in_copy = false;
+};
+
+}  // namespace breachscope::records

@@ -1,0 +1,776 @@
+#include "records/unit_processor.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <optional>
+
+#include "decode/base64_runs.h"
+#include "detect/addresses.h"
+#include "detect/names.h"
+
+namespace breachscope::records {
+
+using detect::Field;
+using detect::Label;
+
+namespace {
+
+constexpr uint64_t kNameWindow = 200;   // bytes around an anchor searched for a name/address
+constexpr uint64_t kProseGap = 250;     // findings further apart start a new prose record
+constexpr uint64_t kRunTail = 4096;     // a base64 run may end this far past our region
+
+bool IsContactLabel(Label l) {
+  return l == Label::kFirstName || l == Label::kLastName || l == Label::kFullName || l == Label::kStreet ||
+         l == Label::kCity || l == Label::kState || l == Label::kZip;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"' || s.front() == '\''))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '"' ||
+                        s.back() == '\''))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string Lower(std::string_view s) {
+  std::string o(s);
+  for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return o;
+}
+
+// A group of findings that records/ binds as one: a candidate, or one record of a
+// decoded child unit.
+struct Member {
+  uint64_t pos = 0, end = 0;
+  std::vector<size_t> findings;  // indices into UnitOutput::findings
+  int64_t segment = -1;          // structural segment (row, line, tuple, object); -1 in prose
+  bool joinable = true;          // a child unit's record when the child had several: kept apart
+};
+
+class Job {
+ public:
+  Job(const UnitProcessor& up, const detect::NameLexicon& lex, const ProcessorOptions& opt, const UnitInput& in,
+      UnitOutput& out)
+      : up_(up), lex_(lex), opt_(opt), in_(in), out_(out), text_(in.text) {}
+
+  void Run() {
+    out_.chains.push_back(in_.decoders);
+    own_begin_ = std::min<uint64_t>(in_.own_begin, text_.size());
+    own_end_ = std::min<uint64_t>(in_.own_end, text_.size());
+    Structure();
+    detect::ScanRequest req;
+    req.text = text_;
+    req.own_begin = own_begin_;
+    req.own_end = own_end_;
+    req.fields = fields_;
+    up_.scanner().Scan(req, cands_);
+    FieldContacts();
+    if (in_.format == Format::kJsonLines) JsonLineContacts();
+    Children();
+    WindowContacts();
+    Finish();
+  }
+
+ private:
+  // ---------------------------------------------------------------- structure
+  void Structure() {
+    switch (in_.format) {
+      case Format::kCsv:
+      case Format::kTsv:
+        ParseTable();
+        break;
+      case Format::kJson:
+        if (own_begin_ == 0 && text_.size() <= opt_.max_json_document && JsonDocument()) break;
+        Lines();
+        break;
+      case Format::kJsonLines:
+      case Format::kLog:
+        Lines();
+        break;
+      case Format::kSql:
+        Sql();
+        break;
+      default:
+        break;  // prose: records by window
+    }
+  }
+
+  void AddSegment(uint64_t b, uint64_t e) { segs_.emplace_back(b, e); }
+
+  void AddField(uint64_t b, uint64_t e, Label l, int column) {
+    fields_.push_back({b, e, l});
+    field_column_.push_back(column);
+    field_segment_.push_back(static_cast<int64_t>(segs_.size()) - 1);
+  }
+
+  void Lines() {
+    uint64_t p = own_begin_;
+    while (p < own_end_) {
+      const void* nl = std::memchr(text_.data() + p, '\n', text_.size() - p);
+      uint64_t e = nl ? static_cast<const char*>(nl) - text_.data() + 1 : text_.size();
+      AddSegment(p, e);
+      p = e;
+    }
+  }
+
+  void ParseTable() {
+    const char delim = in_.format == Format::kTsv ? '\t' : ',';
+    table_ = in_.table;
+    uint64_t p = own_begin_;
+    if (!table_ && own_begin_ == 0) {
+      owned_table_ = ReadTableHeader(text_, delim, up_.scanner().labels());
+      if (owned_table_) table_ = &*owned_table_;
+    }
+    Row row;
+    if (table_ && own_begin_ == 0) p = ParseCsvRow(text_, 0, delim, row);  // the header row
+    while (p < own_end_) {
+      uint64_t next = ParseCsvRow(text_, p, delim, row);
+      AddSegment(row.begin, row.end);
+      for (size_t c = 0; c < row.cells.size(); ++c) {
+        Label l = table_ && c < table_->labels.size() ? table_->labels[c] : Label::kNone;
+        AddField(row.cells[c].first, row.cells[c].second, l, static_cast<int>(c));
+      }
+      if (next == p) break;
+      p = next;
+    }
+  }
+
+  // A whole JSON document: every object with scalar members becomes a segment of
+  // synthetic "key: value" lines, the key labelling its value.
+  bool JsonDocument() {
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(text_);
+    simdjson::dom::element root;
+    if (parser.parse(padded).get(root) != simdjson::SUCCESS) {
+      out_.problems.push_back(CorruptError("not valid JSON; scanned as text lines"));
+      return false;
+    }
+    synthetic_.clear();
+    Flatten(root, "");
+    synthetic_text_ = true;
+    text_ = synthetic_;
+    own_begin_ = 0;
+    own_end_ = synthetic_.size();
+    return true;
+  }
+
+  void Flatten(simdjson::dom::element e, std::string_view key) {
+    using simdjson::dom::element_type;
+    if (e.type() == element_type::OBJECT) {
+      simdjson::dom::object obj = e.get_object().value_unsafe();
+      bool opened = false;
+      auto open = [&] {
+        if (!opened) AddSegment(synthetic_.size(), synthetic_.size());
+        opened = true;
+      };
+      for (auto [k, v] : obj) {
+        if (v.type() == element_type::OBJECT) continue;
+        if (v.type() == element_type::ARRAY) {
+          // A list of scalars ("phones": [...]) belongs to this object.
+          for (auto item : v.get_array().value_unsafe())
+            if (item.type() != element_type::OBJECT && item.type() != element_type::ARRAY) open(), AppendMember(k, item);
+          continue;
+        }
+        open();
+        AppendMember(k, v);
+      }
+      if (opened) {
+        segs_.back().second = synthetic_.size();
+        synthetic_ += '\n';
+      }
+      for (auto [k, v] : obj)
+        if (v.type() == element_type::OBJECT || v.type() == element_type::ARRAY) Flatten(v, k);
+    } else if (e.type() == element_type::ARRAY) {
+      for (auto v : e.get_array().value_unsafe()) {
+        if (v.type() == element_type::OBJECT || v.type() == element_type::ARRAY) {
+          Flatten(v, key);
+        } else {
+          AddSegment(synthetic_.size(), synthetic_.size());
+          AppendMember(key, v);
+          segs_.back().second = synthetic_.size();
+        }
+      }
+    } else {
+      AddSegment(synthetic_.size(), synthetic_.size());
+      AppendMember(key, e);
+      segs_.back().second = synthetic_.size();
+    }
+  }
+
+  void AppendMember(std::string_view key, simdjson::dom::element v) {
+    using simdjson::dom::element_type;
+    std::string value;
+    switch (v.type()) {
+      case element_type::STRING: value = std::string(v.get_string().value_unsafe()); break;
+      case element_type::INT64: value = std::to_string(v.get_int64().value_unsafe()); break;
+      case element_type::UINT64: value = std::to_string(v.get_uint64().value_unsafe()); break;
+      case element_type::DOUBLE: return;  // amounts, not identifiers
+      default: return;
+    }
+    for (char& c : value)
+      if (c == '\n' || c == '\r') c = ' ';
+    uint64_t line_begin = synthetic_.size();
+    synthetic_.append(key);
+    synthetic_ += ": ";
+    uint64_t vb = synthetic_.size();
+    synthetic_ += value;
+    uint64_t ve = synthetic_.size();
+    synthetic_ += '\n';
+    AddField(line_begin, ve, up_.scanner().labels().ForHeader(key), -1);
+    field_value_begin_.emplace(fields_.size() - 1, vb);
+  }
+
+  // SQL dumps: INSERT ... VALUES (...),(...); tuples and COPY ... FROM stdin rows.
+  void Sql() {
+    SqlState local;
+    SqlState& st = in_.sql ? *in_.sql : local;
+    uint64_t p = own_begin_;
+    while (p < own_end_) {
+      const void* nl = std::memchr(text_.data() + p, '\n', text_.size() - p);
+      uint64_t e = nl ? static_cast<const char*>(nl) - text_.data() + 1 : text_.size();
+      std::string_view line = text_.substr(p, e - p);
+      SqlLine(st, p, line);
+      p = e;
+    }
+  }
+
+  static std::string Ident(std::string_view s) {
+    s = Trim(s);
+    while (!s.empty() && (s.front() == '`' || s.front() == '"' || s.front() == '[')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == '`' || s.back() == '"' || s.back() == ']')) s.remove_suffix(1);
+    size_t dot = s.rfind('.');
+    if (dot != std::string_view::npos) s = s.substr(dot + 1);
+    while (!s.empty() && (s.front() == '`' || s.front() == '"')) s.remove_prefix(1);
+    return Lower(s);
+  }
+
+  static std::vector<std::string> SplitColumns(std::string_view list) {
+    std::vector<std::string> cols;
+    size_t b = 0;
+    for (size_t i = 0; i <= list.size(); ++i) {
+      if (i == list.size() || list[i] == ',') {
+        cols.push_back(Ident(list.substr(b, i - b)));
+        b = i + 1;
+      }
+    }
+    return cols;
+  }
+
+  void SqlLine(SqlState& st, uint64_t base, std::string_view line) {
+    std::string lower = Lower(line.substr(0, std::min<size_t>(line.size(), 256)));
+    std::string_view lv = lower;
+    size_t lead = lv.find_first_not_of(" \t");
+    if (lead == std::string_view::npos) return;
+    lv.remove_prefix(lead);
+    if (st.in_copy) {
+      if (line.starts_with("\\.")) {
+        st.in_copy = false;
+        return;
+      }
+      AddSegment(base, base + line.size());
+      size_t b = 0, col = 0;
+      for (size_t i = 0; i <= line.size(); ++i) {
+        if (i == line.size() || line[i] == '\t' || line[i] == '\n') {
+          Label l = col < st.copy_columns.size() ? up_.scanner().labels().ForHeader(st.copy_columns[col])
+                                                 : Label::kNone;
+          AddField(base + b, base + i, l, static_cast<int>(col));
+          ++col;
+          b = i + 1;
+          if (i < line.size() && line[i] == '\n') break;
+        }
+      }
+      return;
+    }
+    if (!st.creating.empty()) {
+      if (lv.starts_with(")")) {
+        st.creating.clear();
+        return;
+      }
+      std::string_view first = lv.substr(0, lv.find_first_of(" \t,"));
+      static constexpr std::string_view kSkip[] = {"primary", "key", "constraint", "unique", "index", "foreign",
+                                                   "check", "fulltext"};
+      if (std::find(std::begin(kSkip), std::end(kSkip), first) == std::end(kSkip))
+        st.table_columns[st.creating].push_back(Ident(line.substr(lead, line.find_first_of(" \t", lead) - lead)));
+      return;
+    }
+    if (lv.starts_with("create table")) {
+      size_t paren = line.find('(');
+      std::string_view head = line.substr(lead + 12, paren == std::string_view::npos ? std::string_view::npos
+                                                                                      : paren - lead - 12);
+      std::string name = Ident(Lower(head).substr(Lower(head).find_first_not_of(" ")));
+      if (name.starts_with("if not exists")) name = Ident(name.substr(13));
+      st.table_columns[name].clear();
+      st.creating = name;
+      return;
+    }
+    if (lv.starts_with("copy ")) {
+      size_t open = line.find('('), close = line.find(')');
+      st.copy_columns = open != std::string_view::npos && close > open
+                            ? SplitColumns(line.substr(open + 1, close - open - 1))
+                            : std::vector<std::string>{};
+      st.in_copy = lower.find("from stdin") != std::string::npos;
+      return;
+    }
+    if (!lv.starts_with("insert into") && !lv.starts_with("insert ignore into") && !lv.starts_with("replace into"))
+      return;
+    std::string lfull = Lower(line);
+    size_t values = lfull.find("values");
+    if (values == std::string::npos) return;
+    size_t into = lfull.find("into") + 4;
+    std::string_view between = line.substr(into, values - into);
+    std::vector<std::string> cols;
+    size_t open = between.find('(');
+    if (open != std::string_view::npos) {
+      size_t close = between.rfind(')');
+      cols = SplitColumns(between.substr(open + 1, close - open - 1));
+    } else {
+      auto it = st.table_columns.find(Ident(between));
+      if (it != st.table_columns.end()) cols = it->second;
+    }
+    std::vector<Label> labels;
+    for (const auto& c : cols) labels.push_back(up_.scanner().labels().ForHeader(c));
+    size_t i = values + 6;
+    while (i < line.size()) {
+      while (i < line.size() && line[i] != '(' && line[i] != ';') ++i;
+      if (i >= line.size() || line[i] == ';') break;
+      size_t tuple_begin = i++;
+      AddSegment(base + tuple_begin, base + tuple_begin);
+      size_t col = 0;
+      while (i < line.size() && line[i] != ')') {
+        while (i < line.size() && line[i] == ' ') ++i;
+        size_t vb, ve;
+        if (i < line.size() && line[i] == '\'') {
+          vb = ++i;
+          while (i < line.size()) {
+            if (line[i] == '\\') { i += 2; continue; }
+            if (line[i] == '\'') {
+              if (i + 1 < line.size() && line[i + 1] == '\'') { i += 2; continue; }
+              break;
+            }
+            ++i;
+          }
+          ve = std::min(i, line.size());
+          if (i < line.size()) ++i;
+        } else {
+          vb = i;
+          while (i < line.size() && line[i] != ',' && line[i] != ')') ++i;
+          ve = i;
+        }
+        AddField(base + vb, base + ve, col < labels.size() ? labels[col] : Label::kNone, static_cast<int>(col));
+        ++col;
+        while (i < line.size() && line[i] != ',' && line[i] != ')') ++i;
+        if (i < line.size() && line[i] == ',') ++i;
+      }
+      if (i < line.size()) ++i;
+      segs_.back().second = base + i;
+    }
+  }
+
+  // ---------------------------------------------------------------- contacts
+  int64_t SegmentAt(uint64_t pos) const {
+    if (segs_.empty()) return -1;
+    auto it = std::upper_bound(segs_.begin(), segs_.end(), pos,
+                               [](uint64_t v, const std::pair<uint64_t, uint64_t>& s) { return v < s.first; });
+    if (it == segs_.begin()) return -1;
+    --it;
+    // Segments may be empty-width placeholders for tuples being read; accept pos inside or at end.
+    return (pos < it->second || it->first == it->second) ? it - segs_.begin() : -1;
+  }
+
+  std::string_view FieldValue(size_t f) const {
+    auto it = field_value_begin_.find(f);
+    uint64_t b = it == field_value_begin_.end() ? fields_[f].begin : it->second;
+    return Trim(text_.substr(b, fields_[f].end - b));
+  }
+  uint64_t FieldValueBegin(size_t f) const {
+    auto it = field_value_begin_.find(f);
+    return it == field_value_begin_.end() ? fields_[f].begin : it->second;
+  }
+
+  void AddName(const detect::NameMatch& m, uint64_t begin, uint64_t end, float confidence) {
+    Candidate c;
+    c.type = PiiType::kName;
+    c.begin = begin;
+    c.end = end;
+    c.confidence = confidence;
+    c.canonical = Sensitive(detect::CanonicalName(m.first, m.last));
+    c.contact.first = m.first;
+    c.contact.last = m.last;
+    cands_.push_back(std::move(c));
+  }
+
+  void AddAddress(const detect::AddressMatch& a, uint64_t begin, uint64_t end, float confidence) {
+    Candidate c;
+    c.type = PiiType::kAddress;
+    c.begin = begin;
+    c.end = end;
+    c.confidence = confidence;
+    c.canonical = Sensitive(detect::CanonicalAddress(a));
+    c.contact.street = a.street;
+    c.contact.city = a.city;
+    c.contact.state = a.state;
+    c.contact.zip = a.zip5;
+    cands_.push_back(std::move(c));
+  }
+
+  // Names and addresses from labelled fields, one set per segment (row, tuple, object).
+  void FieldContacts() {
+    if (fields_.empty()) return;
+    size_t i = 0;
+    while (i < fields_.size()) {
+      size_t j = i;
+      int64_t seg = field_segment_[i];
+      while (j < fields_.size() && field_segment_[j] == seg) ++j;
+      SegmentContacts(i, j);
+      i = j;
+    }
+  }
+
+  void SegmentContacts(size_t from, size_t to) {
+    std::optional<size_t> first, last, full, street, city, state, zip;
+    for (size_t f = from; f < to; ++f) {
+      switch (fields_[f].label) {
+        case Label::kFirstName: if (!first) first = f; break;
+        case Label::kLastName: if (!last) last = f; break;
+        case Label::kFullName: if (!full) full = f; break;
+        case Label::kStreet: if (!street) street = f; break;
+        case Label::kCity: if (!city) city = f; break;
+        case Label::kState: if (!state) state = f; break;
+        case Label::kZip: if (!zip) zip = f; break;
+        default: break;
+      }
+    }
+    if (fields_[from].begin < own_begin_ || fields_[from].begin >= own_end_) return;
+    if (first && last) {
+      if (auto m = detect::ParseNameParts(FieldValue(*first), FieldValue(*last), lex_))
+        AddName(*m, FieldValueBegin(*first), fields_[*first].end, 0.99f);
+    } else if (full) {
+      if (auto m = detect::ParseNameField(FieldValue(*full), lex_))
+        AddName(*m, FieldValueBegin(*full), fields_[*full].end, static_cast<float>(std::max(m->score, 0.9)));
+    }
+    if (street) {
+      auto v = [&](std::optional<size_t> f) { return f ? FieldValue(*f) : std::string_view(); };
+      if (auto a = detect::ParseAddressFields(v(street), v(city), v(state), v(zip)))
+        AddAddress(*a, FieldValueBegin(*street), fields_[*street].end, 0.99f);
+    }
+  }
+
+  // JSON Lines: contact fields read by key, only on lines that hold another candidate.
+  void JsonLineContacts() {
+    std::vector<int64_t> lines;
+    for (const auto& c : cands_) {
+      int64_t s = SegmentAt(c.begin);
+      if (s >= 0 && (lines.empty() || lines.back() != s)) lines.push_back(s);
+    }
+    simdjson::dom::parser parser;
+    for (int64_t s : lines) {
+      auto [b, e] = segs_[s];
+      std::string_view line = text_.substr(b, e - b);
+      simdjson::dom::element root;
+      if (parser.parse(line.data(), line.size()).get(root) != simdjson::SUCCESS) continue;
+      simdjson::dom::object obj;
+      if (root.get_object().get(obj) != simdjson::SUCCESS) continue;
+      std::map<Label, std::string> values;
+      for (auto [k, v] : obj) {
+        Label l = up_.scanner().labels().ForHeader(k);
+        std::string_view sv;
+        if (IsContactLabel(l) && v.get_string().get(sv) == simdjson::SUCCESS) values.emplace(l, std::string(sv));
+      }
+      auto pos = [&](const std::string& v) {
+        size_t at = line.find(v);
+        return b + (at == std::string_view::npos ? 0 : at);
+      };
+      if (values.count(Label::kFirstName) && values.count(Label::kLastName)) {
+        const auto& f = values[Label::kFirstName];
+        if (auto m = detect::ParseNameParts(f, values[Label::kLastName], lex_))
+          AddName(*m, pos(f), pos(f) + f.size(), 0.99f);
+      } else if (values.count(Label::kFullName)) {
+        const auto& f = values[Label::kFullName];
+        if (auto m = detect::ParseNameField(f, lex_))
+          AddName(*m, pos(f), pos(f) + f.size(), static_cast<float>(std::max(m->score, 0.9)));
+      }
+      if (values.count(Label::kStreet)) {
+        const auto& st = values[Label::kStreet];
+        if (auto a = detect::ParseAddressFields(st, values[Label::kCity], values[Label::kState], values[Label::kZip]))
+          AddAddress(*a, pos(st), pos(st) + st.size(), 0.99f);
+      }
+    }
+  }
+
+  bool Overlaps(uint64_t b, uint64_t e) const {
+    for (const auto& c : cands_)
+      if (c.begin < e && b < c.end) return true;
+    for (const auto& r : runs_)
+      if (r.first < e && b < r.second) return true;
+    return false;
+  }
+
+  // Names and addresses in short windows around other findings (prose, logs, and
+  // rows whose table has no name or address column).
+  void WindowContacts() {
+    bool table_has_name = table_ && (table_->HasLabel(Label::kFirstName) || table_->HasLabel(Label::kFullName) ||
+                                     table_->HasLabel(Label::kLastName));
+    bool table_has_street = table_ && table_->HasLabel(Label::kStreet);
+    if (synthetic_text_) return;  // JSON objects: contacts come from their keys
+    std::vector<std::pair<uint64_t, uint64_t>> anchors;
+    for (const auto& c : cands_)
+      if (c.type != PiiType::kName && c.type != PiiType::kAddress) anchors.emplace_back(c.begin, c.end);
+    for (const auto& r : runs_) anchors.push_back(r);
+    if (anchors.empty()) return;
+    std::sort(anchors.begin(), anchors.end());
+    std::vector<std::pair<uint64_t, uint64_t>> windows;
+    for (auto [b, e] : anchors) {
+      uint64_t lo = b > kNameWindow ? b - kNameWindow : 0, hi = std::min<uint64_t>(text_.size(), e + kNameWindow);
+      int64_t s = SegmentAt(b);
+      if (s >= 0) {
+        lo = std::max(lo, segs_[s].first);
+        hi = std::min(hi, std::max(segs_[s].second, e));
+      }
+      if (!windows.empty() && lo <= windows.back().second && (s < 0 || SegmentAt(windows.back().first) == s))
+        windows.back().second = std::max(windows.back().second, hi);
+      else
+        windows.emplace_back(lo, hi);
+    }
+    size_t existing = cands_.size();
+    for (auto [lo, hi] : windows) {
+      std::string_view w = text_.substr(lo, hi - lo);
+      if (!table_has_name) {
+        for (const auto& m : detect::FindNamesInWindow(w, lex_)) {
+          uint64_t b = lo + m.begin, e = lo + m.end;
+          if (b < own_begin_ || b >= own_end_ || Overlaps(b, e)) continue;
+          AddName(m, b, e, static_cast<float>(m.score));
+        }
+      }
+      if (!table_has_street) {
+        for (const auto& a : detect::FindAddresses(w)) {
+          uint64_t b = lo + a.begin, e = lo + a.end;
+          if (b < own_begin_ || b >= own_end_ || Overlaps(b, e)) continue;
+          AddAddress(a, b, e, static_cast<float>(a.score));
+        }
+      }
+    }
+    // Overlaps() above saw only earlier candidates: drop later duplicates of one span.
+    std::sort(cands_.begin() + static_cast<std::ptrdiff_t>(existing), cands_.end(),
+              [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+  }
+
+  // ---------------------------------------------------------------- decoded runs
+  void Children() {
+    if (synthetic_text_) return;
+    uint64_t hi = std::min<uint64_t>(text_.size(), own_end_ + kRunTail);
+    std::string_view region = text_.substr(own_begin_, hi - own_begin_);
+    auto runs = decode::FindBase64Runs(region);
+    for (auto& run : runs) {
+      uint64_t rb = own_begin_ + run.begin, re = own_begin_ + run.end;
+      if (rb >= own_end_) continue;
+      if (in_.depth + 1 > opt_.max_depth) {
+        out_.problems.push_back(LimitError("decoded runs nested deeper than the depth limit were not decoded"));
+        continue;
+      }
+      UnitInput child;
+      child.text = run.decoded;
+      child.format = SniffFormat("", run.decoded);
+      child.depth = in_.depth + 1;
+      child.decoders = in_.decoders;
+      child.decoders.push_back("base64");
+      if (auto name = FormatDecoderName(child.format); !name.empty()) child.decoders.emplace_back(name);
+      UnitOutput sub;
+      Job(up_, lex_, opt_, child, sub).Run();
+      ++out_.decoded_runs;
+      out_.decoded_runs += sub.decoded_runs;
+      for (auto& n : sub.problems) out_.problems.push_back(std::move(n));
+      if (sub.findings.empty()) continue;
+      runs_.emplace_back(rb, re);
+      ChildBlock block{rb, re, sub.records > 1, {}};
+      uint16_t chain_base = static_cast<uint16_t>(out_.chains.size());
+      for (auto& ch : sub.chains) out_.chains.push_back(std::move(ch));
+      for (auto& f : sub.findings) {
+        f.chain = static_cast<uint16_t>(chain_base + f.chain);
+        f.candidate.location.offset = static_cast<int64_t>(f.candidate.begin);
+        f.candidate.location.line = 0;  // set to the run's line in Finish()
+        f.candidate.location.column.clear();
+        block.findings.push_back(std::move(f));
+      }
+      blocks_.push_back(std::move(block));
+    }
+  }
+
+  // ---------------------------------------------------------------- records
+  struct Open {
+    std::map<PiiType, const Sensitive*> singles;  // name, ssn, dob of the record so far
+    uint32_t id = 0;
+  };
+
+  bool Conflicts(const Open& r, const std::vector<size_t>& idx) const {
+    for (size_t i : idx) {
+      const Candidate& c = out_.findings[i].candidate;
+      if (c.type != PiiType::kName && c.type != PiiType::kSsn && c.type != PiiType::kDob) continue;
+      auto it = r.singles.find(c.type);
+      if (it != r.singles.end() && !(*it->second == c.canonical)) return true;
+    }
+    return false;
+  }
+
+  bool BlankLineBetween(uint64_t a, uint64_t b) const {
+    if (b <= a) return false;
+    std::string_view s = text_.substr(a, std::min<uint64_t>(b - a, 4096));
+    return s.find("\n\n") != std::string_view::npos || s.find("\n\r\n") != std::string_view::npos;
+  }
+
+  void Finish() {
+    // Parent candidates above the threshold become findings.
+    std::vector<Member> members;
+    std::sort(cands_.begin(), cands_.end(), [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+    for (auto& c : cands_) {
+      if (c.confidence < opt_.min_confidence) continue;
+      Member m;
+      m.pos = c.begin;
+      m.end = c.end;
+      m.segment = SegmentAt(c.begin);
+      m.findings.push_back(out_.findings.size());
+      out_.findings.push_back({std::move(c), 0});
+      members.push_back(std::move(m));
+    }
+    for (auto& b : blocks_) {
+      std::map<uint32_t, Member> by_record;
+      for (auto& f : b.findings) {
+        uint32_t r = f.candidate.record;
+        Member& m = by_record[r];
+        m.pos = b.begin;
+        m.end = b.end;
+        m.segment = SegmentAt(b.begin);
+        m.joinable = !b.several;
+        m.findings.push_back(out_.findings.size());
+        out_.findings.push_back(std::move(f));
+      }
+      for (auto& [r, m] : by_record) members.push_back(std::move(m));
+    }
+    std::stable_sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.pos < b.pos; });
+
+    // Group.
+    uint32_t next_id = 0;
+    std::map<int64_t, Open> by_segment;
+    Open prose;
+    bool prose_open = false;
+    uint64_t last_end = 0;
+    auto assign = [&](Open& r, const Member& m) {
+      for (size_t i : m.findings) {
+        Candidate& c = out_.findings[i].candidate;
+        c.record = r.id;
+        if ((c.type == PiiType::kName || c.type == PiiType::kSsn || c.type == PiiType::kDob) && !r.singles.count(c.type))
+          r.singles[c.type] = &c.canonical;
+      }
+    };
+    for (const Member& m : members) {
+      if (!m.joinable) {
+        Open solo;
+        solo.id = next_id++;
+        assign(solo, m);
+        continue;
+      }
+      if (m.segment >= 0) {
+        auto it = by_segment.find(m.segment);
+        if (it == by_segment.end()) {
+          it = by_segment.emplace(m.segment, Open{}).first;
+          it->second.id = next_id++;
+        }
+        assign(it->second, m);
+        continue;
+      }
+      if (!prose_open || m.pos > last_end + kProseGap || BlankLineBetween(last_end, m.pos) ||
+          Conflicts(prose, m.findings)) {
+        prose = Open{};
+        prose.id = next_id++;
+        prose_open = true;
+      }
+      assign(prose, m);
+      last_end = std::max(last_end, m.end);
+    }
+    out_.records = next_id;
+
+    // Locations: lines (and CSV columns) in this unit's text.
+    std::vector<std::pair<uint64_t, size_t>> order;
+    for (const Member& m : members)
+      for (size_t i : m.findings) order.emplace_back(m.pos, i);
+    std::sort(order.begin(), order.end());
+    uint64_t line = in_.first_line, at = 0;
+    for (auto [pos, i] : order) {
+      pos = std::min<uint64_t>(pos, text_.size());
+      while (at < pos) {
+        const void* nl = std::memchr(text_.data() + at, '\n', pos - at);
+        if (!nl) { at = pos; break; }
+        ++line;
+        at = static_cast<const char*>(nl) - text_.data() + 1;
+      }
+      Location& loc = out_.findings[i].candidate.location;
+      if (synthetic_text_) {
+        loc.line = 0;  // the synthetic text has no lines of the file; JSON objects are located by their parent
+      } else {
+        loc.line = line;
+      }
+      if (!fields_.empty() && !synthetic_text_ && loc.offset < 0) {
+        auto it = std::upper_bound(fields_.begin(), fields_.end(), pos,
+                                   [](uint64_t v, const Field& f) { return v < f.begin; });
+        if (it != fields_.begin()) {
+          size_t f = static_cast<size_t>(it - fields_.begin()) - 1;
+          if (pos < fields_[f].end + 1 && field_column_[f] >= 0 &&
+              (in_.format == Format::kCsv || in_.format == Format::kTsv))
+            loc.column = ColumnLetters(static_cast<size_t>(field_column_[f]));
+        }
+      }
+    }
+    // Line breaks in our own region, for the caller's line bookkeeping.
+    if (!synthetic_text_) {
+      uint64_t n = 0;
+      for (uint64_t p = own_begin_; p < own_end_;) {
+        const void* nl = std::memchr(text_.data() + p, '\n', own_end_ - p);
+        if (!nl) break;
+        ++n;
+        p = static_cast<const char*>(nl) - text_.data() + 1;
+      }
+      out_.newlines = n;
+    }
+  }
+
+  struct ChildBlock {
+    uint64_t begin, end;
+    bool several;
+    std::vector<UnitFinding> findings;
+  };
+
+  const UnitProcessor& up_;
+  const detect::NameLexicon& lex_;
+  const ProcessorOptions& opt_;
+  const UnitInput& in_;
+  UnitOutput& out_;
+  std::string_view text_;
+  uint64_t own_begin_ = 0, own_end_ = 0;
+  std::string synthetic_;
+  bool synthetic_text_ = false;
+  const Table* table_ = nullptr;
+  std::optional<Table> owned_table_;
+  std::vector<std::pair<uint64_t, uint64_t>> segs_;
+  std::vector<Field> fields_;
+  std::vector<int> field_column_;
+  std::vector<int64_t> field_segment_;
+  std::map<size_t, uint64_t> field_value_begin_;
+  std::vector<Candidate> cands_;
+  std::vector<std::pair<uint64_t, uint64_t>> runs_;
+  std::vector<ChildBlock> blocks_;
+};
+
+}  // namespace
+
+UnitProcessor::UnitProcessor(const detect::Scanner& scanner, const detect::NameLexicon& lexicon,
+                             ProcessorOptions options)
+    : scanner_(scanner), lexicon_(lexicon), options_(options) {}
+
+void UnitProcessor::Process(const UnitInput& in, UnitOutput& out) const {
+  Job(*this, lexicon_, options_, in, out).Run();
+}
+
+}  // namespace breachscope::records

@@ -1,0 +1,210 @@
+#include "redact/redactor.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace breachscope::redact {
+
+namespace {
+constexpr size_t kBlock = 64;  // SHA-256 block size
+
+void FreeCtx(EVP_MD_CTX* c) { EVP_MD_CTX_free(c); }
+using CtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&FreeCtx)>;
+CtxPtr NewCtx() { return CtxPtr(EVP_MD_CTX_new(), &FreeCtx); }
+}  // namespace
+
+// HMAC precomputed as two digest states (key^ipad and key^opad absorbed), copied
+// per message: RFC 2104 without re-hashing the key for every finding.
+struct Redactor::Keyed {
+  CtxPtr inner = NewCtx();
+  CtxPtr outer = NewCtx();
+  std::string key_check;
+};
+
+struct HmacScratch::Impl {
+  CtxPtr ctx = NewCtx();
+};
+
+HmacScratch::HmacScratch() : impl_(std::make_unique<Impl>()) {}
+HmacScratch::~HmacScratch() = default;
+
+std::string ToHex(const Fingerprint& fp) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string s(64, '0');
+  for (size_t i = 0; i < fp.size(); ++i) {
+    s[2 * i] = kDigits[fp[i] >> 4];
+    s[2 * i + 1] = kDigits[fp[i] & 15];
+  }
+  return s;
+}
+
+Redactor::Redactor(std::unique_ptr<Keyed> keyed) : keyed_(std::move(keyed)) {}
+Redactor::~Redactor() = default;
+
+Result<std::shared_ptr<const Redactor>> Redactor::Create(std::string key) {
+  if (key.empty()) return InvalidArgument("the key is empty");
+  auto keyed = std::make_unique<Keyed>();
+  unsigned char block[kBlock] = {0};
+  if (key.size() > kBlock) {
+    unsigned int n = 0;
+    if (!EVP_Digest(key.data(), key.size(), block, &n, EVP_sha256(), nullptr))
+      return InternalError("SHA-256 of the key failed");
+  } else {
+    std::memcpy(block, key.data(), key.size());
+  }
+  unsigned char ipad[kBlock], opad[kBlock];
+  for (size_t i = 0; i < kBlock; ++i) {
+    ipad[i] = block[i] ^ 0x36;
+    opad[i] = block[i] ^ 0x5c;
+  }
+  if (!EVP_DigestInit_ex(keyed->inner.get(), EVP_sha256(), nullptr) ||
+      !EVP_DigestUpdate(keyed->inner.get(), ipad, kBlock) ||
+      !EVP_DigestInit_ex(keyed->outer.get(), EVP_sha256(), nullptr) ||
+      !EVP_DigestUpdate(keyed->outer.get(), opad, kBlock))
+    return InternalError("HMAC key set-up failed");
+  std::shared_ptr<Redactor> r(new Redactor(std::move(keyed)));
+  HmacScratch scratch;
+  r->keyed_->key_check = ToHex(r->HashRaw("breachscope-key-check", scratch));
+  return std::shared_ptr<const Redactor>(std::move(r));
+}
+
+Fingerprint Redactor::HashRaw(std::string_view message, HmacScratch& scratch) const {
+  Fingerprint out{};
+  unsigned char inner_digest[32];
+  unsigned int n = 0;
+  EVP_MD_CTX* c = scratch.impl_->ctx.get();
+  EVP_MD_CTX_copy_ex(c, keyed_->inner.get());
+  EVP_DigestUpdate(c, message.data(), message.size());
+  EVP_DigestFinal_ex(c, inner_digest, &n);
+  EVP_MD_CTX_copy_ex(c, keyed_->outer.get());
+  EVP_DigestUpdate(c, inner_digest, sizeof inner_digest);
+  EVP_DigestFinal_ex(c, out.data(), &n);
+  return out;
+}
+
+Fingerprint Redactor::Hash(PiiType type, const Sensitive& canonical, HmacScratch& scratch) const {
+  const std::string& v = canonical.Reveal(RevealPass());
+  std::string message;
+  message.reserve(24 + v.size());
+  message.append(TypeName(type));
+  message.push_back(':');
+  message.append(v);
+  return HashRaw(message, scratch);
+}
+
+std::string Redactor::KeyCheck() const { return keyed_->key_check; }
+
+namespace {
+
+// Last min(4, n/2) characters visible, the rest starred.
+std::string MaskTail(std::string_view v) {
+  size_t show = std::min<size_t>(4, v.size() / 2);
+  return std::string(v.size() - show, '*') + std::string(v.substr(v.size() - show));
+}
+
+std::string MaskWords(std::string_view v) {
+  std::string out;
+  bool start = true;
+  for (char c : v) {
+    if (c == ' ' || c == ',') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+      start = true;
+    } else if (start) {
+      out += c;
+      out += "***";
+      start = false;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+std::string Redactor::Mask(PiiType type, const Sensitive& canonical) {
+  const std::string& v = canonical.Reveal(RevealPass());
+  switch (type) {
+    case PiiType::kSsn:
+      if (v.size() == 9) return "***-**-" + v.substr(5);
+      return MaskTail(v);
+    case PiiType::kPhone:
+      if (v.size() == 10) return "***-***-" + v.substr(6);
+      return MaskTail(v);
+    case PiiType::kCreditCard:
+      return std::string(v.size() - std::min<size_t>(4, v.size() / 2), '*') +
+             v.substr(v.size() - std::min<size_t>(4, v.size() / 2));
+    case PiiType::kDob:
+      if (v.size() == 10) return "****-**-" + v.substr(8);
+      return MaskTail(v);
+    case PiiType::kEmail: {
+      size_t at = v.find('@');
+      if (at == std::string::npos || at == 0) return MaskTail(v);
+      return v.substr(0, 1) + "***" + v.substr(at);
+    }
+    case PiiType::kName:
+      return MaskWords(v);
+    case PiiType::kAddress: {
+      size_t comma = v.rfind(", ");
+      if (comma != std::string::npos) return "*** " + v.substr(comma + 2);
+      return "***";
+    }
+    case PiiType::kDiagnosis: {
+      std::string out;
+      for (size_t i = 0; i < v.size(); ++i) out += (i == 0 || v[i] == '.') ? v[i] : '*';
+      return out;
+    }
+    default:
+      return MaskTail(v);
+  }
+}
+
+Redacted Redactor::Redact(const Candidate& c, HmacScratch& scratch) const {
+  Redacted r;
+  r.hash = Hash(c.type, c.canonical, scratch);
+  r.masked = Mask(c.type, c.canonical);
+  if (!IsProtected(c.type)) r.contact_value = c.canonical.Reveal(RevealPass());
+  return r;
+}
+
+namespace {
+
+Result<std::string> ReadWholeFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return IoError("cannot read key file " + p.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+Result<std::string> LoadOrCreateKey(const std::filesystem::path& key_file,
+                                    const std::filesystem::path& out_dir) {
+  if (!key_file.empty()) {
+    auto key = ReadWholeFile(key_file);
+    if (!key.ok()) return InvalidArgument(key.status().message());
+    if (key->empty()) return InvalidArgument("key file " + key_file.string() + " is empty");
+    return key;
+  }
+  std::filesystem::path stored = out_dir / "case.key";
+  std::error_code ec;
+  if (std::filesystem::exists(stored, ec)) return ReadWholeFile(stored);
+  unsigned char key[32];
+  if (RAND_bytes(key, sizeof key) != 1) return InternalError("no random bytes for a new case key");
+  int fd = ::open(stored.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return IoError("cannot create " + stored.string());
+  bool ok = ::write(fd, key, sizeof key) == static_cast<ssize_t>(sizeof key);
+  ::close(fd);
+  if (!ok) return IoError("cannot write " + stored.string());
+  return std::string(reinterpret_cast<char*>(key), sizeof key);
+}
+
+}  // namespace breachscope::redact

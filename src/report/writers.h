@@ -1,0 +1,74 @@
+// report/writers.h — the contract's output files: findings.jsonl, people.jsonl,
+// errors.jsonl, summary.json.
+//
+// FindingRow is a finding after redaction (fingerprint and mask only); the
+// renderers turn rows, people and errors into the exact JSON of ../shared/contract.md.
+// OutputFile creates files with mode 0600 whatever the umask, and reports write
+// failures as Status.
+//
+// Thread-safety: renderers are pure; an OutputFile belongs to one thread.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "model/item_error.h"
+#include "model/pii_type.h"
+#include "model/source_path.h"
+#include "redact/redactor.h"
+#include "resolve/people.h"
+
+namespace breachscope::report {
+
+struct FindingRow {
+  PiiType type = PiiType::kSsn;
+  redact::Fingerprint hash{};
+  std::string masked;
+  Location location;
+  std::string decoders_json;  // pre-rendered JSON array, e.g. ["html","base64","json"]
+  float confidence = 0;
+  std::string code_system;    // diagnosis only
+  uint32_t record = 0;        // unit-local record
+};
+
+std::string DecodersJson(const std::vector<std::string>& chain);
+
+void AppendFinding(std::string& out, std::string_view path, const FindingRow& f, uint64_t record_id,
+                   uint64_t person_id);
+void AppendPerson(std::string& out, uint64_t person_id, const resolve::Person& p,
+                  const std::vector<std::string>& source_paths);
+void AppendError(std::string& out, const ItemError& e);
+
+struct SummaryCounts {
+  uint64_t files_scanned = 0, bytes_scanned = 0;
+  std::array<uint64_t, kPiiTypeCount> by_type{};
+  uint64_t individuals = 0, individuals_state_unknown = 0, errors = 0;
+  std::map<std::string, uint64_t> by_state;
+  uint64_t people_listed = 0, records = 0, decoded_runs = 0;
+};
+std::string SummaryJson(const SummaryCounts& s);
+
+// "p000123" / "r000042".
+std::string PersonId(uint64_t n);
+std::string RecordId(uint64_t n);
+
+class OutputFile {
+ public:
+  static Result<std::unique_ptr<OutputFile>> Create(const std::filesystem::path& path);
+  ~OutputFile();
+  Status Append(std::string_view bytes);
+  Status Close();
+
+ private:
+  explicit OutputFile(std::FILE* f, std::filesystem::path p) : f_(f), path_(std::move(p)) {}
+  std::FILE* f_;
+  std::filesystem::path path_;
+};
+
+}  // namespace breachscope::report

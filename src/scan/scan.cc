@@ -1,0 +1,696 @@
+#include "scan/scan.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "decode/text_encoding.h"
+#include "detect/labels.h"
+#include "detect/name_lexicon.h"
+#include "detect/scanner.h"
+#include "input/walker.h"
+#include "records/unit_processor.h"
+#include "redact/redactor.h"
+#include "report/writers.h"
+#include "resolve/people.h"
+#include "scan/progress.h"
+#include "scan/spill.h"
+#include "store/case_store.h"
+
+namespace breachscope::scan {
+
+namespace fs = std::filesystem;
+using decode::TextEncoding;
+using records::Format;
+
+namespace {
+
+constexpr uint64_t kHeadBytes = 64 * 1024;
+constexpr uint64_t kOverlap = 64 * 1024;   // read around a chunk: lookback context and tokens that cross its end
+constexpr uint64_t kMaxJsonDocument = 64u << 20;
+
+// What a file is, decided once from its name and first bytes.
+struct FilePlan {
+  TextEncoding encoding = TextEncoding::kUtf8;
+  Format format = Format::kText;
+  size_t bom = 0;
+  std::optional<records::Table> table;
+  bool parallel = false;
+  uint64_t chunks = 1;
+  std::vector<std::string> chain;  // decoders of the file's own text
+};
+
+struct ChunkResult {
+  SpillSegment spill;
+  uint64_t own_newlines = 0;
+  int64_t line_shift = 0;  // add to the chunk's local line numbers (parallel chunks only; fixed up at the end)
+  bool parallel = false;
+  std::vector<resolve::RecordSummary> records;
+  uint32_t decoded_runs = 0;
+};
+
+struct FileState {
+  input::FileEntry entry;
+  std::string safe_path;
+  FilePlan plan;
+  std::vector<ChunkResult> chunks;
+  std::vector<ItemError> errors;
+  std::mutex errors_mu;
+  std::atomic<uint64_t> pending{0};  // parallel chunks not yet done
+};
+
+struct Task {
+  size_t file;
+  int64_t chunk;  // -1: plan the file (and process it when not split)
+};
+
+std::optional<std::string> KnownBinary(std::string_view head) {
+  auto starts = [&](std::string_view m) { return head.substr(0, m.size()) == m; };
+  if (starts("PK\x03\x04") || starts("PK\x05\x06")) return "a zip archive or Office document";
+  if (starts("\x1f\x8b")) return "a gzip stream";
+  if (starts("BZh")) return "a bzip2 stream";
+  if (starts("\xfd" "7zXZ")) return "an xz stream";
+  if (starts("\x28\xb5\x2f\xfd")) return "a zstd stream";
+  if (starts("7z\xbc\xaf\x27\x1c")) return "a 7z archive";
+  if (starts("Rar!")) return "a rar archive";
+  if (starts("%PDF")) return "a PDF document";
+  if (starts("\xd0\xcf\x11\xe0")) return "an OLE2 document (legacy Office or Outlook)";
+  if (starts("\x89PNG")) return "a PNG image";
+  if (starts("\xff\xd8\xff")) return "a JPEG image";
+  if (starts("GIF8")) return "a GIF image";
+  if (starts("II*") || starts("MM\x00*")) return "a TIFF image";
+  if (starts("SQLite format 3")) return "an SQLite database";
+  if (starts("!BDN")) return "an Outlook PST/OST file";
+  return std::nullopt;
+}
+
+class Scan {
+ public:
+  explicit Scan(const ScanConfig& c) : cfg_(c) {}
+
+  Result<ScanResult> Run() {
+    auto t0 = std::chrono::steady_clock::now();
+    BS_RETURN_IF_ERROR(Setup());
+    Walk();
+    BS_RETURN_IF_ERROR(Work());
+    auto result = Write();
+    if (!result.ok()) return result;
+    result->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return result;
+  }
+
+ private:
+  // ---------------------------------------------------------------- set-up
+  Status Setup() {
+    for (const auto& p : cfg_.paths) {
+      std::error_code ec;
+      if (!fs::exists(fs::symlink_status(p, ec))) return InvalidArgument("no such file or folder: " + p.string());
+    }
+    if (!cfg_.key_file.empty()) {
+      std::error_code ec;
+      if (!fs::is_regular_file(cfg_.key_file, ec)) return InvalidArgument("key file not found: " + cfg_.key_file.string());
+    }
+    std::error_code ec;
+    fs::create_directories(cfg_.out_dir, ec);
+    if (ec) return IoError("cannot create output folder " + cfg_.out_dir.string() + ": " + ec.message());
+    auto key = redact::LoadOrCreateKey(cfg_.key_file, cfg_.out_dir);
+    if (!key.ok()) return key.status();
+    auto redactor = redact::Redactor::Create(std::move(*key));
+    if (!redactor.ok()) return redactor.status();
+    redactor_ = *redactor;
+    auto store = store::CaseStore::Open(cfg_.out_dir / "case.db");
+    if (!store.ok()) return store.status();
+    store_ = std::move(*store);
+    auto check = store_->KeyCheck();
+    if (!check.ok()) return check.status();
+    if (check->has_value() && **check != redactor_->KeyCheck())
+      return InvalidArgument("the key differs from the key of the existing case in " + cfg_.out_dir.string());
+    if (!check->has_value()) BS_RETURN_IF_ERROR(store_->SetKeyCheck(redactor_->KeyCheck()));
+
+    auto labels = detect::LabelTable::LoadEmbedded();
+    if (!labels.ok()) return labels.status();
+    auto lexicon = detect::NameLexicon::LoadEmbedded();
+    if (!lexicon.ok()) return lexicon.status();
+    lexicon_ = *lexicon;
+    scanner_ = std::make_unique<detect::Scanner>(*labels, detect::Today());
+    records::ProcessorOptions opts;
+    opts.max_depth = cfg_.max_depth;
+    opts.min_confidence = cfg_.min_confidence;
+    opts.max_json_document = kMaxJsonDocument;
+    processor_ = std::make_unique<records::UnitProcessor>(*scanner_, *lexicon_, opts);
+    jobs_ = cfg_.jobs > 0 ? cfg_.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return Status::Ok();
+  }
+
+  void Walk() {
+    auto walked = input::Walk(cfg_.paths);
+    walk_errors_ = std::move(walked.errors);
+    for (auto& e : walk_errors_) e.path = SafePath(e.path);
+    files_.reserve(walked.files.size());
+    for (auto& f : walked.files) {
+      auto st = std::make_unique<FileState>();
+      st->safe_path = SafePath(f.display);
+      st->entry = std::move(f);
+      total_bytes_ += st->entry.size;
+      files_.push_back(std::move(st));
+    }
+  }
+
+  // A file name may hold an identifier ("412-63-7781.pdf"): mask it, and escape '!'.
+  std::string SafePath(const std::string& display) const {
+    std::vector<Candidate> found;
+    detect::ScanRequest req;
+    req.text = display;
+    scanner_->Scan(req, found);
+    std::string out;
+    uint64_t at = 0;
+    for (const auto& c : found) {
+      if (!IsProtected(c.type) || c.begin < at) continue;
+      out += display.substr(at, c.begin - at);
+      out += redact::Redactor::Mask(c.type, c.canonical);
+      at = c.end;
+    }
+    out += display.substr(at);
+    return EscapePathLevel(out);
+  }
+
+  // ---------------------------------------------------------------- workers
+  Status Work() {
+    for (size_t i = 0; i < files_.size(); ++i) queue_.push_back({i, -1});
+    std::vector<std::unique_ptr<SpillWriter>> spills;
+    for (int t = 0; t < jobs_; ++t) {
+      spills.push_back(std::make_unique<SpillWriter>(cfg_.out_dir / (".spill-" + std::to_string(t)), t));
+      BS_RETURN_IF_ERROR(spills.back()->status());
+      spill_paths_.push_back(spills.back()->path());
+    }
+    std::unique_ptr<Progress> progress;
+    if (cfg_.progress && !cfg_.quiet)
+      progress = std::make_unique<Progress>(files_.size(), total_bytes_, &files_done_, &bytes_done_, &findings_so_far_);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < jobs_; ++t) threads.emplace_back([this, t, &spills] { Worker(*spills[t]); });
+    for (auto& th : threads) th.join();
+    progress.reset();
+    for (auto& s : spills) BS_RETURN_IF_ERROR(s->Close());
+    return Status::Ok();
+  }
+
+  void Worker(SpillWriter& spill) {
+    redact::HmacScratch scratch;
+    std::string buffer;
+    while (true) {
+      Task task;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return !queue_.empty() || active_ == 0; });
+        if (queue_.empty()) return;
+        task = queue_.front();
+        queue_.pop_front();
+        ++active_;
+      }
+      FileState& f = *files_[task.file];
+      // The one catch point per item: whatever goes wrong with this file or chunk is
+      // an errors.jsonl line, and the scan goes on.
+      try {
+        if (task.chunk < 0) PlanAndStart(task.file, spill, scratch, buffer);
+        else ParallelChunk(f, static_cast<uint64_t>(task.chunk), spill, scratch, buffer);
+      } catch (const std::bad_alloc&) {
+        AddError(f, {f.safe_path, StatusCode::kLimit, "out of memory while reading this file"});
+      } catch (const std::exception& e) {
+        AddError(f, {f.safe_path, StatusCode::kInternal, std::string("internal error: ") + e.what()});
+      }
+      {
+        std::lock_guard lock(mu_);
+        --active_;
+      }
+      cv_.notify_all();
+    }
+  }
+
+  void AddError(FileState& f, ItemError e) {
+    std::lock_guard lock(f.errors_mu);
+    f.errors.push_back(std::move(e));
+  }
+
+  void FileDone(FileState&) { files_done_.fetch_add(1, std::memory_order_relaxed); }
+
+  static Status ReadAt(int fd, uint64_t offset, uint64_t length, std::string& buf) {
+    buf.resize(length);
+    uint64_t got = 0;
+    while (got < length) {
+      ssize_t n = ::pread(fd, buf.data() + got, length - got, static_cast<off_t>(offset + got));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return IoError(std::string("read failed: ") + std::strerror(errno));
+      }
+      if (n == 0) break;
+      got += static_cast<uint64_t>(n);
+    }
+    buf.resize(got);
+    return Status::Ok();
+  }
+
+  struct Fd {
+    int fd = -1;
+    ~Fd() {
+      if (fd >= 0) ::close(fd);
+    }
+  };
+
+  void PlanAndStart(size_t index, SpillWriter& spill, redact::HmacScratch& scratch, std::string& buf) {
+    FileState& f = *files_[index];
+    Fd fd{::open(f.entry.path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (fd.fd < 0) {
+      AddError(f, {f.safe_path, StatusCode::kIo, std::string("cannot open: ") + std::strerror(errno)});
+      bytes_done_ += f.entry.size;
+      return FileDone(f);
+    }
+    Status s = ReadAt(fd.fd, 0, std::min(kHeadBytes, f.entry.size), buf);
+    if (!s.ok()) {
+      AddError(f, {f.safe_path, s.code(), s.message()});
+      bytes_done_ += f.entry.size;
+      return FileDone(f);
+    }
+    FilePlan& plan = f.plan;
+    if (auto kind = KnownBinary(buf)) {
+      AddError(f, {f.safe_path, StatusCode::kUnsupported, "this is " + *kind + "; reading its contents is not supported yet"});
+      bytes_done_ += f.entry.size;
+      return FileDone(f);
+    }
+    plan.encoding = decode::DetectEncoding(buf);
+    plan.bom = decode::BomLength(buf, plan.encoding);
+    std::string head_utf8;
+    if (plan.encoding == TextEncoding::kUtf8 || plan.encoding == TextEncoding::kBinary) {
+      head_utf8 = buf.substr(plan.bom);
+    } else {
+      size_t used = 0;
+      std::string_view raw(buf);
+      raw.remove_prefix(plan.bom);
+      (void)decode::ToUtf8(raw, plan.encoding, head_utf8, &used);
+    }
+    if (plan.encoding == TextEncoding::kBinary) {
+      plan.format = Format::kText;
+      plan.chain = {"strings"};
+    } else {
+      plan.format = records::SniffFormat(f.entry.display, head_utf8);
+      if (plan.encoding == TextEncoding::kUtf16Le || plan.encoding == TextEncoding::kUtf16Be)
+        plan.chain.push_back("utf16");
+      if (auto name = records::FormatDecoderName(plan.format); !name.empty()) plan.chain.emplace_back(name);
+    }
+    if (plan.format == Format::kCsv || plan.format == Format::kTsv)
+      plan.table = records::ReadTableHeader(head_utf8, plan.format == Format::kTsv ? '\t' : ',', scanner_->labels());
+    bool splittable = plan.encoding == TextEncoding::kUtf8 &&
+                      (plan.format == Format::kText || plan.format == Format::kLog || plan.format == Format::kCsv ||
+                       plan.format == Format::kTsv || plan.format == Format::kJsonLines);
+    if (splittable && f.entry.size > 2 * cfg_.chunk_bytes) {
+      plan.parallel = true;
+      plan.chunks = (f.entry.size + cfg_.chunk_bytes - 1) / cfg_.chunk_bytes;
+      f.chunks.resize(plan.chunks);
+      f.pending = plan.chunks;
+      {
+        std::lock_guard lock(mu_);
+        for (uint64_t k = 1; k < plan.chunks; ++k) queue_.push_back({index, static_cast<int64_t>(k)});
+      }
+      cv_.notify_all();
+      ParallelChunkWithFd(f, 0, fd.fd, spill, scratch, buf);
+      return;
+    }
+    Sequential(f, fd.fd, spill, scratch, buf);
+    FileDone(f);
+  }
+
+  // First line start at or after `x` (searching from x-1), or x when none within the overlap.
+  static uint64_t LineStartAtOrAfter(std::string_view buf, uint64_t buf_offset, uint64_t x, uint64_t file_size) {
+    if (x == 0 || x >= file_size) return std::min(x, file_size);
+    uint64_t from = x - 1 - buf_offset;
+    uint64_t limit = std::min<uint64_t>(buf.size(), from + kOverlap / 2);
+    const void* nl = std::memchr(buf.data() + from, '\n', limit - from);
+    if (!nl) return x;
+    return buf_offset + (static_cast<const char*>(nl) - buf.data()) + 1;
+  }
+
+  void ParallelChunk(FileState& f, uint64_t k, SpillWriter& spill, redact::HmacScratch& scratch, std::string& buf) {
+    Fd fd{::open(f.entry.path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (fd.fd < 0) {
+      AddError(f, {f.safe_path, StatusCode::kIo, std::string("cannot open: ") + std::strerror(errno)});
+      ChunkDone(f, k, cfg_.chunk_bytes);
+      return;
+    }
+    ParallelChunkWithFd(f, k, fd.fd, spill, scratch, buf);
+  }
+
+  void ParallelChunkWithFd(FileState& f, uint64_t k, int fd, SpillWriter& spill, redact::HmacScratch& scratch,
+                           std::string& buf) {
+    const uint64_t size = f.entry.size, c = cfg_.chunk_bytes;
+    uint64_t nominal_begin = k * c, nominal_end = std::min(size, (k + 1) * c);
+    uint64_t read_begin = nominal_begin > kOverlap ? nominal_begin - kOverlap : 0;
+    uint64_t read_end = std::min(size, nominal_end + kOverlap);
+    Status s = ReadAt(fd, read_begin, read_end - read_begin, buf);
+    if (!s.ok()) {
+      AddError(f, {f.safe_path, s.code(), s.message() + " (chunk " + std::to_string(k + 1) + ")"});
+      ChunkDone(f, k, nominal_end - nominal_begin);
+      return;
+    }
+    uint64_t own_begin = k == 0 ? f.plan.bom : LineStartAtOrAfter(buf, read_begin, nominal_begin, size);
+    uint64_t own_end = LineStartAtOrAfter(buf, read_begin, nominal_end, size);
+    records::UnitInput in;
+    in.text = buf;
+    in.own_begin = own_begin - read_begin;
+    in.own_end = own_end - read_begin;
+    in.format = f.plan.format;
+    in.table = f.plan.table ? &*f.plan.table : nullptr;
+    in.first_line = 1;
+    in.decoders = f.plan.chain;
+    records::UnitOutput out;
+    processor_->Process(in, out);
+    ChunkResult& r = f.chunks[k];
+    r.parallel = true;
+    r.own_newlines = out.newlines;
+    // Lines before our own region inside the buffer: local line numbers count them.
+    uint64_t pre = 0;
+    for (uint64_t p = 0; p < in.own_begin;) {
+      const void* nl = std::memchr(buf.data() + p, '\n', in.own_begin - p);
+      if (!nl) break;
+      ++pre;
+      p = static_cast<const char*>(nl) - buf.data() + 1;
+    }
+    r.line_shift = -static_cast<int64_t>(pre);
+    Emit(f, r, out, spill, scratch);
+    ChunkDone(f, k, nominal_end - nominal_begin);
+  }
+
+  void ChunkDone(FileState& f, uint64_t k, uint64_t bytes) {
+    (void)k;
+    bytes_done_.fetch_add(bytes, std::memory_order_relaxed);
+    if (f.pending.fetch_sub(1) == 1) FileDone(f);
+  }
+
+  // Reads the file front to back in chunks (transcoding when needed), carrying the
+  // unprocessed tail and some lookback context into the next chunk.
+  void Sequential(FileState& f, int fd, SpillWriter& spill, redact::HmacScratch& scratch, std::string& raw) {
+    const FilePlan& plan = f.plan;
+    const uint64_t size = f.entry.size;
+    uint64_t chunk = cfg_.chunk_bytes;
+    if (plan.format == Format::kJson && size <= kMaxJsonDocument) chunk = std::max<uint64_t>(chunk, size + 1);
+    records::SqlState sql;
+    std::string text, carry, pending_raw, converted;
+    uint64_t context = 0;            // bytes of `carry` that are lookback context only
+    uint64_t line_of_carry = 1;      // line number of carry[0]
+    uint64_t pos = plan.bom;
+    bool eof = pos >= size;
+    while (!eof || !carry.empty()) {
+      if (!eof) {
+        Status s = ReadAt(fd, pos, std::min(chunk, size - pos), raw);
+        if (!s.ok()) {
+          AddError(f, {f.safe_path, s.code(), s.message()});
+          break;
+        }
+        if (raw.empty()) eof = true;  // the file shrank while we read it
+        pos += raw.size();
+        bytes_done_.fetch_add(raw.size(), std::memory_order_relaxed);
+        if (pos >= size) eof = true;
+        if (plan.encoding == TextEncoding::kUtf8) {
+          converted.swap(raw);
+        } else if (plan.encoding == TextEncoding::kBinary) {
+          Strings(raw, converted);
+        } else {
+          pending_raw += raw;
+          size_t used = 0;
+          (void)decode::ToUtf8(pending_raw, plan.encoding, converted, &used);
+          pending_raw.erase(0, used);
+        }
+      } else {
+        converted.clear();
+      }
+      text = carry;
+      text += converted;
+      uint64_t own_begin = context;
+      uint64_t own_end = text.size();
+      if (!eof) {
+        // Stop at the last line break; the rest waits for the next chunk.
+        size_t nl = text.rfind('\n');
+        if (nl != std::string::npos && nl + 1 > own_begin) own_end = nl + 1;
+        else if (text.size() > own_begin + kOverlap) own_end = text.size() - kOverlap / 2;  // a giant line
+        else {  // not enough text yet: read more before processing
+          carry = std::move(text);
+          continue;
+        }
+      }
+      records::UnitInput in;
+      in.text = text;
+      in.own_begin = own_begin;
+      in.own_end = own_end;
+      in.format = plan.format;
+      in.table = plan.table ? &*plan.table : nullptr;
+      in.first_line = line_of_carry;
+      in.decoders = plan.chain;
+      in.sql = &sql;
+      records::UnitOutput out;
+      processor_->Process(in, out);
+      f.chunks.emplace_back();
+      Emit(f, f.chunks.back(), out, spill, scratch);
+      if (eof && own_end >= text.size()) break;
+      // Keep up to 4 KB before own_end as context for the next chunk.
+      uint64_t ctx_from = own_end > 4096 ? own_end - 4096 : 0;
+      ctx_from = std::max(ctx_from, own_begin);
+      // Line of text[ctx_from] = line_of_carry + newlines in [0, ctx_from).
+      uint64_t lines = 0;
+      for (uint64_t p = 0; p < ctx_from;) {
+        const void* nl = std::memchr(text.data() + p, '\n', ctx_from - p);
+        if (!nl) break;
+        ++lines;
+        p = static_cast<const char*>(nl) - text.data() + 1;
+      }
+      line_of_carry += lines;
+      carry = text.substr(ctx_from);
+      context = own_end - ctx_from;
+      if (eof && carry.size() == context) break;
+    }
+  }
+
+  // Printable ASCII runs of 6 or more bytes, one per line: the text inside an unknown binary.
+  static void Strings(std::string_view raw, std::string& out) {
+    out.clear();
+    size_t run = 0;
+    for (size_t i = 0; i <= raw.size(); ++i) {
+      unsigned char c = i < raw.size() ? static_cast<unsigned char>(raw[i]) : 0;
+      if (c >= 0x20 && c < 0x7f) {
+        ++run;
+        continue;
+      }
+      if (run >= 6) {
+        out.append(raw.substr(i - run, run));
+        out += '\n';
+      }
+      run = 0;
+    }
+  }
+
+  // Redacts the unit's findings into spill rows and record summaries.
+  void Emit(FileState& f, ChunkResult& r, records::UnitOutput& out, SpillWriter& spill, redact::HmacScratch& scratch) {
+    for (const auto& p : out.problems) AddError(f, {f.safe_path, p.code(), p.message()});
+    r.decoded_runs = static_cast<uint32_t>(out.decoded_runs);
+    if (r.own_newlines == 0) r.own_newlines = out.newlines;
+    r.records.resize(out.records);
+    std::vector<std::string> chain_json;
+    for (const auto& ch : out.chains) chain_json.push_back(report::DecodersJson(ch));
+    std::vector<report::FindingRow> rows;
+    rows.reserve(out.findings.size());
+    for (auto& uf : out.findings) {
+      const Candidate& c = uf.candidate;
+      redact::Redacted red = redactor_->Redact(c, scratch);
+      report::FindingRow row;
+      row.type = c.type;
+      row.hash = red.hash;
+      row.masked = std::move(red.masked);
+      row.location = c.location;
+      row.decoders_json = chain_json[uf.chain];
+      row.confidence = c.confidence;
+      row.code_system = c.code_system;
+      row.record = c.record;
+      resolve::RecordSummary& rec = r.records[c.record];
+      rec.types |= Bit(c.type);
+      switch (c.type) {
+        case PiiType::kName:
+          if (rec.first.empty() && rec.last.empty()) {
+            rec.first = c.contact.first;
+            rec.last = c.contact.last;
+          }
+          break;
+        case PiiType::kAddress:
+          if (rec.street.empty()) {
+            rec.street = c.contact.street;
+            rec.city = c.contact.city;
+            rec.state = c.contact.state;
+            rec.zip = c.contact.zip;
+          }
+          break;
+        case PiiType::kDob:
+          if (rec.dob.empty() && red.contact_value) rec.dob = *red.contact_value;
+          break;
+        case PiiType::kEmail:
+          if (rec.email.empty() && red.contact_value) rec.email = *red.contact_value;
+          break;
+        case PiiType::kPhone:
+          if (rec.phone.empty() && red.contact_value) rec.phone = *red.contact_value;
+          break;
+        default:
+          if (IsProtected(c.type)) rec.identifiers.emplace_back(c.type, red.hash);
+          break;
+      }
+      rows.push_back(std::move(row));
+    }
+    findings_so_far_.fetch_add(rows.size(), std::memory_order_relaxed);
+    auto seg = spill.Write(rows);
+    if (!seg.ok()) {
+      AddError(f, {f.safe_path, seg.status().code(), seg.status().message()});
+      r.records.clear();
+      return;
+    }
+    r.spill = *seg;
+  }
+
+  // ---------------------------------------------------------------- outputs
+  Result<ScanResult> Write() {
+    std::vector<std::string> source_paths;
+    resolve::PeopleBuilder builder;
+    std::vector<std::vector<uint64_t>> record_base(files_.size());
+    uint64_t decoded_runs = 0;
+    for (size_t i = 0; i < files_.size(); ++i) {
+      FileState& f = *files_[i];
+      source_paths.push_back(f.safe_path);
+      for (auto& ch : f.chunks) {
+        record_base[i].push_back(builder.size());
+        decoded_runs += ch.decoded_runs;
+        for (auto& rec : ch.records) {
+          rec.source = static_cast<uint32_t>(i);
+          builder.Add(std::move(rec));
+        }
+        ch.records.clear();
+        ch.records.shrink_to_fit();
+      }
+    }
+    uint64_t total_records = builder.size();
+    std::vector<resolve::Person> people;
+    std::vector<uint32_t> person_of;
+    builder.Resolve(people, person_of);
+
+    report::SummaryCounts sum;
+    sum.records = total_records;
+    sum.decoded_runs = decoded_runs;
+    auto findings = report::OutputFile::Create(cfg_.out_dir / "findings.jsonl");
+    if (!findings.ok()) return findings.status();
+    std::string out;
+    std::vector<report::FindingRow> rows;
+    for (size_t i = 0; i < files_.size(); ++i) {
+      FileState& f = *files_[i];
+      uint64_t line_base = 0;  // newlines before the chunk's own region (parallel chunks)
+      for (size_t k = 0; k < f.chunks.size(); ++k) {
+        ChunkResult& ch = f.chunks[k];
+        if (ch.spill.file < 0) continue;
+        BS_RETURN_IF_ERROR(ReadSegment(spill_paths_[ch.spill.file], ch.spill, rows));
+        for (auto& row : rows) {
+          if (ch.parallel && row.location.line)
+            row.location.line = static_cast<uint64_t>(static_cast<int64_t>(row.location.line) + ch.line_shift +
+                                                      static_cast<int64_t>(line_base));
+          uint64_t rec = record_base[i][k] + row.record;
+          report::AppendFinding(out, f.safe_path, row, rec + 1, person_of[rec] + 1);
+          ++sum.by_type[static_cast<int>(row.type)];
+        }
+        line_base += ch.own_newlines;
+        if (out.size() > (1u << 20)) {
+          BS_RETURN_IF_ERROR((*findings)->Append(out));
+          out.clear();
+        }
+      }
+    }
+    BS_RETURN_IF_ERROR((*findings)->Append(out));
+    BS_RETURN_IF_ERROR((*findings)->Close());
+    for (const auto& p : spill_paths_) {
+      std::error_code ec;
+      fs::remove(p, ec);
+    }
+
+    auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");
+    if (!people_file.ok()) return people_file.status();
+    out.clear();
+    for (size_t p = 0; p < people.size(); ++p) {
+      report::AppendPerson(out, p + 1, people[p], source_paths);
+      if (people[p].Counted()) {
+        ++sum.individuals;
+        if (people[p].state.empty()) ++sum.individuals_state_unknown;
+        else ++sum.by_state[people[p].state];
+      }
+      if (out.size() > (1u << 20)) {
+        BS_RETURN_IF_ERROR((*people_file)->Append(out));
+        out.clear();
+      }
+    }
+    BS_RETURN_IF_ERROR((*people_file)->Append(out));
+    BS_RETURN_IF_ERROR((*people_file)->Close());
+    sum.people_listed = people.size();
+
+    std::vector<ItemError> errors = walk_errors_;
+    std::vector<store::FileRow> file_rows;
+    for (auto& f : files_) {
+      for (auto& e : f->errors) errors.push_back(std::move(e));
+      file_rows.push_back({f->safe_path, f->entry.size});
+      ++sum.files_scanned;
+      sum.bytes_scanned += f->entry.size;
+    }
+    auto errors_file = report::OutputFile::Create(cfg_.out_dir / "errors.jsonl");
+    if (!errors_file.ok()) return errors_file.status();
+    out.clear();
+    for (const auto& e : errors) report::AppendError(out, e);
+    BS_RETURN_IF_ERROR((*errors_file)->Append(out));
+    BS_RETURN_IF_ERROR((*errors_file)->Close());
+    sum.errors = errors.size();
+
+    ScanResult result;
+    result.summary_json = report::SummaryJson(sum);
+    auto summary_file = report::OutputFile::Create(cfg_.out_dir / "summary.json");
+    if (!summary_file.ok()) return summary_file.status();
+    BS_RETURN_IF_ERROR((*summary_file)->Append(result.summary_json));
+    BS_RETURN_IF_ERROR((*summary_file)->Close());
+    BS_RETURN_IF_ERROR(store_->SaveScan(file_rows, errors, result.summary_json));
+
+    result.files = sum.files_scanned;
+    result.bytes = sum.bytes_scanned;
+    for (auto n : sum.by_type) result.findings += n;
+    result.individuals = sum.individuals;
+    result.errors = sum.errors;
+    return result;
+  }
+
+  const ScanConfig& cfg_;
+  int jobs_ = 1;
+  std::shared_ptr<const redact::Redactor> redactor_;
+  std::shared_ptr<const detect::NameLexicon> lexicon_;
+  std::unique_ptr<detect::Scanner> scanner_;
+  std::unique_ptr<records::UnitProcessor> processor_;
+  std::unique_ptr<store::CaseStore> store_;
+  std::vector<std::unique_ptr<FileState>> files_;
+  std::vector<ItemError> walk_errors_;
+  std::vector<fs::path> spill_paths_;
+  uint64_t total_bytes_ = 0;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Task> queue_;
+  int active_ = 0;
+  std::atomic<uint64_t> files_done_{0}, bytes_done_{0}, findings_so_far_{0};
+};
+
+}  // namespace
+
+Result<ScanResult> RunScan(const ScanConfig& config) { return Scan(config).Run(); }
+
+}  // namespace breachscope::scan

@@ -1,0 +1,48 @@
+// scan/scan.h — the scan: PATHs in, the contract's output files out.
+//
+// RunScan() walks the PATHs, plans each file (encoding, format, table header),
+// and runs a pool of `jobs` workers over files and over chunks of large files.
+// Each worker reads a chunk, hands it to records::UnitProcessor (detect + records
+// + decoded runs), redacts the candidates at once (fingerprints and masks only),
+// and spills the rows to a per-worker temporary file, so memory does not grow with
+// the corpus; record summaries for people stay in memory. When the workers are
+// done, people are resolved and findings.jsonl, people.jsonl, errors.jsonl,
+// summary.json and case.db are written, in path order whatever the job count.
+//
+// Every file and every chunk is its own catch point: a failure there becomes an
+// errors.jsonl line and the scan goes on.
+//
+// Thread-safety: RunScan() is called once per process; it owns its threads.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace breachscope::scan {
+
+struct ScanConfig {
+  std::vector<std::filesystem::path> paths;
+  std::filesystem::path out_dir;
+  std::filesystem::path key_file;  // empty: DIR/case.key
+  int jobs = 0;                    // 0: all cores
+  float min_confidence = 0.5f;
+  bool quiet = false;
+  bool progress = false;           // draw a progress bar on stderr
+  uint64_t chunk_bytes = 8u << 20; // large UTF-8 files are split into chunks of this size
+  int max_depth = 16;
+};
+
+struct ScanResult {
+  uint64_t files = 0, bytes = 0, findings = 0, individuals = 0, errors = 0;
+  double seconds = 0;
+  std::string summary_json;
+};
+
+// kInvalidArgument: bad usage (exit 2); other codes: the scan could not complete (exit 1).
+Result<ScanResult> RunScan(const ScanConfig& config);
+
+}  // namespace breachscope::scan
