@@ -62,8 +62,8 @@ std::vector<std::vector<std::string_view>> TsvRows(std::string_view text) {
     size_t c = 0;
     while (true) {
       size_t tab = line.find('\t', c);
-      cols.push_back(line.substr(c, tab == std::string_view::npos ? std::string_view::npos
-                                                                  : tab - c));
+      cols.push_back(
+          line.substr(c, tab == std::string_view::npos ? std::string_view::npos : tab - c));
       if (tab == std::string_view::npos) break;
       c = tab + 1;
     }
@@ -75,11 +75,11 @@ std::vector<std::vector<std::string_view>> TsvRows(std::string_view text) {
 // Standard abbreviations of the suffixes that are street suffixes first and
 // everyday words second; the others ("park", "view", "run") need capitals or a ZIP.
 constexpr std::string_view kStrongSuffixes[] = {
-    "st", "ave", "rd", "dr", "ln", "blvd", "ct", "pl", "way", "cir", "pkwy", "hwy", "ter",
-    "trl", "sq", "plz", "aly", "expy", "fwy", "tpke", "cres", "cv", "xing", "lndg", "holw"};
+    "st",  "ave", "rd",  "dr",  "ln",   "blvd", "ct",   "pl",   "way", "cir",  "pkwy", "hwy", "ter",
+    "trl", "sq",  "plz", "aly", "expy", "fwy",  "tpke", "cres", "cv",  "xing", "lndg", "holw"};
 // Suffixes that take a route number ("Highway 40", "County Road 12").
-constexpr std::string_view kNumberedSuffixes[] = {"hwy", "rte", "rd", "fwy", "expy", "tpke",
-                                                  "pike", "loop"};
+constexpr std::string_view kNumberedSuffixes[] = {"hwy",  "rte",  "rd",   "fwy",
+                                                  "expy", "tpke", "pike", "loop"};
 
 struct Tables {
   StringMap states;    // normalised name / code / AP abbreviation -> code
@@ -170,26 +170,29 @@ bool InListLower(std::string_view w, const std::string_view (&list)[N]) {
   return false;
 }
 
-constexpr std::string_view kDirectionals[] = {"n", "s", "e", "w", "ne", "nw", "se", "sw",
-                                              "north", "south", "east", "west", "northeast",
-                                              "northwest", "southeast", "southwest"};
-constexpr std::string_view kUnitWords[] = {"apt", "apartment", "unit", "suite", "ste", "room",
-                                           "rm", "fl", "floor", "bldg", "building", "lot", "trlr",
-                                           "spc", "space", "dept", "no"};
+constexpr std::string_view kDirectionals[] = {
+    "n",     "s",     "e",    "w",    "ne",        "nw",        "se",        "sw",
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"};
+constexpr std::string_view kUnitWords[] = {
+    "apt",  "apartment", "unit", "suite", "ste", "room",  "rm",   "fl", "floor",
+    "bldg", "building",  "lot",  "trlr",  "spc", "space", "dept", "no"};
 // Words before a number that make it something other than a house number.
 constexpr std::string_view kNotHouseNumberBefore[] = {
-    "box", "suite", "ste", "apt", "unit", "room", "rm", "no", "page", "pg", "ext", "floor",
-    "fl", "chapter", "section", "item", "grade", "version", "step", "level", "phase", "part",
-    "vol", "volume", "route", "highway", "hwy", "rte", "invoice", "order", "account", "acct",
-    "policy", "claim", "id", "number", "year", "fy", "q", "form", "table", "figure", "line"};
+    "box",  "suite",   "ste",   "apt",     "unit",    "room",    "rm",    "no",      "page",
+    "pg",   "ext",     "floor", "fl",      "chapter", "section", "item",  "grade",   "version",
+    "step", "level",   "phase", "part",    "vol",     "volume",  "route", "highway", "hwy",
+    "rte",  "invoice", "order", "account", "acct",    "policy",  "claim", "id",      "number",
+    "year", "fy",      "q",     "form",    "table",   "figure",  "line"};
 // Words that cannot be part of a street name in prose.
 constexpr std::string_view kStopWords[] = {
-    "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "by", "for", "with", "from",
-    "is", "are", "was", "were", "be", "been", "has", "have", "had", "it", "its", "this", "that",
-    "these", "those", "my", "our", "your", "his", "her", "their", "we", "you", "he", "she",
-    "they", "i", "me", "us", "them", "not", "no", "all", "any", "more", "most", "less", "than",
-    "per", "each", "every", "other", "times", "percent", "years", "days", "hours", "minutes",
-    "people", "dollars", "if", "but", "so", "as", "into", "about", "after", "before", "over"};
+    "the",   "a",       "an",     "and",     "or",    "of",    "to",    "in",      "on",    "at",
+    "by",    "for",     "with",   "from",    "is",    "are",   "was",   "were",    "be",    "been",
+    "has",   "have",    "had",    "it",      "its",   "this",  "that",  "these",   "those", "my",
+    "our",   "your",    "his",    "her",     "their", "we",    "you",   "he",      "she",   "they",
+    "i",     "me",      "us",     "them",    "not",   "no",    "all",   "any",     "more",  "most",
+    "less",  "than",    "per",    "each",    "every", "other", "times", "percent", "years", "days",
+    "hours", "minutes", "people", "dollars", "if",    "but",   "so",    "as",      "into",  "about",
+    "after", "before",  "over"};
 
 // First digit of a ZIP -> the states it serves (USPS ZIP code national areas).
 bool ZipMatchesState(std::string_view zip5, std::string_view st) {
@@ -234,9 +237,9 @@ bool IsUtf8Letter(std::string_view s, size_t i, size_t* len) {
   return false;
 }
 
-constexpr std::string_view kInlineTags[] = {"b",     "i",     "u",   "em",  "strong", "span",
-                                           "a",     "font",  "small", "big", "sup",    "sub",
-                                           "abbr",  "label", "mark"};
+constexpr std::string_view kInlineTags[] = {"b",    "i",   "u",    "em",    "strong",
+                                            "span", "a",   "font", "small", "big",
+                                            "sup",  "sub", "abbr", "label", "mark"};
 
 std::vector<Tok> Tokenize(std::string_view s) {
   std::vector<Tok> out;
@@ -244,11 +247,13 @@ std::vector<Tok> Tokenize(std::string_view s) {
   bool space = false;
   size_t i = 0;
   const size_t n = s.size();
+  // Line breaks add up ("\n\n" is a blank line); a run of tags ("</td><td>") is one.
   auto add_break = [&](int lines) {
     if (!out.empty() && out.back().kind == Kind::kBreak) {
-      out.back().newlines += lines;
+      out.back().newlines = lines ? out.back().newlines + lines : std::max(out.back().newlines, 1);
       return;
     }
+    lines = std::max(lines, 1);
     Tok t;
     t.begin = t.end = i;
     t.kind = Kind::kBreak;
@@ -282,7 +287,7 @@ std::vector<Tok> Tokenize(std::string_view s) {
         if (inline_tag) {
           space = true;
         } else {
-          add_break(1);
+          add_break(0);
           space = false;
         }
         continue;
@@ -438,8 +443,10 @@ class AddressScanner {
     m->score = 0.75;
     *next = j + 1;
     Tail(j + 1, /*lowercase=*/false, m, next);
-    if (!m->state.empty() && !m->zip5.empty()) m->score = 0.93;
-    else if (!m->state.empty() || !m->zip5.empty()) m->score = 0.85;
+    if (!m->state.empty() && !m->zip5.empty())
+      m->score = 0.93;
+    else if (!m->state.empty() || !m->zip5.empty())
+      m->score = 0.85;
     return true;
   }
 
@@ -482,8 +489,9 @@ class AddressScanner {
     size_t d = 0;
     while (d < w.size() && IsDigit(w[d])) ++d;
     std::string_view suf = w.substr(d);
-    return d > 0 && d <= 3 && (EqualsLower(suf, "st") || EqualsLower(suf, "nd") ||
-                               EqualsLower(suf, "rd") || EqualsLower(suf, "th"));
+    return d > 0 && d <= 3 &&
+           (EqualsLower(suf, "st") || EqualsLower(suf, "nd") || EqualsLower(suf, "rd") ||
+            EqualsLower(suf, "th"));
   }
 
   // Index just past an optional period glued to token k.
@@ -513,7 +521,7 @@ class AddressScanner {
       }
       if (!Is(j, Kind::kWord)) break;
       std::string_view w = Text(j);
-      if (InListLower(w, kStopWords)) break;
+      if (InListLower(w, kStopWords) && w != "US") break;  // "4500 US Highway 63"
       if (T(j).lower) all_capital = false;
       if (EqualsLower(w, "broadway")) {
         suffix_tok = j;
@@ -557,8 +565,8 @@ class AddressScanner {
     if (numbered) end_tok = suffix_tok + 1;
     size_t after = numbered ? end_tok + 1 : SkipDot(end_tok);
     // Post-directional: "Main St NW", "Elm Street N."
-    if (SameLine(after) && T(after).space_before && Is(after, Kind::kWord) &&
-        T(after).upper && InListLower(Text(after), kDirectionals) && T(after).end - T(after).begin <= 2) {
+    if (SameLine(after) && T(after).space_before && Is(after, Kind::kWord) && T(after).upper &&
+        InListLower(Text(after), kDirectionals) && T(after).end - T(after).begin <= 2) {
       end_tok = after;
       after = SkipDot(after);
     }
@@ -655,7 +663,8 @@ class AddressScanner {
           T(j + 2).end - T(j + 2).begin == 4)
         zip_end_tok = j + 2;
       // Not when more digits follow ("65201 1234 5678" is no ZIP).
-      if (zip_end_tok == zip_tok && IsPunct(j + 1, '-') && Adjacent(j + 1) && Is(j + 2, Kind::kNumber))
+      if (zip_end_tok == zip_tok && IsPunct(j + 1, '-') && Adjacent(j + 1) &&
+          Is(j + 2, Kind::kNumber))
         zip_tok = zip_end_tok = SIZE_MAX;
     }
     // The state: the last 1-3 words that name one, or a code in capitals.
@@ -729,11 +738,14 @@ constexpr std::string_view kZeroZipStates = "CT MA ME NH NJ PR RI VT VI AE";
 std::string NormalizeZip(std::string_view zip, std::string_view state) {
   std::string digits;
   for (char c : TrimView(zip)) {
-    if (IsDigit(c)) digits.push_back(c);
-    else if (c != '-' && c != ' ') return {};
+    if (IsDigit(c))
+      digits.push_back(c);
+    else if (c != '-' && c != ' ')
+      return {};
   }
   if (digits.size() == 5 || digits.size() == 9) return digits.substr(0, 5);
-  if (digits.size() == 4 && state.size() == 2 && kZeroZipStates.find(state) != std::string_view::npos)
+  if (digits.size() == 4 && state.size() == 2 &&
+      kZeroZipStates.find(state) != std::string_view::npos)
     return "0" + digits;
   return {};
 }

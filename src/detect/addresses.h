@@ -23,10 +23,11 @@ namespace breachscope::detect {
 
 struct AddressMatch {
   size_t begin = 0, end = 0;  // byte span (street through ZIP when found)
-  std::string street;         // as written, whitespace collapsed: "1207 Elm Street", "88 Lake View Drive Apt 4"
-  std::string city;           // as written, may be empty when not found
-  std::string state;          // 2-letter uppercase code, may be empty
-  std::string zip5;           // 5 digits, may be empty
+  // As written, whitespace collapsed: "1207 Elm Street", "88 Lake View Drive Apt 4".
+  std::string street;
+  std::string city;   // as written, may be empty when not found
+  std::string state;  // 2-letter uppercase code, may be empty
+  std::string zip5;   // 5 digits, may be empty
   double score = 0;
 };
 

@@ -14,6 +14,7 @@ namespace {
 // Never part of a person's name where we look: function words, form labels,
 // the words of addresses and organisations, weekdays, month names that are not
 // given names. (Many are on the census surname list: "Street", "Search", "Patient".)
+// clang-format off
 constexpr std::string_view kNonNameWords[] = {
     // Function words and letter furniture.
     "a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "by", "for",
@@ -85,8 +86,10 @@ constexpr std::string_view kNameLikeCommonWords[] = {
     "central", "standard", "mutual", "life", "trust", "capital", "union", "express", "city",
     "town", "worth", "mountain", "forest", "valley", "spring", "winter", "snow", "frost",
     "storm", "bush", "bird", "fox", "wolf", "bear", "lamb", "swan", "crane", "drake", "hawk",
-    "money", "paper", "note", "light", "times", "news", "post", "journal", "herald", "page", "date", "street", "the", "patient", "search",
+    "money", "paper", "note", "light", "times", "news", "journal", "herald", "page", "date",
+    "street", "the", "patient", "search",
 };
+// clang-format on
 
 // Word sets keyed by lowercase ASCII.
 struct CommonWords {
@@ -154,14 +157,18 @@ void AppendFoldedName(std::string_view word, std::string* out) {
       continue;
     }
     // Two-byte sequences cover everything we fold.
-    if ((c & 0xE0) == 0xC0 && i + 1 < n && (static_cast<unsigned char>(word[i + 1]) & 0xC0) == 0x80) {
+    if ((c & 0xE0) == 0xC0 && i + 1 < n &&
+        (static_cast<unsigned char>(word[i + 1]) & 0xC0) == 0x80) {
       uint32_t cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(word[i + 1]) & 0x3Fu);
       if (cp >= 0xC0 && cp <= 0xFF) {
         char b = kLatin1[cp - 0xC0];
         if (b == '*') {
-          if (cp == 0xC6 || cp == 0xE6) out->append("ae");
-          else if (cp == 0xDE || cp == 0xFE) out->append("th");
-          else out->append("ss");
+          if (cp == 0xC6 || cp == 0xE6)
+            out->append("ae");
+          else if (cp == 0xDE || cp == 0xFE)
+            out->append("th");
+          else
+            out->append("ss");
         } else if (b != '!') {
           out->push_back(b);
         }
@@ -170,8 +177,10 @@ void AppendFoldedName(std::string_view word, std::string* out) {
       }
       if (cp >= 0x100 && cp <= 0x17F) {
         char b = kLatinExtA[cp - 0x100];
-        if (b == '*') out->append(cp < 0x140 ? "ij" : "oe");
-        else out->push_back(b);
+        if (b == '*')
+          out->append(cp < 0x140 ? "ij" : "oe");
+        else
+          out->push_back(b);
         i += 2;
         continue;
       }

@@ -95,24 +95,26 @@ bool InList(std::string_view word, const std::string_view (&list)[N]) {
   return false;
 }
 
-constexpr std::string_view kTitles[] = {
-    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "rev", "reverend", "fr", "hon",
-    "sgt", "capt", "lt", "col", "maj", "cpl", "pvt", "sister", "mme", "mlle", "sra", "sr.a"};
-constexpr std::string_view kSuffixes[] = {"jr", "sr", "ii", "iii", "iv", "md", "phd", "dds",
-                                          "dmd", "dvm", "rn", "lpn", "esq", "cpa", "jd", "mba"};
-constexpr std::string_view kParticles[] = {"van", "von", "de", "da", "di", "del", "della", "der",
-                                           "den", "du", "la", "le", "dos", "das", "st", "ste",
+constexpr std::string_view kTitles[] = {"mr",   "mrs",       "ms",  "miss",     "mx",  "dr",
+                                        "prof", "professor", "rev", "reverend", "fr",  "hon",
+                                        "sgt",  "capt",      "lt",  "col",      "maj", "cpl",
+                                        "pvt",  "sister",    "mme", "mlle",     "sra", "sr.a"};
+constexpr std::string_view kSuffixes[] = {"jr",  "sr",  "ii", "iii", "iv",  "md",  "phd", "dds",
+                                          "dmd", "dvm", "rn", "lpn", "esq", "cpa", "jd",  "mba"};
+constexpr std::string_view kParticles[] = {"van", "von", "de", "da", "di",  "del", "della",  "der",
+                                           "den", "du",  "la", "le", "dos", "das", "st",     "ste",
                                            "bin", "ibn", "al", "el", "ter", "ten", "vander", "mac"};
 // "St. Louis", "Mt. Vernon", "Ft. Worth": places, not people.
 constexpr std::string_view kPlaceAbbreviations[] = {"st", "ste", "mt", "ft", "pt"};
 // Words just before a name that say a name follows.
 constexpr std::string_view kNameLabels[] = {
-    "name", "dear", "attn", "patient", "employee", "student", "member", "insured", "subscriber",
-    "customer", "client", "applicant", "educator", "teacher", "beneficiary", "guardian",
-    "parent", "spouse", "contact", "signed", "by", "from", "to", "cc"};
+    "name",     "dear",    "attn",        "patient",  "employee", "student",
+    "member",   "insured", "subscriber",  "customer", "client",   "applicant",
+    "educator", "teacher", "beneficiary", "guardian", "parent",   "spouse",
+    "contact",  "signed",  "by",          "from",     "to",       "cc"};
 // Placeholders in name columns.
-constexpr std::string_view kPlaceholders[] = {"unknown", "none",  "null", "na",   "nil",
-                                              "test",    "tbd",   "xxx",  "anon", "anonymous",
+constexpr std::string_view kPlaceholders[] = {"unknown",  "none",     "null", "na",   "nil",
+                                              "test",     "tbd",      "xxx",  "anon", "anonymous",
                                               "redacted", "withheld", "void", "n"};
 
 // ---------------------------------------------------------------------------
@@ -205,10 +207,10 @@ class Tokenizer {
       }
       if (IsAsciiDigit(c)) {
         size_t j = i + 1;
-        while (j < n && (IsAsciiDigit(text_[j]) ||
-                         ((text_[j] == '-' || text_[j] == '/' || text_[j] == '.' ||
-                           text_[j] == ',' || text_[j] == ':') &&
-                          j + 1 < n && IsAsciiDigit(text_[j + 1]))))
+        while (j < n &&
+               (IsAsciiDigit(text_[j]) || ((text_[j] == '-' || text_[j] == '/' || text_[j] == '.' ||
+                                            text_[j] == ',' || text_[j] == ':') &&
+                                           j + 1 < n && IsAsciiDigit(text_[j + 1]))))
           ++j;
         // "5th", "3rd": an ordinal is one number token.
         while (j < n && IsAsciiAlnum(text_[j])) ++j;
@@ -340,9 +342,7 @@ class NameScanner {
   }
   bool IsInitial(size_t k) const { return !T(k).number && T(k).letters == 1 && IsCapped(k); }
   bool IsTitle(size_t k) const { return !T(k).number && InList(Word(k), kTitles); }
-  bool IsSuffix(size_t k) const {
-    return !T(k).number && InList(Word(k), kSuffixes);
-  }
+  bool IsSuffix(size_t k) const { return !T(k).number && InList(Word(k), kSuffixes); }
   bool IsParticle(size_t k) const { return !T(k).number && InList(Word(k), kParticles); }
   bool IsHard(size_t k) const { return lex_.IsNonNameWord(Word(k)); }
   bool IsSoft(size_t k) const { return lex_.IsCommonWord(Word(k)) && !IsHard(k); }
@@ -479,10 +479,14 @@ class NameScanner {
         }
         if (lr == 0) lr = lex_.LastNameRank(Word(j));
         double score;
-        if (fr && lr) score = 0.88;
-        else if (fr) score = 0.62;
-        else if (lr) score = 0.52;
-        else score = title ? 0.5 : -1;
+        if (fr && lr)
+          score = 0.88;
+        else if (fr)
+          score = 0.62;
+        else if (lr)
+          score = 0.52;
+        else
+          score = title ? 0.5 : -1;
         if (score > 0) {
           if (fr && fr <= 500) score += 0.04;
           if (lr && lr <= 10000) score += 0.03;
@@ -492,11 +496,11 @@ class NameScanner {
           if (run_before) score -= 0.1;
           // One list only, right after a capitalised non-name word: a title-case
           // phrase ("New York Times", "United Way") more likely than a person.
-          if (!(fr && lr) && !title && i > 0 && T(i).gap_before == Gap::kSpace &&
-              IsCapped(i - 1) && IsHard(i - 1) && !LabelBefore(i))
+          if (!(fr && lr) && !title && i > 0 && T(i).gap_before == Gap::kSpace && IsCapped(i - 1) &&
+              IsHard(i - 1) && !LabelBefore(i))
             score -= 0.1;
-          bool run_after = j + 1 < toks_.size() && T(j + 1).gap_before == Gap::kSpace &&
-                           ContinuesRun(j + 1);
+          bool run_after =
+              j + 1 < toks_.size() && T(j + 1).gap_before == Gap::kSpace && ContinuesRun(j + 1);
           if (run_after) score -= 0.1;
           if (Judge(i, lb, j, &score, /*forward=*/true))
             Emit(T(i).begin, EndWithSuffix(j), i, lb, j, score, out);
@@ -532,8 +536,8 @@ class NameScanner {
     // An optional middle name or initial.
     size_t end_tok = f;
     if (f + 1 < toks_.size() && T(f + 1).gap_before == Gap::kSpace &&
-        (IsInitial(f + 1) || (IsNameWord(f + 1) && lex_.FirstNameRank(Word(f + 1)) &&
-                              !IsStreetSuffixTok(f + 1)))) {
+        (IsInitial(f + 1) ||
+         (IsNameWord(f + 1) && lex_.FirstNameRank(Word(f + 1)) && !IsStreetSuffixTok(f + 1)))) {
       end_tok = f + 1;
       score += 0.02;
     }
@@ -555,8 +559,8 @@ class NameScanner {
 
 // Trims ASCII whitespace.
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' ||
-                        s.front() == '\n'))
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
     s.remove_prefix(1);
   while (!s.empty() &&
          (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
@@ -617,8 +621,8 @@ bool FieldTokens(std::string_view field, std::vector<Token>* toks) {
     Gap g = (*toks)[k].gap_before;
     if (k > 0 && g == Gap::kBreak) {
       // Only a period may sit between two words ("Dr. Dana", "M. Whitfield").
-      std::string_view between = field.substr((*toks)[k - 1].end,
-                                              (*toks)[k].begin - (*toks)[k - 1].end);
+      std::string_view between =
+          field.substr((*toks)[k - 1].end, (*toks)[k].begin - (*toks)[k - 1].end);
       if (between.find('.') == std::string_view::npos) return false;
       for (char c : between)
         if (c != '.' && c != ' ' && c != '\t') return false;
@@ -670,8 +674,7 @@ std::optional<NameMatch> ParseNameField(std::string_view raw, const NameLexicon&
   // Drop titles in front and suffixes at the end.
   size_t b = 0, e = toks.size();
   while (b + 1 < e && InList(v.Word(b), kTitles)) ++b;
-  while (e > b + 2 && InList(v.Word(e - 1), kSuffixes) && toks[e - 1].shape != Shape::kLower)
-    --e;
+  while (e > b + 2 && InList(v.Word(e - 1), kSuffixes) && toks[e - 1].shape != Shape::kLower) --e;
   int commas = 0;
   size_t comma_at = 0;
   for (size_t k = b + 1; k < e; ++k)
@@ -722,15 +725,18 @@ std::optional<NameMatch> ParseNameField(std::string_view raw, const NameLexicon&
   if (fr == 0 && !StateCodeFromName(m.first).empty()) return std::nullopt;
   if (!StateCodeFromName(m.last).empty() && lr == 0) return std::nullopt;
   double score;
-  if (fr && lr) score = 0.95;
-  else if (fr) score = 0.8;
-  else if (lr) score = 0.72;
-  else score = 0.62;
+  if (fr && lr)
+    score = 0.95;
+  else if (fr)
+    score = 0.8;
+  else if (lr)
+    score = 0.72;
+  else
+    score = 0.62;
   if (fr && fr <= 500 && lr && lr <= 10000) score += 0.02;
   if (lex.IsCommonWord(m.first)) score -= 0.04;
   if (lex.IsCommonWord(v.Word(last_e))) score -= 0.04;
-  if (toks[first_tok].shape == Shape::kLower && toks[last_e].shape == Shape::kLower)
-    score -= 0.02;
+  if (toks[first_tok].shape == Shape::kLower && toks[last_e].shape == Shape::kLower) score -= 0.02;
   m.score = std::clamp(score, 0.6, 0.99);
   return m;
 }
@@ -738,8 +744,7 @@ std::optional<NameMatch> ParseNameField(std::string_view raw, const NameLexicon&
 std::optional<NameMatch> ParseNameParts(std::string_view raw_first, std::string_view raw_last,
                                         const NameLexicon& lex) {
   std::string_view first = Trim(raw_first), last = Trim(raw_last);
-  if (first.empty() || last.empty() || first.size() > 80 || last.size() > 80)
-    return std::nullopt;
+  if (first.empty() || last.empty() || first.size() > 80 || last.size() > 80) return std::nullopt;
   std::vector<Token> ft, lt;
   if (!FieldTokens(first, &ft) || !FieldTokens(last, &lt)) return std::nullopt;
   FieldView fv{first, ft}, lv{last, lt};

@@ -251,15 +251,15 @@ class Pass {
     if (i == 0 && token_start > base_) {
       unsigned char b = static_cast<unsigned char>(token_start[-1]);
       if (IsAlnum(b)) return false;
-      // "12.412-63-7781", "x-412..." are parts of something longer.
+      // "12.412-63-7781", "7/412-63-7781" are parts of a longer number.
       if ((b == '.' || b == '-' || b == '/') && token_start - 1 > base_ &&
-          IsAlnum(static_cast<unsigned char>(token_start[-2])))
+          IsDigit(static_cast<unsigned char>(token_start[-2])))
         return false;
     }
     if (j < g.n - 1) return g.sep[j] == ' ';
     const char* a = g.after;
     if (a < end_ && IsAlnum(static_cast<unsigned char>(*a))) return false;
-    if (a + 1 < end_ && (*a == '-' || *a == '/' || *a == '.') && IsAlnum(static_cast<unsigned char>(a[1])))
+    if (a + 1 < end_ && (*a == '-' || *a == '/' || *a == '.') && IsDigit(static_cast<unsigned char>(a[1])))
       return false;
     return true;
   }

@@ -1,11 +1,11 @@
 // Tests for detect/name_lexicon.h and detect/names.h.
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "detect/name_lexicon.h"
 #include "detect/names.h"
@@ -21,13 +21,14 @@ namespace {
 // they are on the census list ("Street", "Search", "City", "Kansas", "Lake", "View").
 std::shared_ptr<const NameLexicon> TestLexicon() {
   static const auto lex = NameLexicon::FromLists(
-      {"james", "john", "robert", "michael", "mary", "dana", "marcus", "jose", "jennifer",
-       "will", "mark", "may", "grant", "virginia", "maria", "george", "june", "april", "marie",
-       "martin", "luther", "emile", "ana", "louis", "frank"},
-      {"smith", "johnson", "williams", "jones", "brown", "whitfield", "obrien", "lopez", "street",
-       "search", "may", "will", "page", "city", "kansas", "view", "lake", "washington", "garcia",
-       "cruz", "delacruz", "mark", "grant", "march", "king", "zola", "elm", "birth", "number",
-       "patient", "member", "louis", "davis", "times", "york"});
+      {"james", "john",   "robert", "michael", "mary",     "dana",  "marcus", "jose", "jennifer",
+       "will",  "mark",   "may",    "grant",   "virginia", "maria", "george", "june", "april",
+       "marie", "martin", "luther", "emile",   "ana",      "louis", "frank"},
+      {"smith",  "johnson", "williams", "jones",      "brown",  "whitfield", "obrien",
+       "lopez",  "street",  "search",   "may",        "will",   "page",      "city",
+       "kansas", "view",    "lake",     "washington", "garcia", "cruz",      "delacruz",
+       "mark",   "grant",   "march",    "king",       "zola",   "elm",       "birth",
+       "number", "patient", "member",   "louis",      "davis",  "times",     "york"});
   return lex;
 }
 
@@ -53,35 +54,34 @@ TEST_P(FindNamesInWindowTest, Finds) {
 
 INSTANTIATE_TEST_SUITE_P(
     Positives, FindNamesInWindowTest,
-    ::testing::Values(
-        WindowCase{"Dana Whitfield", {{"Dana", "Whitfield"}}},
-        WindowCase{"Dana M. Whitfield", {{"Dana", "Whitfield"}}},
-        WindowCase{"Dana Marie Whitfield", {{"Dana", "Whitfield"}}},
-        WindowCase{"WHITFIELD, DANA", {{"DANA", "WHITFIELD"}}},
-        WindowCase{"Whitfield, Dana M.", {{"Dana", "Whitfield"}}},
-        WindowCase{"DANA WHITFIELD", {{"DANA", "WHITFIELD"}}},
-        WindowCase{"Please contact José O'Brien today.", {{"José", "O'Brien"}}},
-        WindowCase{"Signed by Mary Smith-Jones.", {{"Mary", "Smith-Jones"}}},
-        WindowCase{"Contact: Ana María Núñez García", {{"Ana", "García"}}},
-        WindowCase{"ÉMILE ZOLA", {{"ÉMILE", "ZOLA"}}},
-        WindowCase{"<tr><td>Dana Whitfield</td><td>Initial Professional</td></tr>",
-                   {{"Dana", "Whitfield"}}},
-        WindowCase{"Dr. Dana M Whitfield Jr, Principal", {{"Dana", "Whitfield"}}},
-        WindowCase{"ssn of Maria De La Cruz on file", {{"Maria", "De La Cruz"}}},
-        WindowCase{"Name: Smith, John", {{"John", "Smith"}}},
-        WindowCase{"Dana Whitfield, Marcus Oyelaran",
-                   {{"Dana", "Whitfield"}, {"Marcus", "Oyelaran"}}},
-        WindowCase{"PATIENT NAME: JOHN SMITH DOB: 01/02/1980", {{"JOHN", "SMITH"}}},
-        WindowCase{"Search Results for Dana Whitfield", {{"Dana", "Whitfield"}}},
-        WindowCase{"Sincerely,\nRobert Johnson\nDirector", {{"Robert", "Johnson"}}},
-        WindowCase{"On May 5 Jennifer Smith visited.", {{"Jennifer", "Smith"}}},
-        WindowCase{"the meeting with Will Smith is on Monday", {{"Will", "Smith"}}},
-        WindowCase{"George Washington", {{"George", "Washington"}}},
-        WindowCase{"Virginia Smith", {{"Virginia", "Smith"}}},
-        WindowCase{"Mary Dana Whitfield", {{"Mary", "Whitfield"}}},
-        WindowCase{"\"name\": \"Dana Whitfield\", \"ssn\": \"412637781\"",
-                   {{"Dana", "Whitfield"}}},
-        WindowCase{"Dana&nbsp;Whitfield", {{"Dana", "Whitfield"}}}));
+    ::testing::Values(WindowCase{"Dana Whitfield", {{"Dana", "Whitfield"}}},
+                      WindowCase{"Dana M. Whitfield", {{"Dana", "Whitfield"}}},
+                      WindowCase{"Dana Marie Whitfield", {{"Dana", "Whitfield"}}},
+                      WindowCase{"WHITFIELD, DANA", {{"DANA", "WHITFIELD"}}},
+                      WindowCase{"Whitfield, Dana M.", {{"Dana", "Whitfield"}}},
+                      WindowCase{"DANA WHITFIELD", {{"DANA", "WHITFIELD"}}},
+                      WindowCase{"Please contact José O'Brien today.", {{"José", "O'Brien"}}},
+                      WindowCase{"Signed by Mary Smith-Jones.", {{"Mary", "Smith-Jones"}}},
+                      WindowCase{"Contact: Ana María Núñez García", {{"Ana", "García"}}},
+                      WindowCase{"ÉMILE ZOLA", {{"ÉMILE", "ZOLA"}}},
+                      WindowCase{"<tr><td>Dana Whitfield</td><td>Initial Professional</td></tr>",
+                                 {{"Dana", "Whitfield"}}},
+                      WindowCase{"Dr. Dana M Whitfield Jr, Principal", {{"Dana", "Whitfield"}}},
+                      WindowCase{"ssn of Maria De La Cruz on file", {{"Maria", "De La Cruz"}}},
+                      WindowCase{"Name: Smith, John", {{"John", "Smith"}}},
+                      WindowCase{"Dana Whitfield, Marcus Oyelaran",
+                                 {{"Dana", "Whitfield"}, {"Marcus", "Oyelaran"}}},
+                      WindowCase{"PATIENT NAME: JOHN SMITH DOB: 01/02/1980", {{"JOHN", "SMITH"}}},
+                      WindowCase{"Search Results for Dana Whitfield", {{"Dana", "Whitfield"}}},
+                      WindowCase{"Sincerely,\nRobert Johnson\nDirector", {{"Robert", "Johnson"}}},
+                      WindowCase{"On May 5 Jennifer Smith visited.", {{"Jennifer", "Smith"}}},
+                      WindowCase{"the meeting with Will Smith is on Monday", {{"Will", "Smith"}}},
+                      WindowCase{"George Washington", {{"George", "Washington"}}},
+                      WindowCase{"Virginia Smith", {{"Virginia", "Smith"}}},
+                      WindowCase{"Mary Dana Whitfield", {{"Mary", "Whitfield"}}},
+                      WindowCase{"\"name\": \"Dana Whitfield\", \"ssn\": \"412637781\"",
+                                 {{"Dana", "Whitfield"}}},
+                      WindowCase{"Dana&nbsp;Whitfield", {{"Dana", "Whitfield"}}}));
 
 INSTANTIATE_TEST_SUITE_P(
     Negatives, FindNamesInWindowTest,
@@ -95,11 +95,10 @@ INSTANTIATE_TEST_SUITE_P(
                       WindowCase{"Mark Davis called.", {}}, WindowCase{"The Report", {}},
                       WindowCase{"1207 Elm Street", {}}, WindowCase{"88 Lake View Drive", {}},
                       WindowCase{"88 Lake View", {}}, WindowCase{"Columbia, Missouri", {}},
-                      WindowCase{"Martin Luther King Drive", {}},
-                      WindowCase{"dana whitfield", {}}, WindowCase{"St. Louis, Missouri", {}},
-                      WindowCase{"New York Times", {}}, WindowCase{"Patient Member Number", {}},
-                      WindowCase{"Page 3 of 10", {}}, WindowCase{"", {}},
-                      WindowCase{"Phone Email Address", {}}));
+                      WindowCase{"Martin Luther King Drive", {}}, WindowCase{"dana whitfield", {}},
+                      WindowCase{"St. Louis, Missouri", {}}, WindowCase{"New York Times", {}},
+                      WindowCase{"Patient Member Number", {}}, WindowCase{"Page 3 of 10", {}},
+                      WindowCase{"", {}}, WindowCase{"Phone Email Address", {}}));
 
 TEST(FindNamesInWindowTest, SpanAndScores) {
   const auto& lex = *TestLexicon();
@@ -159,8 +158,8 @@ INSTANTIATE_TEST_SUITE_P(
                       FieldCase{"Maria de la Cruz", true, "Maria", "de la Cruz", 0.9},
                       FieldCase{"", false, "", ""}, FieldCase{"Dana", false, "", ""},
                       FieldCase{"dana.whitfield@example.org", false, "", ""},
-                      FieldCase{"Dana Whitfield 2", false, "", ""},
-                      FieldCase{"N/A", false, "", ""}, FieldCase{"Unknown", false, "", ""},
+                      FieldCase{"Dana Whitfield 2", false, "", ""}, FieldCase{"N/A", false, "", ""},
+                      FieldCase{"Unknown", false, "", ""},
                       FieldCase{"Customer Service", false, "", ""},
                       FieldCase{"123 Main St", false, "", ""},
                       FieldCase{"Dana Whitfield, Marcus Oyelaran", false, "", ""},
@@ -228,7 +227,9 @@ TEST(NameLexiconTest, RanksAndFolding) {
   EXPECT_EQ(lex.FirstNameRank("Zzyzx"), 0u);
   EXPECT_EQ(lex.LastNameRank("Smith"), 1u);
   EXPECT_EQ(lex.LastNameRank("O'Brien"), lex.LastNameRank("obrien"));
-  EXPECT_EQ(lex.LastNameRank("O\xE2\x80\x99" "Brien"), lex.LastNameRank("obrien"));  // ’
+  EXPECT_EQ(lex.LastNameRank("O\xE2\x80\x99"
+                             "Brien"),
+            lex.LastNameRank("obrien"));  // ’
   EXPECT_EQ(lex.LastNameRank("De La Cruz"), lex.LastNameRank("delacruz"));
   EXPECT_EQ(lex.LastNameRank("Smith-Jones"), 1u);  // best part
   EXPECT_EQ(lex.LastNameRank("Jones-Smith"), 1u);
