@@ -55,6 +55,16 @@ Result<LabelMap> ParseTsv(std::string_view text, std::string_view what) {
 inline bool IsAlpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 inline bool IsAlnum(unsigned char c) { return IsAlpha(c) || (c >= '0' && c <= '9'); }
 
+// True when only blanks and opening punctuation stand between a line start and the
+// value: the value is the first thing on its line.
+bool OnlyBlankBetween(std::string_view text, size_t from, size_t pos) {
+  for (size_t k = from; k < pos; ++k) {
+    char c = text[k];
+    if (c != ' ' && c != '\t' && c != '\r' && c != '"' && c != '\'' && c != '(' && c != '+') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string_view LabelName(Label label) {
@@ -119,16 +129,21 @@ Label LabelTable::ForHeader(std::string_view header) const {
   return found;
 }
 
-Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, size_t max_back) const {
+Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, size_t max_back,
+                               size_t* distance) const {
   if (pos > text.size()) pos = text.size();
   size_t lo = pos > max_back ? pos - max_back : 0;
   if (lo < floor) lo = floor;
-  int newlines = 0;
+  bool crossed_line = false;
   char word[24];
   size_t i = pos;
   while (i > lo) {
     unsigned char c = static_cast<unsigned char>(text[i - 1]);
-    if (c == '\n' && ++newlines > 1) break;
+    if (c == '\n') {
+      // A label ends the previous line only when the value starts this one ("SSN:\n123...").
+      if (crossed_line || !OnlyBlankBetween(text, i, pos)) break;
+      crossed_line = true;
+    }
     if (!IsAlpha(c)) {
       --i;
       continue;
@@ -138,10 +153,16 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
     // A word cut by the window edge is not a word.
     if (i == lo && lo > floor && IsAlpha(static_cast<unsigned char>(text[lo - 1]))) break;
     size_t n = end - i;
-    if (n > max_word_ || n > sizeof word) continue;
-    for (size_t k = 0; k < n; ++k) word[k] = static_cast<char>(text[i + k] | 0x20);
-    Label l = ForWord(std::string_view(word, n));
-    if (l != Label::kNone) return l;
+    Label l = Label::kNone;
+    if (n <= max_word_ && n <= sizeof word) {
+      for (size_t k = 0; k < n; ++k) word[k] = static_cast<char>(text[i + k] | 0x20);
+      l = ForWord(std::string_view(word, n));
+    }
+    if (l != Label::kNone) {
+      if (distance) *distance = pos - end;
+      return l;
+    }
+    if (crossed_line) break;  // only the last word of the previous line counts
   }
   return Label::kNone;
 }

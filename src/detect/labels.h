@@ -68,7 +68,9 @@ class LabelTable {
   // The closest label word before `pos` in `text`, looking back at most
   // `max_back` bytes and not before `floor` (a field start). Crosses at most one
   // line break ("SSN:\n123-45-6789").
-  Label NearestLabel(std::string_view text, size_t pos, size_t floor, size_t max_back = 48) const;
+  // `distance` (optional) receives the bytes between the label word and `pos`.
+  Label NearestLabel(std::string_view text, size_t pos, size_t floor, size_t max_back = 48,
+                     size_t* distance = nullptr) const;
 
   // True when a word of `label` occurs in text[from, to) (e.g. a routing number near an account).
   bool WordLabelIn(std::string_view text, size_t from, size_t to, Label label) const;

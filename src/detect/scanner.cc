@@ -135,6 +135,15 @@ class Pass {
     return pos < it->end ? &*it : nullptr;
   }
 
+  uint64_t FieldFloor(uint64_t pos) const {
+    const Field* f = FieldAt(pos);
+    return f ? f->begin : 0;
+  }
+  Label FieldLabel(uint64_t pos) const {
+    const Field* f = FieldAt(pos);
+    return f ? f->label : Label::kNone;
+  }
+
   // The label that gives `begin` its meaning: a label word inside the same field
   // first ("SSN 123..." in a notes cell), else the field's header, else the nearest
   // label word in the prose before it.
@@ -487,10 +496,16 @@ class Pass {
       case Label::kCard:
         if (digits_only && IsValidCard(canon)) Emit(PiiType::kCreditCard, b, e, 0.97f, canon);
         break;
-      case Label::kAccount:
-        if (digits_only && n >= 4 && n <= 17 && !(n == 9 && IsValidAbaRouting(canon) && NearRoutingWord(b)))
+      case Label::kAccount: {
+        // Account numbers have no format: the label must be close ("Account no. 0001234567"),
+        // and amounts, sizes and short counters are too short to be one.
+        size_t distance = 0;
+        s_.labels().NearestLabel(r_.text, b, FieldFloor(b), 48, &distance);
+        bool close = distance <= 16 || FieldLabel(b) == Label::kAccount;
+        if (digits_only && close && n >= 6 && n <= 17 && !(n == 9 && IsValidAbaRouting(canon) && NearRoutingWord(b)))
           Emit(PiiType::kBankAccount, b, e, 0.85f, canon);
         break;
+      }
       case Label::kRouting:
         // A routing number is not itself a finding; the account after it is.
         if (digits_only && n == 9 && IsValidAbaRouting(canon)) AccountAfterRouting(e);

@@ -15,6 +15,8 @@ struct SqlState {
   std::string creating;               // table whose CREATE TABLE body is being read
   std::vector<std::string> copy_columns;  // inside COPY ... FROM stdin
   bool in_copy = false;
+  std::vector<std::string> insert_columns;  // an INSERT whose tuples continue on the next lines
+  bool in_insert = false;
 };
 
 }  // namespace breachscope::records

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "decode/base64_runs.h"
 #include "detect/addresses.h"
@@ -28,9 +29,9 @@ bool IsContactLabel(Label l) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"' || s.front() == '\''))
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '"' || s.front() == '\''))
     s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '"' ||
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n' || s.back() == '"' ||
                         s.back() == '\''))
     s.remove_suffix(1);
   return s;
@@ -315,6 +316,14 @@ class Job {
       st.in_copy = lower.find("from stdin") != std::string::npos;
       return;
     }
+    if (st.in_insert) {
+      if (sql_labels_.empty())
+        for (const auto& c : st.insert_columns) sql_labels_.push_back(up_.scanner().labels().ForHeader(c));
+      Tuples(base, line, 0);
+      std::string_view t = Trim(line);
+      if (t.ends_with(";")) st.in_insert = false;
+      return;
+    }
     if (!lv.starts_with("insert into") && !lv.starts_with("insert ignore into") && !lv.starts_with("replace into"))
       return;
     std::string lfull = Lower(line);
@@ -331,9 +340,16 @@ class Job {
       auto it = st.table_columns.find(Ident(between));
       if (it != st.table_columns.end()) cols = it->second;
     }
-    std::vector<Label> labels;
-    for (const auto& c : cols) labels.push_back(up_.scanner().labels().ForHeader(c));
-    size_t i = values + 6;
+    sql_labels_.clear();
+    for (const auto& c : cols) sql_labels_.push_back(up_.scanner().labels().ForHeader(c));
+    Tuples(base, line, values + 6);
+    st.insert_columns = std::move(cols);
+    // mysqldump puts all tuples on the INSERT line; pg_dump --inserts and others one per line.
+    st.in_insert = !Trim(line).ends_with(";");
+    if (st.in_insert) sql_labels_.clear();
+  }
+
+  void Tuples(uint64_t base, std::string_view line, size_t i) {
     while (i < line.size()) {
       while (i < line.size() && line[i] != '(' && line[i] != ';') ++i;
       if (i >= line.size() || line[i] == ';') break;
@@ -360,7 +376,8 @@ class Job {
           while (i < line.size() && line[i] != ',' && line[i] != ')') ++i;
           ve = i;
         }
-        AddField(base + vb, base + ve, col < labels.size() ? labels[col] : Label::kNone, static_cast<int>(col));
+        AddField(base + vb, base + ve, col < sql_labels_.size() ? sql_labels_[col] : Label::kNone,
+                 static_cast<int>(col));
         ++col;
         while (i < line.size() && line[i] != ',' && line[i] != ')') ++i;
         if (i < line.size() && line[i] == ',') ++i;
@@ -454,8 +471,14 @@ class Job {
     }
     if (street) {
       auto v = [&](std::optional<size_t> f) { return f ? FieldValue(*f) : std::string_view(); };
-      if (auto a = detect::ParseAddressFields(v(street), v(city), v(state), v(zip)))
-        AddAddress(*a, FieldValueBegin(*street), fields_[*street].end, 0.99f);
+      std::optional<detect::AddressMatch> a;
+      if (!city && !state && !zip) {
+        // One "Address" column holding the whole address: "12 Elm St, Columbia, MO 65201".
+        auto found = detect::FindAddresses(v(street));
+        if (!found.empty()) a = found.front();
+      }
+      if (!a) a = detect::ParseAddressFields(v(street), v(city), v(state), v(zip));
+      if (a) AddAddress(*a, FieldValueBegin(*street), fields_[*street].end, 0.99f);
     }
   }
 
@@ -516,6 +539,14 @@ class Job {
                                      table_->HasLabel(Label::kLastName));
     bool table_has_street = table_ && table_->HasLabel(Label::kStreet);
     if (synthetic_text_) return;  // JSON objects: contacts come from their keys
+    // Segments (rows, tuples) whose labelled fields already gave a name or an address.
+    std::set<int64_t> named, addressed;
+    for (const auto& c : cands_) {
+      if (c.type == PiiType::kName) named.insert(SegmentAt(c.begin));
+      if (c.type == PiiType::kAddress) addressed.insert(SegmentAt(c.begin));
+    }
+    named.erase(-1);
+    addressed.erase(-1);
     std::vector<std::pair<uint64_t, uint64_t>> anchors;
     for (const auto& c : cands_)
       if (c.type != PiiType::kName && c.type != PiiType::kAddress) anchors.emplace_back(c.begin, c.end);
@@ -538,14 +569,15 @@ class Job {
     size_t existing = cands_.size();
     for (auto [lo, hi] : windows) {
       std::string_view w = text_.substr(lo, hi - lo);
-      if (!table_has_name) {
+      int64_t seg = SegmentAt(lo);
+      if (!table_has_name && !named.count(seg)) {
         for (const auto& m : detect::FindNamesInWindow(w, lex_)) {
           uint64_t b = lo + m.begin, e = lo + m.end;
           if (b < own_begin_ || b >= own_end_ || Overlaps(b, e)) continue;
           AddName(m, b, e, static_cast<float>(m.score));
         }
       }
-      if (!table_has_street) {
+      if (!table_has_street && !addressed.count(seg)) {
         for (const auto& a : detect::FindAddresses(w)) {
           uint64_t b = lo + a.begin, e = lo + a.end;
           if (b < own_begin_ || b >= own_end_ || Overlaps(b, e)) continue;
@@ -758,6 +790,7 @@ class Job {
   std::vector<int> field_column_;
   std::vector<int64_t> field_segment_;
   std::map<size_t, uint64_t> field_value_begin_;
+  std::vector<Label> sql_labels_;  // labels of the INSERT being read
   std::vector<Candidate> cands_;
   std::vector<std::pair<uint64_t, uint64_t>> runs_;
   std::vector<ChildBlock> blocks_;

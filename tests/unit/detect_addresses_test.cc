@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/embedded_data.h"
@@ -72,6 +74,20 @@ TEST(AddressDataTest, StreetSuffixes) {
     EXPECT_FALSE(IsStreetSuffix(w)) << w;
 }
 
+// Readable test names in ctest (gtest_discover_tests shows the printed value).
+std::string Slug(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (out.size() >= 48) break;
+    bool alnum = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    if (alnum)
+      out.push_back(c);
+    else if (!out.empty() && out.back() != '_')
+      out.push_back('_');
+  }
+  return out.empty() ? "empty" : out;
+}
+
 // --- ParseAddressFields -----------------------------------------------------
 
 struct FieldsCase {
@@ -79,6 +95,8 @@ struct FieldsCase {
   bool ok;
   std::string canonical, want_state, want_zip;
 };
+
+void PrintTo(const FieldsCase& c, std::ostream* os) { *os << Slug(c.street + " " + c.zip); }
 
 class ParseAddressFieldsTest : public ::testing::TestWithParam<FieldsCase> {};
 
@@ -155,7 +173,7 @@ FindCase Pos(std::string text, std::string street, std::string city, std::string
 }
 FindCase Neg(std::string text) { return Pos(std::move(text), "", "", "", "", 0); }
 
-void PrintTo(const FindCase& c, std::ostream* os) { *os << '"' << c.text << '"'; }
+void PrintTo(const FindCase& c, std::ostream* os) { *os << Slug(c.text); }
 
 class FindAddressesTest : public ::testing::TestWithParam<FindCase> {};
 

@@ -2,8 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +34,20 @@ std::shared_ptr<const NameLexicon> TestLexicon() {
   return lex;
 }
 
+// Readable test names in ctest (gtest_discover_tests shows the printed value).
+std::string Slug(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (out.size() >= 48) break;
+    bool alnum = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    if (alnum)
+      out.push_back(c);
+    else if (!out.empty() && out.back() != '_')
+      out.push_back('_');
+  }
+  return out.empty() ? "empty" : out;
+}
+
 using Names = std::vector<std::pair<std::string, std::string>>;
 
 Names Found(std::string_view text) {
@@ -44,6 +60,8 @@ struct WindowCase {
   std::string text;
   Names want;
 };
+
+void PrintTo(const WindowCase& c, std::ostream* os) { *os << Slug(c.text); }
 
 class FindNamesInWindowTest : public ::testing::TestWithParam<WindowCase> {};
 
@@ -129,6 +147,8 @@ struct FieldCase {
   std::string first, last;
   double min_score = 0.6;
 };
+
+void PrintTo(const FieldCase& c, std::ostream* os) { *os << Slug(c.field); }
 
 class ParseNameFieldTest : public ::testing::TestWithParam<FieldCase> {};
 

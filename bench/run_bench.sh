@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Corpus benchmark: breachscope against the reference scanners (bench/reference/) on the
+# same bytes, in one run.
+#
+#   bench/run_bench.sh [--mb N] [--dir D] [--jobs "1 2"]
+#
+#   --mb N     corpus size in MB of 1,000,000 bytes (default 1000)
+#   --dir D    work folder (default /tmp/bs-bench): D/corpus, D/corpus.manifest.json,
+#              D/bin (reference scanners), D/logs (every run's stdout/stderr/time),
+#              D/out (breachscope's last case), D/results.md
+#   --jobs L   thread counts to measure (default "1 2")
+#
+# Steps: builds the reference scanners with g++ and breachscope with the release preset,
+# generates the corpus (make_corpus.py --seed 1; skipped when D/corpus already holds a
+# corpus of the same size), then times every tool with /usr/bin/time -f "%e %M" (wall
+# seconds, peak RSS KB), warming the page cache (cat D/corpus/* >/dev/null) right before
+# each timed run. Prints a markdown table and writes it to D/results.md, with breachscope's
+# findings_by_type next to the manifest's planted counts (a rough check only: the manifest
+# counts pattern-shaped tags, not the contract's ground truth).
+set -euo pipefail
+
+MB=1000
+DIR=/tmp/bs-bench
+JOBS="1 2"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --mb) MB="$2"; shift 2 ;;
+        --dir) DIR="$2"; shift 2 ;;
+        --jobs) JOBS="$2"; shift 2 ;;
+        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "run_bench.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+case "$MB" in ''|*[!0-9]*) echo "run_bench.sh: --mb needs a whole number" >&2; exit 2 ;; esac
+
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+REF="$REPO/bench/reference"
+DIR="$(mkdir -p "$DIR" && cd "$DIR" && pwd)"
+CORPUS="$DIR/corpus"
+MANIFEST="$DIR/corpus.manifest.json"
+BIN="$DIR/bin"
+LOGS="$DIR/logs"
+OUT="$DIR/out"
+KEY="$DIR/bench.key"
+BS="$REPO/build/release/breachscope"
+BYTES=$((MB * 1000000))
+TIME=/usr/bin/time
+
+[ -x "$TIME" ] || { echo "run_bench.sh: $TIME missing (Debian package 'time')" >&2; exit 1; }
+mkdir -p "$BIN" "$LOGS"
+rm -f "$LOGS"/*
+
+log() { printf '[run_bench] %s\n' "$*" >&2; }
+
+# ---------- build ----------
+log "building reference scanners into $BIN"
+(
+    cd "$REF"
+    g++ -O2 -std=c++17 -I. limit.cpp -lpthread -o "$BIN/limit"
+    # shellcheck disable=SC2046
+    g++ -O2 -std=c++17 -I. hs_scan.cpp $(pkg-config --cflags --libs libhs) -lpthread -o "$BIN/hs_scan"
+    # shellcheck disable=SC2046
+    g++ -O2 -std=c++17 -I. re2_scan.cpp $(pkg-config --cflags --libs re2) -lpthread -o "$BIN/re2_scan"
+)
+log "building breachscope (release preset)"
+(
+    cd "$REPO"
+    cmake --preset release >/dev/null
+    cmake --build --preset release --target breachscope
+) >&2
+[ -x "$BS" ] || { echo "run_bench.sh: $BS was not built" >&2; exit 1; }
+
+# The dashed-SSN pattern alone (first line of the reference pattern file).
+head -n 1 "$REF/pii_patterns.txt" > "$DIR/pattern_ssn_dashed.txt"
+# A fixed fingerprint key, so that runs are comparable (32 bytes, not a secret).
+printf 'breachscope-bench-fixed-key-0001' > "$KEY"
+
+# ---------- corpus ----------
+corpus_ok() {
+    [ -d "$CORPUS" ] && [ -f "$MANIFEST" ] || return 1
+    local have
+    have=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", s}')
+    [ "$have" = "$BYTES" ] || return 1
+    python3 -c 'import json, sys; m = json.load(open(sys.argv[1])); sys.exit(0 if m["bytes"] == int(sys.argv[2]) and m["seed"] == 1 else 1)' \
+        "$MANIFEST" "$BYTES"
+}
+if corpus_ok; then
+    log "corpus $CORPUS already holds $MB MB: reusing it"
+else
+    log "generating a $MB MB corpus in $CORPUS"
+    rm -rf "$CORPUS" "$MANIFEST"
+    python3 "$REF/make_corpus.py" --out "$CORPUS" --mb "$MB" --seed 1 --manifest "$MANIFEST" >&2
+fi
+NFILES=$(find "$CORPUS" -type f | wc -l)
+
+# ---------- timed runs ----------
+warm() { cat "$CORPUS"/* > /dev/null; }
+
+ROWS="$DIR/.rows.tsv"   # tool \t threads \t seconds \t peak_kb \t exit \t log name
+: > "$ROWS"
+# run NAME THREADS CMD...: warms the cache, times CMD (stdout/stderr to $LOGS/NAME.{out,err}).
+run() {
+    local name="$1" threads="$2"; shift 2
+    local tag="${name//[^A-Za-z0-9_.-]/_}-j$threads"
+    warm
+    log "timing $name, $threads thread(s)"
+    local rc=0
+    "$TIME" -f "%e %M" -o "$LOGS/$tag.time" "$@" > "$LOGS/$tag.out" 2> "$LOGS/$tag.err" || rc=$?
+    local secs kb
+    # The last line of the -o file is "%e %M" (time puts "Command exited with non-zero status" above it).
+    read -r secs kb < <(tail -n 1 "$LOGS/$tag.time")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$threads" "$secs" "$kb" "$rc" "$tag" >> "$ROWS"
+    if [ "$rc" -ne 0 ]; then
+        log "$name -j$threads exited with status $rc; stderr:"
+        tail -n 20 "$LOGS/$tag.err" >&2
+    fi
+}
+
+# cat is single-threaded: measured once.
+run "cat (read ceiling)" 1 cat "$CORPUS"/*
+for j in $JOBS; do run "limit (mmap+memchr)" "$j" "$BIN/limit" -j "$j" "$CORPUS"; done
+for j in $JOBS; do run "re2_scan re2-set" "$j" "$BIN/re2_scan" -p "$REF/pii_patterns.txt" --engine re2-set -j "$j" "$CORPUS"; done
+for j in $JOBS; do run "re2_scan re2-alt" "$j" "$BIN/re2_scan" -p "$REF/pii_patterns.txt" --engine re2-alt -j "$j" "$CORPUS"; done
+for j in $JOBS; do run "hs_scan pii_patterns_hs_at" "$j" "$BIN/hs_scan" -p "$REF/pii_patterns_hs_at.txt" -j "$j" "$CORPUS"; done
+for j in $JOBS; do run "hs_scan pii_patterns" "$j" "$BIN/hs_scan" -p "$REF/pii_patterns.txt" -j "$j" "$CORPUS"; done
+for j in $JOBS; do run "hs_scan dashed SSN only" "$j" "$BIN/hs_scan" -p "$DIR/pattern_ssn_dashed.txt" -j "$j" "$CORPUS"; done
+for j in $JOBS; do
+    rm -rf "$OUT"   # a fresh case each time (an existing case in --out would be resumed)
+    run "breachscope" "$j" "$BS" scan "$CORPUS" --out "$OUT" --jobs "$j" --quiet --key-file "$KEY"
+    [ -f "$OUT/summary.json" ] && cp "$OUT/summary.json" "$LOGS/breachscope-j$j.summary.json"
+    [ -f "$OUT/errors.jsonl" ] && cp "$OUT/errors.jsonl" "$LOGS/breachscope-j$j.errors.jsonl"
+done
+
+# ---------- report ----------
+python3 - "$ROWS" "$BYTES" "$MANIFEST" "$LOGS" "$DIR/results.md" "$MB" "$NFILES" "$REPO" "$JOBS" <<'PY'
+import collections, glob, json, os, re, subprocess, sys
+
+rows_path, nbytes, manifest_path, logs, results, mb, nfiles, repo, jobs = sys.argv[1:]
+nbytes = int(nbytes)
+out = []
+p = out.append
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, cwd=repo).stdout.strip()
+    except Exception:
+        return "?"
+
+commit = sh("git rev-parse --short HEAD") + (" (+ uncommitted changes)" if sh("git status --porcelain") else "")
+p(f"# breachscope corpus benchmark\n")
+p(f"- corpus: {mb} MB ({nbytes:,} bytes, {nfiles} files), make_corpus.py --seed 1")
+p(f"- breachscope: {commit}, release preset")
+cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+kernel = sh("uname -sr")
+p(f"- machine: {os.cpu_count()} CPUs ({cpu}), {kernel}")
+p(f"- page cache warmed (cat corpus/* >/dev/null) right before each run; times from /usr/bin/time -f '%e %M'")
+p("")
+p("| tool | threads | seconds | MB/s | peak RSS MB |")
+p("|---|---:|---:|---:|---:|")
+failed = []
+for line in open(rows_path):
+    name, threads, secs, kb, rc, tag = line.rstrip("\n").split("\t")
+    s = float(secs)
+    mbps = f"{nbytes / 1e6 / s:,.0f}" if s > 0 else "n/a (<0.01 s)"
+    label = name if rc == "0" else f"{name} **(exit {rc})**"
+    if rc != "0":
+        failed.append((name, threads, rc, tag))
+    p(f"| {label} | {threads} | {s:.2f} | {mbps} | {int(kb) / 1024:,.1f} |")
+p("")
+p("MB = 1,000,000 bytes of corpus on disk (archives counted compressed); peak RSS in MiB.")
+
+# The reference tools' own timing of their scan loop (excludes start-up and pattern compilation).
+p("")
+p("Reference tools' own report lines (scan loop only):\n")
+p("```")
+for f in sorted(glob.glob(os.path.join(logs, "*.out"))):
+    tag = os.path.basename(f)[:-4]
+    for l in open(f, errors="replace"):
+        if re.match(r"^(limit|hs_scan|re2_scan\[[^]]*\]): files=", l):
+            p(f"{tag}: {l.strip()}")
+p("```")
+
+if failed:
+    p("\n## Failed runs\n")
+    for name, threads, rc, tag in failed:
+        err = open(os.path.join(logs, tag + ".err"), errors="replace").read().strip().splitlines()
+        p(f"- {name}, {threads} thread(s): exit {rc}; last stderr lines:")
+        p("```")
+        out.extend(err[-15:] or ["(no stderr)"])
+        p("```")
+
+# ---------- sanity check: breachscope findings vs the manifest's planted tags ----------
+man = json.load(open(manifest_path))
+planted = man["planted"]
+all_layers, plain = collections.Counter(), collections.Counter()
+for k, v in planted.items():
+    base = k.split(":")[-1]
+    all_layers[base] += v
+    if ":" not in k:
+        plain[base] += v
+groups = {  # breachscope type -> manifest tags
+    "ssn": ["ssn_valid_dashed", "ssn_valid_undashed", "ssn_valid_spaced"],
+    "credit_card": ["card_valid_16", "card_valid_amex"],
+    "email": ["email"], "phone": ["phone"], "dob": ["dob"],
+    "bank_account": ["nine_digit_account"],
+}
+summaries = {}
+for f in sorted(glob.glob(os.path.join(logs, "breachscope-j*.summary.json"))):
+    j = re.search(r"-j(\d+)\.summary", f).group(1)
+    summaries[j] = json.load(open(f))
+p("\n## Findings vs manifest (rough: the manifest counts pattern-shaped planted tags)\n")
+if not summaries:
+    p("No breachscope summary.json was written.")
+else:
+    js = sorted(summaries, key=int)
+    types = list(summaries[js[0]].get("findings_by_type", {}))
+    p("| type | " + " | ".join(f"breachscope -j{j}" for j in js) + " | manifest all layers | manifest plain text | manifest tags |")
+    p("|---|" + "---:|" * len(js) + "---:|---:|---|")
+    for t in types:
+        tags = groups.get(t, [])
+        a = sum(all_layers[x] for x in tags) if tags else None
+        b = sum(plain[x] for x in tags) if tags else None
+        cells = " | ".join(f"{summaries[j]['findings_by_type'].get(t, 0):,}" for j in js)
+        p(f"| {t} | {cells} | {'' if a is None else f'{a:,}'} | {'' if b is None else f'{b:,}'} | {', '.join(tags) or '(no tag)'} |")
+    p("")
+    for j in js:
+        s = summaries[j]
+        other = {k: v for k, v in s.items() if k not in ("findings_by_type", "individuals_by_state")}
+        p(f"- -j{j} summary: " + json.dumps(other))
+    p("")
+    p("Manifest decoys (should not be findings): " + ", ".join(
+        f"{k}={all_layers[k]:,}" for k in ("ssn_decoy_invalid", "ssn_masked", "card_decoy_nonluhn") if k in all_layers)
+      + f"; ssn_valid_plain={man['ssn_valid_plain']:,}, ssn_valid_all_layers={man['ssn_valid_all_layers']:,}")
+    p("\nManifest planted (by layer):\n")
+    p("```")
+    p(json.dumps(planted, indent=None, sort_keys=True))
+    p("```")
+
+text = "\n".join(out) + "\n"
+open(results, "w").write(text)
+sys.stdout.write(text)
+PY
+log "results written to $DIR/results.md (logs in $LOGS)"
