@@ -55,6 +55,18 @@ Result<LabelMap> ParseTsv(std::string_view text, std::string_view what) {
 inline bool IsAlpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 inline bool IsAlnum(unsigned char c) { return IsAlpha(c) || (c >= '0' && c <= '9'); }
 
+// Words that may stand between a label and its value.
+bool IsFiller(std::string_view lower) {
+  static constexpr std::string_view kFiller[] = {
+      "number", "numbers", "no", "nos", "num", "nbr", "nr", "id", "ids", "identifier", "identification",
+      "is", "was", "are", "were", "as", "be", "of", "the", "a", "on", "in", "file", "security", "code", "date", "s",
+      "our", "your", "his", "her", "their", "my", "card", "new", "old", "primary", "last", "full",
+      "holder", "record", "records", "value", "x"};
+  for (auto f : kFiller)
+    if (f == lower) return true;
+  return false;
+}
+
 // True when only blanks and opening punctuation stand between a line start and the
 // value: the value is the first thing on its line.
 bool OnlyBlankBetween(std::string_view text, size_t from, size_t pos) {
@@ -135,6 +147,7 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
   size_t lo = pos > max_back ? pos - max_back : 0;
   if (lo < floor) lo = floor;
   bool crossed_line = false;
+  int skipped = 0;
   char word[24];
   size_t i = pos;
   while (i > lo) {
@@ -145,6 +158,8 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
       crossed_line = true;
     }
     if (!IsAlpha(c)) {
+      // On the previous line, a label must end it: a value after it is that label's own.
+      if (crossed_line && c >= '0' && c <= '9') break;
       --i;
       continue;
     }
@@ -153,6 +168,10 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
     // A word cut by the window edge is not a word.
     if (i == lo && lo > floor && IsAlpha(static_cast<unsigned char>(text[lo - 1]))) break;
     size_t n = end - i;
+    // Letters glued to digits ("E11", "A1234567") belong to a value in a list, not a word.
+    if ((end < text.size() && text[end] >= '0' && text[end] <= '9') ||
+        (i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9'))
+      continue;
     Label l = Label::kNone;
     if (n <= max_word_ && n <= sizeof word) {
       for (size_t k = 0; k < n; ++k) word[k] = static_cast<char>(text[i + k] | 0x20);
@@ -163,6 +182,9 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
       return l;
     }
     if (crossed_line) break;  // only the last word of the previous line counts
+    // Between a label and its value stand only filler words ("Social Security Number
+    // is"); any other word ("created_at", "paid on") ends the search.
+    if (!IsFiller(std::string_view(word, std::min(n, sizeof word))) || ++skipped > 4) break;
   }
   return Label::kNone;
 }

@@ -305,7 +305,7 @@ class Tokenizer {
 class NameScanner {
  public:
   NameScanner(std::string_view text, const NameLexicon& lex)
-      : text_(text), lex_(lex), toks_(Tokenizer(text).Run()) {}
+      : text_(text), lex_(lex), toks_(Tokenizer(text).Run()), facts_(toks_.size()) {}
 
   std::vector<NameMatch> FindAll() {
     std::vector<NameMatch> cands;
@@ -344,13 +344,53 @@ class NameScanner {
   bool IsTitle(size_t k) const { return !T(k).number && InList(Word(k), kTitles); }
   bool IsSuffix(size_t k) const { return !T(k).number && InList(Word(k), kSuffixes); }
   bool IsParticle(size_t k) const { return !T(k).number && InList(Word(k), kParticles); }
-  bool IsHard(size_t k) const { return lex_.IsNonNameWord(Word(k)); }
-  bool IsSoft(size_t k) const { return lex_.IsCommonWord(Word(k)) && !IsHard(k); }
-  bool IsStateName(size_t k) const {
-    std::string_view w = Word(k);
-    if (T(k).letters == 2) return T(k).shape == Shape::kUpper && IsUsStateCode(w);
-    return !StateCodeFromName(w).empty();
+  // Per-token lexicon facts, looked up once on first use.
+  struct Facts {
+    enum : uint8_t { kHard = 1, kSoft = 2, kCommon = 4, kState = 8, kStreet = 16, kRanks = 32 };
+    uint8_t known = 0, value = 0;
+    uint32_t fr = 0, lr = 0;
+  };
+  bool Fact(size_t k, uint8_t bit) const {
+    Facts& f = facts_[k];
+    if (!(f.known & bit)) {
+      bool v = false;
+      std::string_view w = Word(k);
+      switch (bit) {
+        case Facts::kHard:
+          v = lex_.IsNonNameWord(w);
+          break;
+        case Facts::kSoft:
+          v = lex_.IsCommonWord(w) && !Fact(k, Facts::kHard);
+          break;
+        case Facts::kState:
+          v = T(k).letters == 2 ? T(k).shape == Shape::kUpper && IsUsStateCode(w)
+                                : !StateCodeFromName(w).empty();
+          break;
+        case Facts::kStreet:
+          v = IsStreetSuffix(w);
+          break;
+        default:
+          break;
+      }
+      f.known |= bit;
+      if (v) f.value |= bit;
+    }
+    return f.value & bit;
   }
+  const Facts& Ranks(size_t k) const {
+    Facts& f = facts_[k];
+    if (!(f.known & Facts::kRanks)) {
+      f.fr = lex_.FirstNameRank(Word(k));
+      f.lr = lex_.LastNameRank(Word(k));
+      f.known |= Facts::kRanks;
+    }
+    return f;
+  }
+  uint32_t FR(size_t k) const { return Ranks(k).fr; }
+  uint32_t LR(size_t k) const { return Ranks(k).lr; }
+  bool IsHard(size_t k) const { return Fact(k, Facts::kHard); }
+  bool IsSoft(size_t k) const { return Fact(k, Facts::kSoft); }
+  bool IsStateName(size_t k) const { return Fact(k, Facts::kState); }
   // A word that can be a first, middle or last name token.
   bool IsNameWord(size_t k) const {
     return IsCapped(k) && T(k).letters >= 2 && !IsHard(k) && !IsTitle(k) && !IsSuffix(k) &&
@@ -359,7 +399,7 @@ class NameScanner {
   // A capitalised word that continues a run of name-like words.
   bool ContinuesRun(size_t k) const { return IsNameWord(k) && !IsStreetSuffixTok(k); }
   bool IsStreetSuffixTok(size_t k) const {
-    return IsCapped(k) && T(k).letters >= 2 && IsStreetSuffix(Word(k));
+    return IsCapped(k) && T(k).letters >= 2 && Fact(k, Facts::kStreet);
   }
 
   // Label just before token k ("Name: Dana", "<th>Name</th><td>Dana", "Dear Dana").
@@ -404,14 +444,12 @@ class NameScanner {
     // A state name is no name ("Kansas City", "Columbia, Missouri"); Virginia the person
     // is a first name and keeps her place in the first position.
     // (Washington the surname is common enough to keep.)
-    if (IsStateName(last) && !(T(last).letters > 2 && lex_.LastNameRank(Word(last)) &&
-                               lex_.LastNameRank(Word(last)) <= 3000))
-      return false;
-    if (IsStateName(first) && (lex_.FirstNameRank(Word(first)) == 0 || !forward)) return false;
+    if (IsStateName(last) && !(T(last).letters > 2 && LR(last) && LR(last) <= 3000)) return false;
+    if (IsStateName(first) && (FR(first) == 0 || !forward)) return false;
     // After a house number, a pair not both on the lists is part of a street ("88 Lake View").
     size_t lead = forward ? first : last_begin;
     if (lead > 0 && T(lead - 1).number && T(lead).gap_before == Gap::kSpace &&
-        !(lex_.FirstNameRank(Word(first)) && lex_.LastNameRank(Word(last))))
+        !(FR(first) && LR(last)))
       return false;
     // Capitalised words running into a street suffix: a street name
     // ("Martin Luther King Drive", "1207 Elm Street", "Lake View Dr").
@@ -451,7 +489,7 @@ class NameScanner {
     size_t before = title ? i - 1 : i;
     bool run_before = !title && i > 0 && T(i).gap_before == Gap::kSpace && ContinuesRun(i - 1) &&
                       !IsParticle(i - 1);
-    uint32_t fr = lex_.FirstNameRank(Word(i));
+    uint32_t fr = FR(i);
     int middles = 0;
     double middle_bonus = 0;
     for (size_t j = i + 1; j < toks_.size() && j <= i + 5; ++j) {
@@ -477,7 +515,7 @@ class NameScanner {
           for (size_t k = lb; k <= j; ++k) joined.append(Word(k));
           lr = lex_.LastNameRank(joined);
         }
-        if (lr == 0) lr = lex_.LastNameRank(Word(j));
+        if (lr == 0) lr = LR(j);
         double score;
         if (fr && lr)
           score = 0.88;
@@ -509,7 +547,7 @@ class NameScanner {
       // Token j as a middle name.
       ++middles;
       if (middles > 2) break;
-      uint32_t mr = lex_.FirstNameRank(Word(j));
+      uint32_t mr = FR(j);
       middle_bonus += mr ? 0.02 : -0.05;
     }
   }
@@ -519,7 +557,7 @@ class NameScanner {
     size_t f = i + 1;
     if (f >= toks_.size() || T(f).gap_before != Gap::kComma) return;
     if (!IsNameWord(i) || !IsNameWord(f) || IsStreetSuffixTok(f)) return;
-    uint32_t fr = lex_.FirstNameRank(Word(f));
+    uint32_t fr = FR(f);
     if (fr == 0) return;  // the first name is what makes "X, Y" a name
     size_t lb = i;
     while (lb > 0 && T(lb).gap_before == Gap::kSpace && IsParticle(lb - 1)) --lb;
@@ -529,15 +567,14 @@ class NameScanner {
       for (size_t k = lb; k <= i; ++k) joined.append(Word(k));
       lr = lex_.LastNameRank(joined);
     }
-    if (lr == 0) lr = lex_.LastNameRank(Word(i));
+    if (lr == 0) lr = LR(i);
     double score = lr ? 0.85 : 0.58;
     if (fr <= 500) score += 0.04;
     if (lr && lr <= 10000) score += 0.03;
     // An optional middle name or initial.
     size_t end_tok = f;
     if (f + 1 < toks_.size() && T(f + 1).gap_before == Gap::kSpace &&
-        (IsInitial(f + 1) ||
-         (IsNameWord(f + 1) && lex_.FirstNameRank(Word(f + 1)) && !IsStreetSuffixTok(f + 1)))) {
+        (IsInitial(f + 1) || (IsNameWord(f + 1) && FR(f + 1) && !IsStreetSuffixTok(f + 1)))) {
       end_tok = f + 1;
       score += 0.02;
     }
@@ -555,6 +592,7 @@ class NameScanner {
   std::string_view text_;
   const NameLexicon& lex_;
   std::vector<Token> toks_;
+  mutable std::vector<Facts> facts_;
 };
 
 // Trims ASCII whitespace.

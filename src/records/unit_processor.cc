@@ -173,11 +173,11 @@ class Job {
         if (v.type() == element_type::ARRAY) {
           // A list of scalars ("phones": [...]) belongs to this object.
           for (auto item : v.get_array().value_unsafe())
-            if (item.type() != element_type::OBJECT && item.type() != element_type::ARRAY) open(), AppendMember(k, item);
+            if (item.type() != element_type::OBJECT && item.type() != element_type::ARRAY) open(), AppendMember(k, item, key);
           continue;
         }
         open();
-        AppendMember(k, v);
+        AppendMember(k, v, key);
       }
       if (opened) {
         segs_.back().second = synthetic_.size();
@@ -202,7 +202,8 @@ class Job {
     }
   }
 
-  void AppendMember(std::string_view key, simdjson::dom::element v) {
+  // `parent`: the key of the enclosing object ("drivers_license" for {"number": ...}).
+  void AppendMember(std::string_view key, simdjson::dom::element v, std::string_view parent = {}) {
     using simdjson::dom::element_type;
     std::string value;
     switch (v.type()) {
@@ -221,7 +222,10 @@ class Job {
     synthetic_ += value;
     uint64_t ve = synthetic_.size();
     synthetic_ += '\n';
-    AddField(line_begin, ve, up_.scanner().labels().ForHeader(key), -1);
+    Label label = up_.scanner().labels().ForHeader(key);
+    if (label == Label::kNone && !parent.empty())
+      label = up_.scanner().labels().ForHeader(std::string(parent) + "_" + std::string(key));
+    AddField(line_begin, ve, label, -1);
     field_value_begin_.emplace(fields_.size() - 1, vb);
   }
 
@@ -498,11 +502,7 @@ class Job {
       simdjson::dom::object obj;
       if (root.get_object().get(obj) != simdjson::SUCCESS) continue;
       std::map<Label, std::string> values;
-      for (auto [k, v] : obj) {
-        Label l = up_.scanner().labels().ForHeader(k);
-        std::string_view sv;
-        if (IsContactLabel(l) && v.get_string().get(sv) == simdjson::SUCCESS) values.emplace(l, std::string(sv));
-      }
+      CollectContactValues(obj, values, 0);
       auto pos = [&](const std::string& v) {
         size_t at = line.find(v);
         return b + (at == std::string_view::npos ? 0 : at);
@@ -521,6 +521,20 @@ class Job {
         if (auto a = detect::ParseAddressFields(st, values[Label::kCity], values[Label::kState], values[Label::kZip]))
           AddAddress(*a, pos(st), pos(st) + st.size(), 0.99f);
       }
+    }
+  }
+
+  // Contact fields of a JSON object and of the objects inside it ("user": {"full_name": ...}).
+  void CollectContactValues(simdjson::dom::object obj, std::map<Label, std::string>& values, int depth) const {
+    for (auto [k, v] : obj) {
+      simdjson::dom::object inner;
+      if (depth < 4 && v.get_object().get(inner) == simdjson::SUCCESS) {
+        CollectContactValues(inner, values, depth + 1);
+        continue;
+      }
+      Label l = up_.scanner().labels().ForHeader(k);
+      std::string_view sv;
+      if (IsContactLabel(l) && v.get_string().get(sv) == simdjson::SUCCESS) values.emplace(l, std::string(sv));
     }
   }
 
