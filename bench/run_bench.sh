@@ -12,11 +12,13 @@
 #
 # Steps: builds the reference scanners with g++ and breachscope with the release preset,
 # generates the corpus (make_corpus.py --seed 1; skipped when D/corpus already holds a
-# corpus of the same size), then times every tool with /usr/bin/time -f "%e %M" (wall
-# seconds, peak RSS KB), warming the page cache (cat D/corpus/* >/dev/null) right before
-# each timed run. Prints a markdown table and writes it to D/results.md, with breachscope's
-# findings_by_type next to the manifest's planted counts (a rough check only: the manifest
-# counts pattern-shaped tags, not the contract's ground truth).
+# corpus of the same size), then times every tool with /usr/bin/time -f "%e %M %U %S" (wall
+# seconds, peak RSS KB, user and sys CPU seconds). Before each timed run it waits until the
+# rest of the machine is idle (at most QUIET_WAIT seconds, default 120; other CPU use during
+# each run is reported) and warms the page cache (cat D/corpus/* >/dev/null). Prints a
+# markdown table and writes it to D/results.md, with breachscope's findings_by_type next to
+# the manifest's planted counts (a rough check only: the manifest counts pattern-shaped
+# tags, not the contract's ground truth).
 set -euo pipefail
 
 MB=1000
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
         --mb) MB="$2"; shift 2 ;;
         --dir) DIR="$2"; shift 2 ;;
         --jobs) JOBS="$2"; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run_bench.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -96,20 +98,44 @@ NFILES=$(find "$CORPUS" -type f | wc -l)
 # ---------- timed runs ----------
 warm() { cat "$CORPUS"/* > /dev/null; }
 
-ROWS="$DIR/.rows.tsv"   # tool \t threads \t seconds \t peak_kb \t exit \t log name
+ROWS="$DIR/.rows.tsv"   # tool, threads, seconds, peak_kb, exit, log name, cpu_s, others_cpu_s, load1
 : > "$ROWS"
+# Busy CPU seconds of the whole machine so far (all CPUs; /proc/stat, USER_HZ ticks).
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+HZ=$(getconf CLK_TCK)
+# waits (up to QUIET_WAIT seconds, default 120) until the other processes on the machine use
+# under a quarter of a CPU over one second: other sessions' builds skew the timings.
+wait_quiet() {
+    local waited=0 a b
+    while :; do
+        a=$(busy_ticks); sleep 1; b=$(busy_ticks)
+        [ $((b - a)) -lt $((HZ / 4)) ] && return 0
+        waited=$((waited + 1))
+        if [ "$waited" -ge "${QUIET_WAIT:-120}" ]; then
+            log "machine still busy after ${waited}s; timing anyway (see the 'other CPU s' column)"
+            return 0
+        fi
+    done
+}
 # run NAME THREADS CMD...: warms the cache, times CMD (stdout/stderr to $LOGS/NAME.{out,err}).
 run() {
     local name="$1" threads="$2"; shift 2
     local tag="${name//[^A-Za-z0-9_.-]/_}-j$threads"
+    wait_quiet
     warm
     log "timing $name, $threads thread(s)"
-    local rc=0
-    "$TIME" -f "%e %M" -o "$LOGS/$tag.time" "$@" > "$LOGS/$tag.out" 2> "$LOGS/$tag.err" || rc=$?
-    local secs kb
-    # The last line of the -o file is "%e %M" (time puts "Command exited with non-zero status" above it).
-    read -r secs kb < <(tail -n 1 "$LOGS/$tag.time")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$threads" "$secs" "$kb" "$rc" "$tag" >> "$ROWS"
+    local rc=0 load1 t0 t1
+    load1=$(cut -d' ' -f1 /proc/loadavg)
+    t0=$(busy_ticks)
+    "$TIME" -f "%e %M %U %S" -o "$LOGS/$tag.time" "$@" > "$LOGS/$tag.out" 2> "$LOGS/$tag.err" || rc=$?
+    t1=$(busy_ticks)
+    local secs kb us ss
+    # The last line of the -o file is "%e %M %U %S" (time puts "Command exited with non-zero status" above it).
+    read -r secs kb us ss < <(tail -n 1 "$LOGS/$tag.time")
+    local cpu others
+    cpu=$(awk -v u="$us" -v s="$ss" 'BEGIN {printf "%.2f", u + s}')
+    others=$(awk -v b=$((t1 - t0)) -v hz="$HZ" -v c="$cpu" 'BEGIN {o = b / hz - c; printf "%.2f", o < 0 ? 0 : o}')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$threads" "$secs" "$kb" "$rc" "$tag" "$cpu" "$others" "$load1" >> "$ROWS"
     if [ "$rc" -ne 0 ]; then
         log "$name -j$threads exited with status $rc; stderr:"
         tail -n 20 "$LOGS/$tag.err" >&2
@@ -129,6 +155,7 @@ for j in $JOBS; do
     run "breachscope" "$j" "$BS" scan "$CORPUS" --out "$OUT" --jobs "$j" --quiet --key-file "$KEY"
     [ -f "$OUT/summary.json" ] && cp "$OUT/summary.json" "$LOGS/breachscope-j$j.summary.json"
     [ -f "$OUT/errors.jsonl" ] && cp "$OUT/errors.jsonl" "$LOGS/breachscope-j$j.errors.jsonl"
+    ls -l "$OUT" > "$LOGS/breachscope-j$j.out-files.txt" 2>&1 || true
 done
 
 # ---------- report ----------
@@ -146,28 +173,32 @@ def sh(cmd):
     except Exception:
         return "?"
 
-commit = sh("git rev-parse --short HEAD") + (" (+ uncommitted changes)" if sh("git status --porcelain") else "")
+dirty = [l[3:] for l in sh("git status --porcelain --untracked-files=no").splitlines() if l[3:].startswith("src/")]
+commit = sh("git rev-parse --short HEAD") + (f" + uncommitted changes in {', '.join(dirty)}" if dirty else "")
 p(f"# breachscope corpus benchmark\n")
 p(f"- corpus: {mb} MB ({nbytes:,} bytes, {nfiles} files), make_corpus.py --seed 1")
 p(f"- breachscope: {commit}, release preset")
 cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
 kernel = sh("uname -sr")
 p(f"- machine: {os.cpu_count()} CPUs ({cpu}), {kernel}")
-p(f"- page cache warmed (cat corpus/* >/dev/null) right before each run; times from /usr/bin/time -f '%e %M'")
+p(f"- page cache warmed (cat corpus/* >/dev/null) right before each run; times from /usr/bin/time -f '%e %M %U %S'")
 p("")
-p("| tool | threads | seconds | MB/s | peak RSS MB |")
-p("|---|---:|---:|---:|---:|")
+p("| tool | threads | seconds | MB/s | peak RSS MB | CPU s (user+sys) | other CPU s | load1 before |")
+p("|---|---:|---:|---:|---:|---:|---:|---:|")
 failed = []
 for line in open(rows_path):
-    name, threads, secs, kb, rc, tag = line.rstrip("\n").split("\t")
+    name, threads, secs, kb, rc, tag, cpu, others, load1 = line.rstrip("\n").split("\t")
     s = float(secs)
     mbps = f"{nbytes / 1e6 / s:,.0f}" if s > 0 else "n/a (<0.01 s)"
     label = name if rc == "0" else f"{name} **(exit {rc})**"
     if rc != "0":
         failed.append((name, threads, rc, tag))
-    p(f"| {label} | {threads} | {s:.2f} | {mbps} | {int(kb) / 1024:,.1f} |")
+    p(f"| {label} | {threads} | {s:.2f} | {mbps} | {int(kb) / 1024:,.1f} | {cpu} | {others} | {load1} |")
 p("")
-p("MB = 1,000,000 bytes of corpus on disk (archives counted compressed); peak RSS in MiB.")
+p("MB = 1,000,000 bytes of corpus on disk (archives counted compressed); peak RSS in MiB. "
+  "'other CPU s' = CPU seconds the rest of the machine used during the run (from /proc/stat): "
+  "well above 0 means the run shared the CPUs with something else and its wall time may be inflated "
+  "(it also counts kernel threads working for the tool, e.g. writeback of breachscope's output files).")
 
 # The reference tools' own timing of their scan loop (excludes start-up and pattern compilation).
 p("")
@@ -192,12 +223,14 @@ if failed:
 # ---------- sanity check: breachscope findings vs the manifest's planted tags ----------
 man = json.load(open(manifest_path))
 planted = man["planted"]
-all_layers, plain = collections.Counter(), collections.Counter()
+all_layers, plain, outside = collections.Counter(), collections.Counter(), collections.Counter()
 for k, v in planted.items():
     base = k.split(":")[-1]
     all_layers[base] += v
     if ":" not in k:
         plain[base] += v
+    if not k.startswith(("gz:", "zip:")):
+        outside[base] += v
 groups = {  # breachscope type -> manifest tags
     "ssn": ["ssn_valid_dashed", "ssn_valid_undashed", "ssn_valid_spaced"],
     "credit_card": ["card_valid_16", "card_valid_amex"],
@@ -214,19 +247,28 @@ if not summaries:
 else:
     js = sorted(summaries, key=int)
     types = list(summaries[js[0]].get("findings_by_type", {}))
-    p("| type | " + " | ".join(f"breachscope -j{j}" for j in js) + " | manifest all layers | manifest plain text | manifest tags |")
-    p("|---|" + "---:|" * len(js) + "---:|---:|---|")
+    p("| type | " + " | ".join(f"breachscope -j{j}" for j in js) + " | manifest all layers | manifest outside gz/zip | manifest plain text | manifest tags |")
+    p("|---|" + "---:|" * len(js) + "---:|---:|---:|---|")
     for t in types:
         tags = groups.get(t, [])
         a = sum(all_layers[x] for x in tags) if tags else None
         b = sum(plain[x] for x in tags) if tags else None
+        o = sum(outside[x] for x in tags) if tags else None
         cells = " | ".join(f"{summaries[j]['findings_by_type'].get(t, 0):,}" for j in js)
-        p(f"| {t} | {cells} | {'' if a is None else f'{a:,}'} | {'' if b is None else f'{b:,}'} | {', '.join(tags) or '(no tag)'} |")
+        p(f"| {t} | {cells} | {'' if a is None else f'{a:,}'} | {'' if o is None else f'{o:,}'} | {'' if b is None else f'{b:,}'} | {', '.join(tags) or '(no tag)'} |")
     p("")
     for j in js:
         s = summaries[j]
         other = {k: v for k, v in s.items() if k not in ("findings_by_type", "individuals_by_state")}
         p(f"- -j{j} summary: " + json.dumps(other))
+        ef = os.path.join(logs, f"breachscope-j{j}.errors.jsonl")
+        if os.path.exists(ef):
+            for l in open(ef, errors="replace"):
+                p(f"  - errors.jsonl: {l.strip()}")
+        of = os.path.join(logs, f"breachscope-j{j}.out-files.txt")
+        if os.path.exists(of):
+            sizes = [l.split() for l in open(of) if l.startswith("-")]
+            p("  - output files: " + ", ".join(f"{x[-1]} {int(x[4]) / 1e6:,.1f} MB" for x in sizes))
     p("")
     p("Manifest decoys (should not be findings): " + ", ".join(
         f"{k}={all_layers[k]:,}" for k in ("ssn_decoy_invalid", "ssn_masked", "card_decoy_nonluhn") if k in all_layers)

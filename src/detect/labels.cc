@@ -128,7 +128,10 @@ Label LabelTable::ForHeader(std::string_view header) const {
   std::string word;
   auto flush = [&] {
     if (!word.empty()) {
-      if (auto it = headers_.find(word); it != headers_.end() && it->second != Label::kNone)
+      // "employee_id" is not a name column: inside a longer header only the word "name"
+      // itself says the column holds a name.
+      if (auto it = headers_.find(word); it != headers_.end() && it->second != Label::kNone &&
+          (it->second != Label::kFullName || word == "name"))
         found = it->second;
       word.clear();
     }

@@ -51,7 +51,7 @@ constexpr std::string_view kNonNameWords[] = {
     "claims", "diagnosis", "treatment", "visit", "admission", "discharge", "company",
     "corporation", "corp", "inc", "llc", "ltd", "association", "foundation", "university",
     "college", "academy", "institute", "elementary", "high", "information", "info", "details",
-    "data", "confidential", "private", "public", "important", "notice", "note", "notes",
+    "data", "confidential", "important", "notice", "note", "notes",
     "unknown", "none", "null", "test", "sample", "example", "description", "type", "category",
     "id", "identifier", "code", "login", "password", "user", "username", "admin", "home",
     "download", "upload", "submit", "cancel", "print", "edit", "delete", "update", "menu",
@@ -86,8 +86,8 @@ constexpr std::string_view kNameLikeCommonWords[] = {
     "central", "standard", "mutual", "life", "trust", "capital", "union", "express", "city",
     "town", "worth", "mountain", "forest", "valley", "spring", "winter", "snow", "frost",
     "storm", "bush", "bird", "fox", "wolf", "bear", "lamb", "swan", "crane", "drake", "hawk",
-    "money", "paper", "note", "light", "times", "news", "journal", "herald", "page", "date",
-    "street", "the", "patient", "search",
+    "money", "paper", "note", "light", "public", "private", "times", "news", "journal",
+    "herald", "page", "date", "street", "the", "patient", "search",
 };
 // clang-format on
 

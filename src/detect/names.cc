@@ -532,6 +532,8 @@ class NameScanner {
           if (title) score += 0.08;
           if (LabelBefore(before)) score += 0.05;
           if (run_before) score -= 0.1;
+          // "Smith John": a surname then a common given name, in the wrong order.
+          if (!fr && lr && FR(j) && FR(j) <= 1000) score -= 0.1;
           // One list only, right after a capitalised non-name word: a title-case
           // phrase ("New York Times", "United Way") more likely than a person.
           if (!(fr && lr) && !title && i > 0 && T(i).gap_before == Gap::kSpace && IsCapped(i - 1) &&

@@ -511,7 +511,8 @@ class Pass {
         if (digits_only && n == 9 && IsValidAbaRouting(canon)) AccountAfterRouting(e);
         break;
       case Label::kDriversLicense:
-        if (n >= 4 && n <= 20 && DlStateMask(canon) != 0) Emit(PiiType::kDriversLicense, b, e, 0.9f, canon);
+        // Five characters at least: "DL 2542" is a Delta flight, not a licence.
+        if (n >= 5 && n <= 20 && DlStateMask(canon) != 0) Emit(PiiType::kDriversLicense, b, e, 0.9f, canon);
         break;
       case Label::kPassport:
         if (IsUsPassportShape(canon)) Emit(PiiType::kPassport, b, e, 0.92f, canon);

@@ -457,7 +457,9 @@ class Job {
       switch (fields_[f].label) {
         case Label::kFirstName: if (!first) first = f; break;
         case Label::kLastName: if (!last) last = f; break;
-        case Label::kFullName: if (!full) full = f; break;
+        case Label::kFullName:
+          if (!full || !detect::ParseNameField(FieldValue(*full), lex_)) full = f;
+          break;
         case Label::kStreet: if (!street) street = f; break;
         case Label::kCity: if (!city) city = f; break;
         case Label::kState: if (!state) state = f; break;
@@ -565,6 +567,12 @@ class Job {
     for (const auto& c : cands_)
       if (c.type != PiiType::kName && c.type != PiiType::kAddress) anchors.emplace_back(c.begin, c.end);
     for (const auto& r : runs_) anchors.push_back(r);
+    // A letter's salutation names its addressee; the address block sits just above it.
+    if (segs_.empty()) {
+      for (size_t at = text_.find("Dear ", own_begin_); at != std::string_view::npos && at < own_end_;
+           at = text_.find("Dear ", at + 5))
+        anchors.emplace_back(at, at + 5);
+    }
     if (anchors.empty()) return;
     std::sort(anchors.begin(), anchors.end());
     std::vector<std::pair<uint64_t, uint64_t>> windows;

@@ -229,6 +229,11 @@ INSTANTIATE_TEST_SUITE_P(
         Pos("1585 Broadway, New York, NY 10036", "1585 Broadway", "New York", "NY", "10036", 0.9),
         Pos("<td>1207 Elm Street</td><td>Columbia</td><td>MO</td><td>65201</td>", "1207 Elm Street",
             "", "", "", 0.6, 0.8),
+        Pos("1207 Elm Street,Columbia,MO,65201", "1207 Elm Street", "Columbia", "MO", "65201", 0.9),
+        Pos("JOHN Q PUBLIC 12 ELM ST COLUMBIA MO 65201", "12 ELM ST", "COLUMBIA", "MO", "65201",
+            0.9),
+        Pos("We moved to 2200 Research Park Blvd. Please update your records.",
+            "2200 Research Park Blvd", "", "", "", 0.6, 0.8),
         Pos("12 Lake View, Springfield, IL 62701", "12 Lake View", "Springfield", "IL", "62701",
             0.9)));
 

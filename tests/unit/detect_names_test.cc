@@ -22,15 +22,16 @@ namespace {
 // A small lexicon; several everyday words are on the surname list on purpose, as
 // they are on the census list ("Street", "Search", "City", "Kansas", "Lake", "View").
 std::shared_ptr<const NameLexicon> TestLexicon() {
+  // clang-format off
   static const auto lex = NameLexicon::FromLists(
-      {"james", "john",   "robert", "michael", "mary",     "dana",  "marcus", "jose", "jennifer",
-       "will",  "mark",   "may",    "grant",   "virginia", "maria", "george", "june", "april",
-       "marie", "martin", "luther", "emile",   "ana",      "louis", "frank"},
-      {"smith",  "johnson", "williams", "jones",      "brown",  "whitfield", "obrien",
-       "lopez",  "street",  "search",   "may",        "will",   "page",      "city",
-       "kansas", "view",    "lake",     "washington", "garcia", "cruz",      "delacruz",
-       "mark",   "grant",   "march",    "king",       "zola",   "elm",       "birth",
-       "number", "patient", "member",   "louis",      "davis",  "times",     "york"});
+      {"james", "john", "robert", "michael", "mary", "dana", "marcus", "jose", "jennifer", "will",
+       "mark", "may", "grant", "virginia", "maria", "george", "june", "april", "marie", "martin",
+       "luther", "emile", "ana", "louis", "frank", "jane"},
+      {"smith", "johnson", "williams", "jones", "brown", "whitfield", "obrien", "lopez", "street",
+       "search", "may", "will", "page", "city", "kansas", "view", "lake", "washington", "garcia",
+       "cruz", "delacruz", "mark", "grant", "march", "king", "zola", "elm", "birth", "number",
+       "patient", "member", "louis", "davis", "times", "york", "public", "john"});
+  // clang-format on
   return lex;
 }
 
@@ -72,34 +73,36 @@ TEST_P(FindNamesInWindowTest, Finds) {
 
 INSTANTIATE_TEST_SUITE_P(
     Positives, FindNamesInWindowTest,
-    ::testing::Values(WindowCase{"Dana Whitfield", {{"Dana", "Whitfield"}}},
-                      WindowCase{"Dana M. Whitfield", {{"Dana", "Whitfield"}}},
-                      WindowCase{"Dana Marie Whitfield", {{"Dana", "Whitfield"}}},
-                      WindowCase{"WHITFIELD, DANA", {{"DANA", "WHITFIELD"}}},
-                      WindowCase{"Whitfield, Dana M.", {{"Dana", "Whitfield"}}},
-                      WindowCase{"DANA WHITFIELD", {{"DANA", "WHITFIELD"}}},
-                      WindowCase{"Please contact José O'Brien today.", {{"José", "O'Brien"}}},
-                      WindowCase{"Signed by Mary Smith-Jones.", {{"Mary", "Smith-Jones"}}},
-                      WindowCase{"Contact: Ana María Núñez García", {{"Ana", "García"}}},
-                      WindowCase{"ÉMILE ZOLA", {{"ÉMILE", "ZOLA"}}},
-                      WindowCase{"<tr><td>Dana Whitfield</td><td>Initial Professional</td></tr>",
-                                 {{"Dana", "Whitfield"}}},
-                      WindowCase{"Dr. Dana M Whitfield Jr, Principal", {{"Dana", "Whitfield"}}},
-                      WindowCase{"ssn of Maria De La Cruz on file", {{"Maria", "De La Cruz"}}},
-                      WindowCase{"Name: Smith, John", {{"John", "Smith"}}},
-                      WindowCase{"Dana Whitfield, Marcus Oyelaran",
-                                 {{"Dana", "Whitfield"}, {"Marcus", "Oyelaran"}}},
-                      WindowCase{"PATIENT NAME: JOHN SMITH DOB: 01/02/1980", {{"JOHN", "SMITH"}}},
-                      WindowCase{"Search Results for Dana Whitfield", {{"Dana", "Whitfield"}}},
-                      WindowCase{"Sincerely,\nRobert Johnson\nDirector", {{"Robert", "Johnson"}}},
-                      WindowCase{"On May 5 Jennifer Smith visited.", {{"Jennifer", "Smith"}}},
-                      WindowCase{"the meeting with Will Smith is on Monday", {{"Will", "Smith"}}},
-                      WindowCase{"George Washington", {{"George", "Washington"}}},
-                      WindowCase{"Virginia Smith", {{"Virginia", "Smith"}}},
-                      WindowCase{"Mary Dana Whitfield", {{"Mary", "Whitfield"}}},
-                      WindowCase{"\"name\": \"Dana Whitfield\", \"ssn\": \"412637781\"",
-                                 {{"Dana", "Whitfield"}}},
-                      WindowCase{"Dana&nbsp;Whitfield", {{"Dana", "Whitfield"}}}));
+    ::testing::Values(
+        WindowCase{"Dana Whitfield", {{"Dana", "Whitfield"}}},
+        WindowCase{"Dana M. Whitfield", {{"Dana", "Whitfield"}}},
+        WindowCase{"Dana Marie Whitfield", {{"Dana", "Whitfield"}}},
+        WindowCase{"WHITFIELD, DANA", {{"DANA", "WHITFIELD"}}},
+        WindowCase{"Whitfield, Dana M.", {{"Dana", "Whitfield"}}},
+        WindowCase{"DANA WHITFIELD", {{"DANA", "WHITFIELD"}}},
+        WindowCase{"Please contact José O'Brien today.", {{"José", "O'Brien"}}},
+        WindowCase{"Signed by Mary Smith-Jones.", {{"Mary", "Smith-Jones"}}},
+        WindowCase{"Contact: Ana María Núñez García", {{"Ana", "García"}}},
+        WindowCase{"ÉMILE ZOLA", {{"ÉMILE", "ZOLA"}}},
+        WindowCase{"<tr><td>Dana Whitfield</td><td>Initial Professional</td></tr>",
+                   {{"Dana", "Whitfield"}}},
+        WindowCase{"Dr. Dana M Whitfield Jr, Principal", {{"Dana", "Whitfield"}}},
+        WindowCase{"ssn of Maria De La Cruz on file", {{"Maria", "De La Cruz"}}},
+        WindowCase{"Name: Smith, John", {{"John", "Smith"}}},
+        WindowCase{"Dana Whitfield, Marcus Oyelaran",
+                   {{"Dana", "Whitfield"}, {"Marcus", "Oyelaran"}}},
+        WindowCase{"PATIENT NAME: JOHN SMITH DOB: 01/02/1980", {{"JOHN", "SMITH"}}},
+        WindowCase{"Search Results for Dana Whitfield", {{"Dana", "Whitfield"}}},
+        WindowCase{"Sincerely,\nRobert Johnson\nDirector", {{"Robert", "Johnson"}}},
+        WindowCase{"On May 5 Jennifer Smith visited.", {{"Jennifer", "Smith"}}},
+        WindowCase{"the meeting with Will Smith is on Monday", {{"Will", "Smith"}}},
+        WindowCase{"George Washington", {{"George", "Washington"}}},
+        WindowCase{"Virginia Smith", {{"Virginia", "Smith"}}},
+        WindowCase{"Mary Dana Whitfield", {{"Mary", "Whitfield"}}},
+        WindowCase{"\"name\": \"Dana Whitfield\", \"ssn\": \"412637781\"", {{"Dana", "Whitfield"}}},
+        WindowCase{"Dana&nbsp;Whitfield", {{"Dana", "Whitfield"}}},
+        WindowCase{"Jane Public, 12 Elm St, Columbia, MO 65201", {{"Jane", "Public"}}},
+        WindowCase{"Whitfield,Dana,412-63-7781", {{"Dana", "Whitfield"}}}));
 
 INSTANTIATE_TEST_SUITE_P(
     Negatives, FindNamesInWindowTest,
@@ -116,7 +119,8 @@ INSTANTIATE_TEST_SUITE_P(
                       WindowCase{"Martin Luther King Drive", {}}, WindowCase{"dana whitfield", {}},
                       WindowCase{"St. Louis, Missouri", {}}, WindowCase{"New York Times", {}},
                       WindowCase{"Patient Member Number", {}}, WindowCase{"Page 3 of 10", {}},
-                      WindowCase{"", {}}, WindowCase{"Phone Email Address", {}}));
+                      WindowCase{"", {}}, WindowCase{"Phone Email Address", {}},
+                      WindowCase{"Smith John 12 Elm St", {}}));
 
 TEST(FindNamesInWindowTest, SpanAndScores) {
   const auto& lex = *TestLexicon();
