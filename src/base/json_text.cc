@@ -46,9 +46,14 @@ void AppendJsonString(std::string& out, std::string_view s) {
 }
 
 void AppendJsonConfidence(std::string& out, float value) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(value));
-  out += buf;
+  // Fixed "d.dd" without printf: called once per finding.
+  int hundredths = static_cast<int>(value * 100.0f + 0.5f);
+  if (hundredths < 0) hundredths = 0;
+  if (hundredths > 100) hundredths = 100;
+  out += static_cast<char>('0' + hundredths / 100);
+  out += '.';
+  out += static_cast<char>('0' + (hundredths / 10) % 10);
+  out += static_cast<char>('0' + hundredths % 10);
 }
 
 }  // namespace breachscope

@@ -74,9 +74,11 @@ std::vector<std::vector<std::string_view>> TsvRows(std::string_view text) {
 
 // Standard abbreviations of the suffixes that are street suffixes first and
 // everyday words second; the others ("park", "view", "run") need capitals or a ZIP.
+// clang-format off
 constexpr std::string_view kStrongSuffixes[] = {
-    "st",  "ave", "rd",  "dr",  "ln",   "blvd", "ct",   "pl",   "way", "cir",  "pkwy", "hwy", "ter",
-    "trl", "sq",  "plz", "aly", "expy", "fwy",  "tpke", "cres", "cv",  "xing", "lndg", "holw"};
+    "st", "ave", "rd", "dr", "ln", "blvd", "ct", "pl", "way", "cir", "pkwy", "hwy",
+    "ter", "trl", "sq", "plz", "aly", "expy", "fwy", "tpke", "cres", "cv"};
+// clang-format on
 // Suffixes that take a route number ("Highway 40", "County Road 12").
 constexpr std::string_view kNumberedSuffixes[] = {"hwy",  "rte",  "rd",   "fwy",
                                                   "expy", "tpke", "pike", "loop"};
@@ -523,8 +525,9 @@ class AddressScanner {
       std::string_view w = Text(j);
       if (InListLower(w, kStopWords) && w != "US") break;  // "4500 US Highway 63"
       if (T(j).lower) all_capital = false;
-      if (EqualsLower(w, "broadway")) {
-        suffix_tok = j;
+      if (EqualsLower(w, "broadway") &&
+          !(SameLine(j + 1) && Is(j + 1, Kind::kWord) && !SuffixAbbr(Text(j + 1)).empty())) {
+        suffix_tok = j;  // "1585 Broadway", but "6712 Broadway Court"
         strong = true;
         break;
       }
@@ -542,6 +545,11 @@ class AddressScanner {
         if (name_words >= 1 && InList(abbr, kStrongSuffixes)) {
           suffix_tok = j;
           strong = true;
+          // Another common suffix right after it is the real one ("Park Place Court").
+          while (SameLine(suffix_tok + 1) && T(suffix_tok + 1).space_before &&
+                 Is(suffix_tok + 1, Kind::kWord) && T(suffix_tok + 1).lower == T(j).lower &&
+                 InList(SuffixAbbr(Text(suffix_tok + 1)), kStrongSuffixes))
+            ++suffix_tok;
           break;
         }
         if (name_words >= 1) {
@@ -637,7 +645,9 @@ class AddressScanner {
     while (j < toks_.size() && nw < words.size()) {
       if (Is(j, Kind::kWord)) {
         if (!lowercase && T(j).lower) break;
-        if (InListLower(Text(j), kStopWords)) break;
+        // "OR", "IN", "ME" in capitals are states, not stop words.
+        bool code = T(j).upper && T(j).end - T(j).begin == 2;
+        if (!code && InListLower(Text(j), kStopWords)) break;
         bool dot = IsPunct(j + 1, '.') && Adjacent(j + 1);
         words[nw++] = {j, dot};
         j = dot ? j + 2 : j + 1;

@@ -60,7 +60,7 @@ constexpr std::string_view kNonNameWords[] = {
     "apartment", "floor", "building", "town", "village", "beach", "springs", "heights",
     "island", "islands", "valley", "north", "south", "east", "west", "northern", "southern",
     "eastern", "western", "new", "united", "america", "american", "national", "federal",
-    "puerto", "saint",
+    "puerto", "saint", "san", "santa", "los", "las", "fort", "port", "mount",
     // Calendar.
     "january", "february", "march", "september", "october", "november", "december", "monday",
     "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tomorrow",

@@ -446,11 +446,18 @@ class NameScanner {
     // (Washington the surname is common enough to keep.)
     if (IsStateName(last) && !(T(last).letters > 2 && LR(last) && LR(last) <= 3000)) return false;
     if (IsStateName(first) && (FR(first) == 0 || !forward)) return false;
-    // After a house number, a pair not both on the lists is part of a street ("88 Lake View").
+    // After a house number (and a directional: "4381 E Hickory"), a pair not both on the
+    // lists is part of a street ("88 Lake View").
     size_t lead = forward ? first : last_begin;
+    if (lead > 0 && T(lead).gap_before == Gap::kSpace && T(lead - 1).letters == 1 &&
+        !T(lead - 1).number)
+      --lead;
     if (lead > 0 && T(lead - 1).number && T(lead).gap_before == Gap::kSpace &&
-        !(FR(first) && LR(last)))
+        (!(FR(first) && LR(last)) || IsStreetSuffixTok(last)))
       return false;
+    // A street suffix as the last name, unless a common surname ("Lane", "Hill"):
+    // "Hickory Circle", "Cherry Ave", "Jefferson Blvd".
+    if (IsStreetSuffixTok(last) && !(LR(last) && LR(last) <= 3000)) return false;
     // Capitalised words running into a street suffix: a street name
     // ("Martin Luther King Drive", "1207 Elm Street", "Lake View Dr").
     size_t tail = forward ? last : first;
@@ -580,11 +587,24 @@ class NameScanner {
       end_tok = f + 1;
       score += 0.02;
     }
+    // "4385 Orchard Way, Raleigh, NC": a street, then a city.
+    if (lb > 0 && T(lb).gap_before == Gap::kSpace && IsCapped(lb - 1) && IsStreetSuffixTok(i))
+      return;
     if (lb > 0 && T(lb).gap_before == Gap::kSpace && ContinuesRun(lb - 1)) score -= 0.15;
     if (end_tok + 1 < toks_.size() && T(end_tok + 1).gap_before == Gap::kSpace &&
         ContinuesRun(end_tok + 1))
       score -= 0.15;
     if (LabelBefore(lb)) score += 0.05;
+    // "Nicole,Allen" (a CSV row: first, last) reads better forwards than as "Last, First":
+    // compare the two readings by census rank (likelihood ~ 1 / rank).
+    if (lb == i && FR(i) && LR(f)) {
+      double as_written = LR(i) ? 1.0 / LR(i) / fr : 0;  // i the last name, f the first
+      double forwards = 1.0 / FR(i) / LR(f);
+      if (forwards > 20 * as_written) return;
+      // Without a space after the comma it is a machine-written row; when both readings
+      // are plausible, no order can be trusted.
+      if (text_[T(f).begin - 1] == ',' && forwards * 5 >= as_written) return;
+    }
     if (!Judge(f, lb, i, &score, /*forward=*/false)) return;
     size_t end = T(end_tok).end + (IsInitial(end_tok) && T(end_tok).dot_after ? 1 : 0);
     end = std::max(end, EndWithSuffix(end_tok));

@@ -156,7 +156,7 @@ class Pass {
   }
 
   void Emit(PiiType type, uint64_t begin, uint64_t end, float confidence, std::string canonical,
-            std::string code_system = {}) {
+            const char* code_system = nullptr) {
     if (!Owns(begin)) return;
     Candidate c;
     c.type = type;
@@ -164,7 +164,7 @@ class Pass {
     c.end = end;
     c.confidence = confidence;
     c.canonical = Sensitive(std::move(canonical));
-    c.code_system = std::move(code_system);
+    c.code_system = code_system;
     out_.push_back(std::move(c));
   }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "model/pii_type.h"
@@ -28,8 +29,8 @@ struct Candidate {
   uint64_t begin = 0, end = 0;  // byte span in the text unit it was read from
   float confidence = 0;
   Sensitive canonical;          // contract canonical form
-  ContactParts contact;         // name/address only
-  std::string code_system;      // diagnosis only: "icd10" or "icd9"
+  std::unique_ptr<ContactParts> contact;  // name/address only (kept out of line: most candidates have none)
+  const char* code_system = nullptr;      // diagnosis only: "icd10" or "icd9"
   Location location;            // filled by the caller that knows lines/columns
   uint32_t record = 0;          // record index inside the unit (records/ assigns)
 };

@@ -419,8 +419,9 @@ class Job {
     c.end = end;
     c.confidence = confidence;
     c.canonical = Sensitive(detect::CanonicalName(m.first, m.last));
-    c.contact.first = m.first;
-    c.contact.last = m.last;
+    c.contact = std::make_unique<ContactParts>();
+    c.contact->first = m.first;
+    c.contact->last = m.last;
     cands_.push_back(std::move(c));
   }
 
@@ -431,10 +432,11 @@ class Job {
     c.end = end;
     c.confidence = confidence;
     c.canonical = Sensitive(detect::CanonicalAddress(a));
-    c.contact.street = a.street;
-    c.contact.city = a.city;
-    c.contact.state = a.state;
-    c.contact.zip = a.zip5;
+    c.contact = std::make_unique<ContactParts>();
+    c.contact->street = a.street;
+    c.contact->city = a.city;
+    c.contact->state = a.state;
+    c.contact->zip = a.zip5;
     cands_.push_back(std::move(c));
   }
 
@@ -540,12 +542,21 @@ class Job {
     }
   }
 
+  // True when [b, e) overlaps a span taken by an earlier candidate or a decoded run.
+  // `taken_` is sorted by begin; spans are short, so only a few before `e` are looked at.
   bool Overlaps(uint64_t b, uint64_t e) const {
-    for (const auto& c : cands_)
-      if (c.begin < e && b < c.end) return true;
-    for (const auto& r : runs_)
-      if (r.first < e && b < r.second) return true;
+    auto it = std::lower_bound(taken_.begin(), taken_.end(), std::make_pair(e, uint64_t{0}));
+    while (it != taken_.begin()) {
+      --it;
+      if (it->second > b) return true;
+      if (it->first + kMaxTakenSpan < b) break;
+    }
     return false;
+  }
+  static constexpr uint64_t kMaxTakenSpan = 4096;
+  void Take(uint64_t b, uint64_t e) {
+    std::pair<uint64_t, uint64_t> span(b, e);
+    taken_.insert(std::upper_bound(taken_.begin(), taken_.end(), span), span);
   }
 
   // Names and addresses in short windows around other findings (prose, logs, and
@@ -588,7 +599,10 @@ class Job {
       else
         windows.emplace_back(lo, hi);
     }
-    size_t existing = cands_.size();
+    taken_.clear();
+    for (const auto& c : cands_) taken_.emplace_back(c.begin, c.end);
+    for (const auto& r : runs_) taken_.emplace_back(r.first, std::min(r.second, r.first + kMaxTakenSpan));
+    std::sort(taken_.begin(), taken_.end());
     for (auto [lo, hi] : windows) {
       std::string_view w = text_.substr(lo, hi - lo);
       int64_t seg = SegmentAt(lo);
@@ -597,6 +611,7 @@ class Job {
           uint64_t b = lo + m.begin, e = lo + m.end;
           if (b < own_begin_ || b >= own_end_ || Overlaps(b, e)) continue;
           AddName(m, b, e, static_cast<float>(m.score));
+          Take(b, e);
         }
       }
       if (!table_has_street && !addressed.count(seg)) {
@@ -604,12 +619,10 @@ class Job {
           uint64_t b = lo + a.begin, e = lo + a.end;
           if (b < own_begin_ || b >= own_end_ || Overlaps(b, e)) continue;
           AddAddress(a, b, e, static_cast<float>(a.score));
+          Take(b, e);
         }
       }
     }
-    // Overlaps() above saw only earlier candidates: drop later duplicates of one span.
-    std::sort(cands_.begin() + static_cast<std::ptrdiff_t>(existing), cands_.end(),
-              [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
   }
 
   // ---------------------------------------------------------------- decoded runs
@@ -678,9 +691,16 @@ class Job {
   void Finish() {
     // Parent candidates above the threshold become findings.
     std::vector<Member> members;
-    std::sort(cands_.begin(), cands_.end(), [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
-    for (auto& c : cands_) {
-      if (c.confidence < opt_.min_confidence) continue;
+    // Sort positions, not candidates: candidates are moved once, into the output.
+    std::vector<std::pair<uint64_t, uint32_t>> order;
+    order.reserve(cands_.size());
+    for (uint32_t i = 0; i < cands_.size(); ++i)
+      if (cands_[i].confidence >= opt_.min_confidence) order.emplace_back(cands_[i].begin, i);
+    std::sort(order.begin(), order.end());
+    out_.findings.reserve(out_.findings.size() + order.size());
+    members.reserve(order.size() + blocks_.size());
+    for (auto [pos, idx] : order) {
+      Candidate& c = cands_[idx];
       Member m;
       m.pos = c.begin;
       m.end = c.end;
@@ -747,12 +767,13 @@ class Job {
     out_.records = next_id;
 
     // Locations: lines (and CSV columns) in this unit's text.
-    std::vector<std::pair<uint64_t, size_t>> order;
+    std::vector<std::pair<uint64_t, size_t>> by_pos;
+    by_pos.reserve(out_.findings.size());
     for (const Member& m : members)
-      for (size_t i : m.findings) order.emplace_back(m.pos, i);
-    std::sort(order.begin(), order.end());
+      for (size_t i : m.findings) by_pos.emplace_back(m.pos, i);
+    std::sort(by_pos.begin(), by_pos.end());
     uint64_t line = in_.first_line, at = 0;
-    for (auto [pos, i] : order) {
+    for (auto [pos, i] : by_pos) {
       pos = std::min<uint64_t>(pos, text_.size());
       while (at < pos) {
         const void* nl = std::memchr(text_.data() + at, '\n', pos - at);
@@ -815,6 +836,7 @@ class Job {
   std::vector<Label> sql_labels_;  // labels of the INSERT being read
   std::vector<Candidate> cands_;
   std::vector<std::pair<uint64_t, uint64_t>> runs_;
+  std::vector<std::pair<uint64_t, uint64_t>> taken_;  // spans of candidates and runs, for Overlaps()
   std::vector<ChildBlock> blocks_;
 };
 

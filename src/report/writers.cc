@@ -12,16 +12,24 @@
 
 namespace breachscope::report {
 
-std::string PersonId(uint64_t n) {
-  char b[24];
-  std::snprintf(b, sizeof b, "p%06llu", static_cast<unsigned long long>(n));
-  return b;
+namespace {
+// "p000123": a letter and at least six digits, without printf (once per finding).
+std::string PaddedId(char prefix, uint64_t n) {
+  char digits[24];
+  int len = 0;
+  do {
+    digits[len++] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n);
+  std::string s(1, prefix);
+  for (int i = len; i < 6; ++i) s += '0';
+  while (len) s += digits[--len];
+  return s;
 }
-std::string RecordId(uint64_t n) {
-  char b[24];
-  std::snprintf(b, sizeof b, "r%06llu", static_cast<unsigned long long>(n));
-  return b;
-}
+}  // namespace
+
+std::string PersonId(uint64_t n) { return PaddedId('p', n); }
+std::string RecordId(uint64_t n) { return PaddedId('r', n); }
 
 std::string DecodersJson(const std::vector<std::string>& chain) {
   std::string out = "[";
@@ -59,10 +67,10 @@ void AppendLocation(std::string& out, const Location& l) {
 
 }  // namespace
 
-void AppendFinding(std::string& out, std::string_view path, const FindingRow& f, uint64_t record_id,
-                   uint64_t person_id) {
+void AppendFinding(std::string& out, std::string_view path_json, std::string_view decoders_json, const FindingRow& f,
+                   uint64_t record_id, uint64_t person_id) {
   out += "{\"path\": ";
-  AppendJsonString(out, path);
+  out += path_json;
   out += ", \"type\": ";
   AppendJsonString(out, TypeName(f.type));
   out += ", \"hash\": \"";
@@ -72,7 +80,7 @@ void AppendFinding(std::string& out, std::string_view path, const FindingRow& f,
   out += ", \"location\": ";
   AppendLocation(out, f.location);
   out += ", \"decoders\": ";
-  out += f.decoders_json;
+  out += decoders_json;
   out += ", \"confidence\": ";
   AppendJsonConfidence(out, f.confidence);
   if (!f.code_system.empty()) {

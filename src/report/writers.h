@@ -31,7 +31,7 @@ struct FindingRow {
   redact::Fingerprint hash{};
   std::string masked;
   Location location;
-  std::string decoders_json;  // pre-rendered JSON array, e.g. ["html","base64","json"]
+  uint16_t chain = 0;         // index of its decoder chain in the unit's table (see AppendFinding)
   float confidence = 0;
   std::string code_system;    // diagnosis only
   uint32_t record = 0;        // unit-local record
@@ -39,8 +39,10 @@ struct FindingRow {
 
 std::string DecodersJson(const std::vector<std::string>& chain);
 
-void AppendFinding(std::string& out, std::string_view path, const FindingRow& f, uint64_t record_id,
-                   uint64_t person_id);
+// `path_json`: the path already rendered as a JSON string (AppendJsonString), once per file.
+// `decoders_json`: the finding's decoder chain rendered by DecodersJson().
+void AppendFinding(std::string& out, std::string_view path_json, std::string_view decoders_json, const FindingRow& f,
+                   uint64_t record_id, uint64_t person_id);
 void AppendPerson(std::string& out, uint64_t person_id, const resolve::Person& p,
                   const std::vector<std::string>& source_paths);
 void AppendError(std::string& out, const ItemError& e);

@@ -5,17 +5,23 @@
 // record ids). Full entity resolution (names, DOBs, nicknames, conflicts) is a later
 // module behind the same interface.
 //
-// For each person: the first name/DOB/address/e-mail/phone seen (address: the most
-// complete one), the fingerprints of every protected identifier, the exposed types
-// and the sources. Contact data is plaintext by contract (people.jsonl notifies
-// people); protected identifiers arrive here as fingerprints only.
+// Memory does not hold the records: the builder keeps two integers per record
+// (union-find parent, person number) and the SSN fingerprints. Record summaries are
+// then fed back in record order (the scan reads them from its spill files); a
+// person is emitted as soon as its last record has been fed, so only people whose
+// records are still arriving are held.
 //
-// Thread-safety: PeopleBuilder is single-threaded; the scan feeds it records in
-// output order after the workers finish.
+// For each person: the first name/DOB/e-mail/phone seen, the most complete address,
+// the fingerprints of every protected identifier, the exposed types and the
+// sources. Contact data is plaintext by contract (people.jsonl notifies people);
+// protected identifiers arrive here as fingerprints only.
+//
+// Thread-safety: single-threaded; used by the scan after the workers finish.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -47,19 +53,29 @@ struct Person {
 
 class PeopleBuilder {
  public:
-  // Records must be added in global record order; returns the record's index.
-  uint32_t Add(RecordSummary record);
+  // Phase 1, in record order: reserve ids for `count` more records; returns the first.
+  uint32_t AddRecords(uint32_t count);
+  // Joins `record` with every earlier record holding the same SSN fingerprint.
+  void AddSsn(uint32_t record, const redact::Fingerprint& ssn);
 
-  // Groups the records; `person_of[r]` is the 0-based person of record r, people are
-  // numbered in order of their first record.
-  void Resolve(std::vector<Person>& people, std::vector<uint32_t>& person_of);
+  // Phase 2: numbers people in order of their first record.
+  void Finalize();
+  uint32_t PersonOf(uint32_t record) const { return person_of_[record]; }
+  uint32_t people() const { return people_; }
+  uint32_t records() const { return static_cast<uint32_t>(parent_.size()); }
 
-  size_t size() const { return records_.size(); }
+  // Phase 3, in record order: folds each record into its person; `emit(person, p)`
+  // is called once per person, when its last record has been fed.
+  void Feed(uint32_t record, RecordSummary&& summary, const std::function<void(uint32_t, Person&&)>& emit);
 
  private:
   uint32_t Find(uint32_t x);
-  std::vector<RecordSummary> records_;
-  std::vector<uint32_t> parent_;
+  static void Fold(Person& p, RecordSummary&& r, int& best_address);
+  static void Tidy(Person& p);
+
+  std::vector<uint32_t> parent_;     // union-find, then reused
+  std::vector<uint32_t> person_of_;
+  uint32_t people_ = 0;
   struct FpHash {
     size_t operator()(const redact::Fingerprint& f) const {
       size_t h;
@@ -68,6 +84,12 @@ class PeopleBuilder {
     }
   };
   std::unordered_map<redact::Fingerprint, uint32_t, FpHash> ssn_owner_;
+  std::unordered_map<uint32_t, uint32_t> last_record_;  // person -> its last record (people with several)
+  struct Pending {
+    Person person;
+    int best_address = 0;
+  };
+  std::unordered_map<uint32_t, Pending> pending_;
 };
 
 }  // namespace breachscope::resolve

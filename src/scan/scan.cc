@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "base/json_text.h"
 #include "decode/text_encoding.h"
 #include "detect/labels.h"
 #include "detect/name_lexicon.h"
@@ -55,7 +56,10 @@ struct ChunkResult {
   uint64_t own_newlines = 0;
   int64_t line_shift = 0;  // add to the chunk's local line numbers (parallel chunks only; fixed up at the end)
   bool parallel = false;
-  std::vector<resolve::RecordSummary> records;
+  SpillSegment records_spill;
+  uint32_t record_count = 0;
+  std::vector<std::string> chains;  // decoder chains of the chunk's findings, as JSON arrays
+  std::vector<std::pair<uint32_t, redact::Fingerprint>> ssns;  // (unit-local record, SSN fingerprint)
   uint32_t decoded_runs = 0;
 };
 
@@ -500,9 +504,9 @@ class Scan {
     for (const auto& p : out.problems) AddError(f, {f.safe_path, p.code(), p.message()});
     r.decoded_runs = static_cast<uint32_t>(out.decoded_runs);
     if (r.own_newlines == 0) r.own_newlines = out.newlines;
-    r.records.resize(out.records);
-    std::vector<std::string> chain_json;
-    for (const auto& ch : out.chains) chain_json.push_back(report::DecodersJson(ch));
+    std::vector<resolve::RecordSummary> records(out.records);
+    r.chains.clear();
+    for (const auto& ch : out.chains) r.chains.push_back(report::DecodersJson(ch));
     std::vector<report::FindingRow> rows;
     rows.reserve(out.findings.size());
     for (auto& uf : out.findings) {
@@ -513,25 +517,25 @@ class Scan {
       row.hash = red.hash;
       row.masked = std::move(red.masked);
       row.location = c.location;
-      row.decoders_json = chain_json[uf.chain];
+      row.chain = uf.chain;
       row.confidence = c.confidence;
-      row.code_system = c.code_system;
+      if (c.code_system) row.code_system = c.code_system;
       row.record = c.record;
-      resolve::RecordSummary& rec = r.records[c.record];
+      resolve::RecordSummary& rec = records[c.record];
       rec.types |= Bit(c.type);
       switch (c.type) {
         case PiiType::kName:
-          if (rec.first.empty() && rec.last.empty()) {
-            rec.first = c.contact.first;
-            rec.last = c.contact.last;
+          if (rec.first.empty() && rec.last.empty() && c.contact) {
+            rec.first = c.contact->first;
+            rec.last = c.contact->last;
           }
           break;
         case PiiType::kAddress:
-          if (rec.street.empty()) {
-            rec.street = c.contact.street;
-            rec.city = c.contact.city;
-            rec.state = c.contact.state;
-            rec.zip = c.contact.zip;
+          if (rec.street.empty() && c.contact) {
+            rec.street = c.contact->street;
+            rec.city = c.contact->city;
+            rec.state = c.contact->state;
+            rec.zip = c.contact->zip;
           }
           break;
         case PiiType::kDob:
@@ -545,44 +549,45 @@ class Scan {
           break;
         default:
           if (IsProtected(c.type)) rec.identifiers.emplace_back(c.type, red.hash);
+          if (c.type == PiiType::kSsn) r.ssns.emplace_back(c.record, red.hash);
           break;
       }
       rows.push_back(std::move(row));
     }
     findings_so_far_.fetch_add(rows.size(), std::memory_order_relaxed);
     auto seg = spill.Write(rows);
-    if (!seg.ok()) {
-      AddError(f, {f.safe_path, seg.status().code(), seg.status().message()});
-      r.records.clear();
+    auto rec_seg = seg.ok() ? spill.WriteRecords(records) : Result<SpillSegment>(seg.status());
+    if (!rec_seg.ok()) {
+      AddError(f, {f.safe_path, rec_seg.status().code(), rec_seg.status().message()});
+      r.ssns.clear();
       return;
     }
     r.spill = *seg;
+    r.records_spill = *rec_seg;
+    r.record_count = static_cast<uint32_t>(records.size());
   }
 
   // ---------------------------------------------------------------- outputs
   Result<ScanResult> Write() {
+    // Pass 1: record ids and SSN joins (two integers per record in memory).
     std::vector<std::string> source_paths;
     resolve::PeopleBuilder builder;
-    std::vector<std::vector<uint64_t>> record_base(files_.size());
+    std::vector<std::vector<uint32_t>> record_base(files_.size());
     uint64_t decoded_runs = 0;
     for (size_t i = 0; i < files_.size(); ++i) {
       FileState& f = *files_[i];
       source_paths.push_back(f.safe_path);
       for (auto& ch : f.chunks) {
-        record_base[i].push_back(builder.size());
+        uint32_t base = builder.AddRecords(ch.record_count);
+        record_base[i].push_back(base);
         decoded_runs += ch.decoded_runs;
-        for (auto& rec : ch.records) {
-          rec.source = static_cast<uint32_t>(i);
-          builder.Add(std::move(rec));
-        }
-        ch.records.clear();
-        ch.records.shrink_to_fit();
+        for (const auto& [local, fp] : ch.ssns) builder.AddSsn(base + local, fp);
+        ch.ssns.clear();
+        ch.ssns.shrink_to_fit();
       }
     }
-    uint64_t total_records = builder.size();
-    std::vector<resolve::Person> people;
-    std::vector<uint32_t> person_of;
-    builder.Resolve(people, person_of);
+    uint64_t total_records = builder.records();
+    builder.Finalize();
 
     report::SummaryCounts sum;
     sum.records = total_records;
@@ -593,6 +598,8 @@ class Scan {
     std::vector<report::FindingRow> rows;
     for (size_t i = 0; i < files_.size(); ++i) {
       FileState& f = *files_[i];
+      std::string path_json;
+      AppendJsonString(path_json, f.safe_path);
       uint64_t line_base = 0;  // newlines before the chunk's own region (parallel chunks)
       for (size_t k = 0; k < f.chunks.size(); ++k) {
         ChunkResult& ch = f.chunks[k];
@@ -603,7 +610,7 @@ class Scan {
             row.location.line = static_cast<uint64_t>(static_cast<int64_t>(row.location.line) + ch.line_shift +
                                                       static_cast<int64_t>(line_base));
           uint64_t rec = record_base[i][k] + row.record;
-          report::AppendFinding(out, f.safe_path, row, rec + 1, person_of[rec] + 1);
+          report::AppendFinding(out, path_json, ch.chains[row.chain], row, rec + 1, builder.PersonOf(static_cast<uint32_t>(rec)) + 1);
           ++sum.by_type[static_cast<int>(row.type)];
         }
         line_base += ch.own_newlines;
@@ -615,29 +622,45 @@ class Scan {
     }
     BS_RETURN_IF_ERROR((*findings)->Append(out));
     BS_RETURN_IF_ERROR((*findings)->Close());
+
+    auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");
+    if (!people_file.ok()) return people_file.status();
+    // Pass 2: people, folded from the spilled record summaries in record order.
+    out.clear();
+    Status people_status;
+    std::vector<resolve::RecordSummary> summaries;
+    auto emit = [&](uint32_t p, resolve::Person&& person) {
+      report::AppendPerson(out, p + 1, person, source_paths);
+      if (person.Counted()) {
+        ++sum.individuals;
+        if (person.state.empty()) ++sum.individuals_state_unknown;
+        else ++sum.by_state[person.state];
+      }
+      if (out.size() > (1u << 20) && people_status.ok()) {
+        people_status = (*people_file)->Append(out);
+        out.clear();
+      }
+    };
+    for (size_t i = 0; i < files_.size(); ++i) {
+      FileState& f = *files_[i];
+      for (size_t k = 0; k < f.chunks.size(); ++k) {
+        ChunkResult& ch = f.chunks[k];
+        if (ch.records_spill.file < 0) continue;
+        BS_RETURN_IF_ERROR(ReadRecords(spill_paths_[ch.records_spill.file], ch.records_spill, summaries));
+        for (size_t r = 0; r < summaries.size(); ++r) {
+          summaries[r].source = static_cast<uint32_t>(i);
+          builder.Feed(record_base[i][k] + static_cast<uint32_t>(r), std::move(summaries[r]), emit);
+        }
+      }
+    }
+    BS_RETURN_IF_ERROR(people_status);
+    BS_RETURN_IF_ERROR((*people_file)->Append(out));
+    BS_RETURN_IF_ERROR((*people_file)->Close());
     for (const auto& p : spill_paths_) {
       std::error_code ec;
       fs::remove(p, ec);
     }
-
-    auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");
-    if (!people_file.ok()) return people_file.status();
-    out.clear();
-    for (size_t p = 0; p < people.size(); ++p) {
-      report::AppendPerson(out, p + 1, people[p], source_paths);
-      if (people[p].Counted()) {
-        ++sum.individuals;
-        if (people[p].state.empty()) ++sum.individuals_state_unknown;
-        else ++sum.by_state[people[p].state];
-      }
-      if (out.size() > (1u << 20)) {
-        BS_RETURN_IF_ERROR((*people_file)->Append(out));
-        out.clear();
-      }
-    }
-    BS_RETURN_IF_ERROR((*people_file)->Append(out));
-    BS_RETURN_IF_ERROR((*people_file)->Close());
-    sum.people_listed = people.size();
+    sum.people_listed = builder.people();
 
     std::vector<ItemError> errors = walk_errors_;
     std::vector<store::FileRow> file_rows;

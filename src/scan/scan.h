@@ -32,7 +32,9 @@ struct ScanConfig {
   float min_confidence = 0.5f;
   bool quiet = false;
   bool progress = false;           // draw a progress bar on stderr
-  uint64_t chunk_bytes = 8u << 20; // large UTF-8 files are split into chunks of this size
+  // Large UTF-8 files are split into chunks of this size; a worker holds one chunk's
+  // candidates at a time, so on dense data memory per worker is proportional to it.
+  uint64_t chunk_bytes = 2u << 20;
   int max_depth = 16;
 };
 

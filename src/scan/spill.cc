@@ -63,12 +63,35 @@ Result<SpillSegment> SpillWriter::Write(const std::vector<report::FindingRow>& r
     PutU64(buf_, r.location.line);
     PutStr(buf_, r.location.column);
     PutU64(buf_, static_cast<uint64_t>(r.location.offset));
-    PutStr(buf_, r.decoders_json);
+    PutU32(buf_, r.chain);
     uint32_t conf;
     std::memcpy(&conf, &r.confidence, sizeof conf);
     PutU32(buf_, conf);
     PutStr(buf_, r.code_system);
     PutU32(buf_, r.record);
+  }
+  SpillSegment seg{index_, size_, buf_.size()};
+  if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) {
+    status_ = IoError("cannot write spill file " + path_.string() + ": " + std::strerror(errno));
+    return status_;
+  }
+  size_ += buf_.size();
+  return seg;
+}
+
+Result<SpillSegment> SpillWriter::WriteRecords(const std::vector<resolve::RecordSummary>& records) {
+  if (!status_.ok()) return status_;
+  buf_.clear();
+  for (const auto& r : records) {
+    PutU32(buf_, r.source);
+    PutU32(buf_, r.types);
+    for (const std::string* f : {&r.first, &r.last, &r.dob, &r.email, &r.phone, &r.street, &r.city, &r.state, &r.zip})
+      PutStr(buf_, *f);
+    PutU32(buf_, static_cast<uint32_t>(r.identifiers.size()));
+    for (const auto& [type, fp] : r.identifiers) {
+      buf_.push_back(static_cast<char>(type));
+      buf_.append(reinterpret_cast<const char*>(fp.data()), fp.size());
+    }
   }
   SpillSegment seg{index_, size_, buf_.size()};
   if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) {
@@ -87,27 +110,64 @@ Status SpillWriter::Close() {
   return status_;
 }
 
-Status ReadSegment(const std::filesystem::path& path, const SpillSegment& seg, std::vector<report::FindingRow>& rows) {
-  rows.clear();
-  if (seg.length == 0) return Status::Ok();
+namespace {
+Status ReadBytes(const std::filesystem::path& path, const SpillSegment& seg, std::string& buf) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return IoError("cannot reopen spill file " + path.string());
-  std::string buf(seg.length, '\0');
+  buf.resize(seg.length);
   ssize_t got = ::pread(fd, buf.data(), seg.length, static_cast<off_t>(seg.offset));
   ::close(fd);
   if (got != static_cast<ssize_t>(seg.length)) return IoError("short read of spill file " + path.string());
+  return Status::Ok();
+}
+}  // namespace
+
+Status ReadRecords(const std::filesystem::path& path, const SpillSegment& seg,
+                   std::vector<resolve::RecordSummary>& records) {
+  records.clear();
+  if (seg.length == 0) return Status::Ok();
+  std::string buf;
+  BS_RETURN_IF_ERROR(ReadBytes(path, seg, buf));
+  Reader r(buf);
+  while (!r.done()) {
+    resolve::RecordSummary rec;
+    uint32_t types, n;
+    bool ok = r.U32(rec.source) && r.U32(types);
+    for (std::string* f : {&rec.first, &rec.last, &rec.dob, &rec.email, &rec.phone, &rec.street, &rec.city, &rec.state,
+                           &rec.zip})
+      ok = ok && r.Str(*f);
+    ok = ok && r.U32(n);
+    for (uint32_t i = 0; ok && i < n; ++i) {
+      uint8_t type;
+      redact::Fingerprint fp;
+      ok = r.Raw(&type, 1) && r.Raw(fp.data(), fp.size());
+      rec.identifiers.emplace_back(static_cast<PiiType>(type), fp);
+    }
+    if (!ok) return InternalError("spill file record segment is truncated");
+    rec.types = static_cast<PiiTypeSet>(types);
+    records.push_back(std::move(rec));
+  }
+  return Status::Ok();
+}
+
+Status ReadSegment(const std::filesystem::path& path, const SpillSegment& seg, std::vector<report::FindingRow>& rows) {
+  rows.clear();
+  if (seg.length == 0) return Status::Ok();
+  std::string buf;
+  BS_RETURN_IF_ERROR(ReadBytes(path, seg, buf));
   Reader r(buf);
   while (!r.done()) {
     report::FindingRow row;
     uint8_t type;
     uint64_t off;
-    uint32_t conf;
+    uint32_t conf, chain;
     if (!r.Raw(&type, 1) || !r.Raw(row.hash.data(), row.hash.size()) || !r.Str(row.masked) ||
-        !r.U64(row.location.line) || !r.Str(row.location.column) || !r.U64(off) || !r.Str(row.decoders_json) ||
+        !r.U64(row.location.line) || !r.Str(row.location.column) || !r.U64(off) || !r.U32(chain) ||
         !r.U32(conf) || !r.Str(row.code_system) || !r.U32(row.record))
       return InternalError("spill file segment is truncated");
     row.type = static_cast<PiiType>(type);
     row.location.offset = static_cast<int64_t>(off);
+    row.chain = static_cast<uint16_t>(chain);
     std::memcpy(&row.confidence, &conf, sizeof conf);
     rows.push_back(std::move(row));
   }

@@ -1,6 +1,6 @@
 // scan/spill.h — per-worker temporary files holding redacted finding rows.
 //
-// Workers append each chunk's rows as one segment and remember (offset, length);
+// Workers append each chunk's rows (and its record summaries) as segments and remember (offset, length);
 // after the scan the rows are read back in path order to write findings.jsonl with
 // record and person ids. Rows hold fingerprints and masks only, never plaintext.
 // The files live in the output folder (mode 0600) and are removed at the end.
@@ -17,6 +17,7 @@
 
 #include "base/status.h"
 #include "report/writers.h"
+#include "resolve/people.h"
 
 namespace breachscope::scan {
 
@@ -34,6 +35,7 @@ class SpillWriter {
 
   Status status() const { return status_; }
   Result<SpillSegment> Write(const std::vector<report::FindingRow>& rows);
+  Result<SpillSegment> WriteRecords(const std::vector<resolve::RecordSummary>& records);
   Status Close();
   const std::filesystem::path& path() const { return path_; }
 
@@ -47,5 +49,7 @@ class SpillWriter {
 };
 
 Status ReadSegment(const std::filesystem::path& path, const SpillSegment& seg, std::vector<report::FindingRow>& rows);
+Status ReadRecords(const std::filesystem::path& path, const SpillSegment& seg,
+                   std::vector<resolve::RecordSummary>& records);
 
 }  // namespace breachscope::scan

@@ -234,6 +234,12 @@ INSTANTIATE_TEST_SUITE_P(
             0.9),
         Pos("We moved to 2200 Research Park Blvd. Please update your records.",
             "2200 Research Park Blvd", "", "", "", 0.6, 0.8),
+        Pos("6712 Broadway Court, Columbia, MO 65203", "6712 Broadway Court", "Columbia", "MO",
+            "65203", 0.9),
+        Pos("1997 Fox Hollow Court, Columbia, MO 65201", "1997 Fox Hollow Court", "Columbia", "MO",
+            "65201", 0.9),
+        Pos("George Simmons\n3175 Prairie Terrace\nPortland, OR 97205\n", "3175 Prairie Terrace",
+            "Portland", "OR", "97205", 0.9),
         Pos("12 Lake View, Springfield, IL 62701", "12 Lake View", "Springfield", "IL", "62701",
             0.9)));
 

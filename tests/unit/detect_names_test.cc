@@ -26,11 +26,12 @@ std::shared_ptr<const NameLexicon> TestLexicon() {
   static const auto lex = NameLexicon::FromLists(
       {"james", "john", "robert", "michael", "mary", "dana", "marcus", "jose", "jennifer", "will",
        "mark", "may", "grant", "virginia", "maria", "george", "june", "april", "marie", "martin",
-       "luther", "emile", "ana", "louis", "frank", "jane"},
+       "luther", "emile", "ana", "louis", "frank", "jane", "nicole", "cherry", "allen"},
       {"smith", "johnson", "williams", "jones", "brown", "whitfield", "obrien", "lopez", "street",
        "search", "may", "will", "page", "city", "kansas", "view", "lake", "washington", "garcia",
        "cruz", "delacruz", "mark", "grant", "march", "king", "zola", "elm", "birth", "number",
-       "patient", "member", "louis", "davis", "times", "york", "public", "john"});
+       "patient", "member", "louis", "davis", "times", "york", "public", "john", "allen", "lane",
+       "way", "diego", "vegas", "raleigh"});
   // clang-format on
   return lex;
 }
@@ -102,7 +103,9 @@ INSTANTIATE_TEST_SUITE_P(
         WindowCase{"\"name\": \"Dana Whitfield\", \"ssn\": \"412637781\"", {{"Dana", "Whitfield"}}},
         WindowCase{"Dana&nbsp;Whitfield", {{"Dana", "Whitfield"}}},
         WindowCase{"Jane Public, 12 Elm St, Columbia, MO 65201", {{"Jane", "Public"}}},
-        WindowCase{"Whitfield,Dana,412-63-7781", {{"Dana", "Whitfield"}}}));
+        WindowCase{"Whitfield,Dana,412-63-7781", {{"Dana", "Whitfield"}}},
+        WindowCase{"Allen, Nicole", {{"Nicole", "Allen"}}},
+        WindowCase{"Nicole Allen", {{"Nicole", "Allen"}}}));
 
 INSTANTIATE_TEST_SUITE_P(
     Negatives, FindNamesInWindowTest,
@@ -120,7 +123,12 @@ INSTANTIATE_TEST_SUITE_P(
                       WindowCase{"St. Louis, Missouri", {}}, WindowCase{"New York Times", {}},
                       WindowCase{"Patient Member Number", {}}, WindowCase{"Page 3 of 10", {}},
                       WindowCase{"", {}}, WindowCase{"Phone Email Address", {}},
-                      WindowCase{"Smith John 12 Elm St", {}}));
+                      WindowCase{"Smith John 12 Elm St", {}},
+                      WindowCase{"4381 E Hickory Circle", {}},
+                      WindowCase{"lives on Cherry Ave", {}}, WindowCase{"4536 Cherry Lane", {}},
+                      WindowCase{"4385 Orchard Way, Raleigh, NC 27601", {}},
+                      WindowCase{"San Diego, CA 92101", {}}, WindowCase{"Las Vegas", {}},
+                      WindowCase{"Nicole,Allen,800-22-6827", {}}));
 
 TEST(FindNamesInWindowTest, SpanAndScores) {
   const auto& lex = *TestLexicon();
