@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "on", "off"}));
   scan->add_flag("--quiet,-q", config.quiet, "No progress bar and no summary on the terminal");
   scan->add_option("--max-depth", config.max_depth, "Nesting limit for decoded runs (default 16)")->check(CLI::PositiveNumber);
+  scan->add_option("--chunk-size", config.chunk_bytes,
+                   "Bytes per chunk when large files are split across workers (default 2 MiB; for tuning and tests)")
+      ->check(CLI::Range(uint64_t{4096}, uint64_t{1} << 32));
 
   try {
     app.parse(argc, argv);

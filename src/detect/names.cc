@@ -410,6 +410,17 @@ class NameScanner {
     return InList(Word(p), kNameLabels);
   }
 
+  // "Name:" / "name": " / "<th>Name</th><td>" just before token k: a value that is a name
+  // even when neither part is on the lists.
+  bool StrongLabelBefore(size_t k) const {
+    if (k == 0) return false;
+    size_t p = k - 1;
+    if (T(p).number || T(k).begin - T(p).end > 24) return false;
+    if (!EqualsLower(Word(p), "name") && !EqualsLower(Word(p), "names")) return false;
+    std::string_view gap = text_.substr(T(p).end, T(k).begin - T(p).end);
+    return gap.find_first_of(":=\">") != std::string_view::npos;
+  }
+
   // Copies text[b, e) with runs of whitespace collapsed to one space.
   std::string Collapse(size_t b, size_t e) const {
     std::string out;
@@ -531,7 +542,7 @@ class NameScanner {
         else if (lr)
           score = 0.52;
         else
-          score = title ? 0.5 : -1;
+          score = title || StrongLabelBefore(before) ? 0.5 : -1;
         if (score > 0) {
           if (fr && fr <= 500) score += 0.04;
           if (lr && lr <= 10000) score += 0.03;
@@ -567,9 +578,11 @@ class NameScanner {
     if (f >= toks_.size() || T(f).gap_before != Gap::kComma) return;
     if (!IsNameWord(i) || !IsNameWord(f) || IsStreetSuffixTok(f)) return;
     uint32_t fr = FR(f);
-    if (fr == 0) return;  // the first name is what makes "X, Y" a name
     size_t lb = i;
     while (lb > 0 && T(lb).gap_before == Gap::kSpace && IsParticle(lb - 1)) --lb;
+    // The first name is what makes "X, Y" a name, unless a label says so ("Name: Ødegaard, Søren").
+    bool labelled = StrongLabelBefore(lb);
+    if (fr == 0 && !labelled) return;
     std::string joined;
     uint32_t lr = 0;
     if (lb < i) {
@@ -577,8 +590,8 @@ class NameScanner {
       lr = lex_.LastNameRank(joined);
     }
     if (lr == 0) lr = LR(i);
-    double score = lr ? 0.85 : 0.58;
-    if (fr <= 500) score += 0.04;
+    double score = fr ? (lr ? 0.85 : 0.58) : (lr ? 0.6 : 0.5);
+    if (fr && fr <= 500) score += 0.04;
     if (lr && lr <= 10000) score += 0.03;
     // An optional middle name or initial.
     size_t end_tok = f;

@@ -105,30 +105,35 @@ INSTANTIATE_TEST_SUITE_P(
         WindowCase{"Jane Public, 12 Elm St, Columbia, MO 65201", {{"Jane", "Public"}}},
         WindowCase{"Whitfield,Dana,412-63-7781", {{"Dana", "Whitfield"}}},
         WindowCase{"Allen, Nicole", {{"Nicole", "Allen"}}},
-        WindowCase{"Nicole Allen", {{"Nicole", "Allen"}}}));
+        WindowCase{"Nicole Allen", {{"Nicole", "Allen"}}},
+        // Neither part on the lists, but labelled.
+        WindowCase{"Name: Ødegaard, Søren  |  SSN: 116-26-8770", {{"Søren", "Ødegaard"}}},
+        WindowCase{"<th>Name</th><td>Zbigniew Brzęczyszczykiewicz</td>",
+                   {{"Zbigniew", "Brzęczyszczykiewicz"}}}));
 
 INSTANTIATE_TEST_SUITE_P(
     Negatives, FindNamesInWindowTest,
-    ::testing::Values(WindowCase{"Initial Professional", {}}, WindowCase{"Search Results", {}},
-                      WindowCase{"SEARCH RESULTS", {}}, WindowCase{"Social Security Number", {}},
-                      WindowCase{"Elm Street", {}}, WindowCase{"lives on Elm Street", {}},
-                      WindowCase{"Date Of Birth", {}}, WindowCase{"Kansas City", {}},
-                      WindowCase{"Kansas City, MO", {}}, WindowCase{"January", {}},
-                      WindowCase{"March April May June", {}}, WindowCase{"May 2023", {}},
-                      WindowCase{"Will Be", {}}, WindowCase{"Will Smith will attend.", {}},
-                      WindowCase{"Mark Davis called.", {}}, WindowCase{"The Report", {}},
-                      WindowCase{"1207 Elm Street", {}}, WindowCase{"88 Lake View Drive", {}},
-                      WindowCase{"88 Lake View", {}}, WindowCase{"Columbia, Missouri", {}},
-                      WindowCase{"Martin Luther King Drive", {}}, WindowCase{"dana whitfield", {}},
-                      WindowCase{"St. Louis, Missouri", {}}, WindowCase{"New York Times", {}},
-                      WindowCase{"Patient Member Number", {}}, WindowCase{"Page 3 of 10", {}},
-                      WindowCase{"", {}}, WindowCase{"Phone Email Address", {}},
-                      WindowCase{"Smith John 12 Elm St", {}},
-                      WindowCase{"4381 E Hickory Circle", {}},
-                      WindowCase{"lives on Cherry Ave", {}}, WindowCase{"4536 Cherry Lane", {}},
-                      WindowCase{"4385 Orchard Way, Raleigh, NC 27601", {}},
-                      WindowCase{"San Diego, CA 92101", {}}, WindowCase{"Las Vegas", {}},
-                      WindowCase{"Nicole,Allen,800-22-6827", {}}));
+    ::testing::Values(
+        WindowCase{"Initial Professional", {}}, WindowCase{"Search Results", {}},
+        WindowCase{"SEARCH RESULTS", {}}, WindowCase{"Social Security Number", {}},
+        WindowCase{"Elm Street", {}}, WindowCase{"lives on Elm Street", {}},
+        WindowCase{"Date Of Birth", {}}, WindowCase{"Kansas City", {}},
+        WindowCase{"Kansas City, MO", {}}, WindowCase{"January", {}},
+        WindowCase{"March April May June", {}}, WindowCase{"May 2023", {}},
+        WindowCase{"Will Be", {}}, WindowCase{"Will Smith will attend.", {}},
+        WindowCase{"Mark Davis called.", {}}, WindowCase{"The Report", {}},
+        WindowCase{"1207 Elm Street", {}}, WindowCase{"88 Lake View Drive", {}},
+        WindowCase{"88 Lake View", {}}, WindowCase{"Columbia, Missouri", {}},
+        WindowCase{"Martin Luther King Drive", {}}, WindowCase{"dana whitfield", {}},
+        WindowCase{"St. Louis, Missouri", {}}, WindowCase{"New York Times", {}},
+        WindowCase{"Patient Member Number", {}}, WindowCase{"Page 3 of 10", {}}, WindowCase{"", {}},
+        WindowCase{"Phone Email Address", {}}, WindowCase{"Smith John 12 Elm St", {}},
+        WindowCase{"4381 E Hickory Circle", {}}, WindowCase{"lives on Cherry Ave", {}},
+        WindowCase{"4536 Cherry Lane", {}}, WindowCase{"4385 Orchard Way, Raleigh, NC 27601", {}},
+        WindowCase{"San Diego, CA 92101", {}}, WindowCase{"Las Vegas", {}},
+        WindowCase{"Nicole,Allen,800-22-6827", {}}, WindowCase{"Name: Search Results", {}},
+        WindowCase{"Name: Columbia, Missouri", {}},
+        WindowCase{"Zbigniew Brzęczyszczykiewicz", {}}));
 
 TEST(FindNamesInWindowTest, SpanAndScores) {
   const auto& lex = *TestLexicon();
