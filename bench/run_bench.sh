@@ -65,12 +65,24 @@ log "building reference scanners into $BIN"
     g++ -O2 -std=c++17 -I. re2_scan.cpp $(pkg-config --cflags --libs re2) -lpthread -o "$BIN/re2_scan"
 )
 log "building breachscope (release preset)"
-(
-    cd "$REPO"
-    cmake --preset release >/dev/null
-    cmake --build --preset release --target breachscope
-) >&2
+build_bs() {
+    (
+        cd "$REPO"
+        cmake --preset release >/dev/null
+        cmake --build --preset release --target breachscope
+    ) >&2
+}
+# Another session building in the same tree can make a build step fail (truncated object):
+# retry once.
+build_bs || { log "build failed; retrying once in 20 s"; sleep 20; build_bs; }
 [ -x "$BS" ] || { echo "run_bench.sh: $BS was not built" >&2; exit 1; }
+# Time a private copy, so that a rebuild of build/release by someone else during the
+# benchmark cannot swap the binary between runs; note what it was built from.
+cp "$BS" "$BIN/breachscope"
+BS_SRC="$(cd "$REPO" && git rev-parse --short HEAD)"
+BS_DIRTY="$(cd "$REPO" && git status --porcelain --untracked-files=no -- src | cut -c4- | tr '\n' ' ')"
+BS_SHA="$(sha256sum "$BIN/breachscope" | cut -c1-16)"
+BS="$BIN/breachscope"
 
 # The dashed-SSN pattern alone (first line of the reference pattern file).
 head -n 1 "$REF/pii_patterns.txt" > "$DIR/pattern_ssn_dashed.txt"
@@ -159,10 +171,10 @@ for j in $JOBS; do
 done
 
 # ---------- report ----------
-python3 - "$ROWS" "$BYTES" "$MANIFEST" "$LOGS" "$DIR/results.md" "$MB" "$NFILES" "$REPO" "$JOBS" <<'PY'
+python3 - "$ROWS" "$BYTES" "$MANIFEST" "$LOGS" "$DIR/results.md" "$MB" "$NFILES" "$REPO" "$BS_SRC" "$BS_DIRTY" "$BS_SHA" <<'PY'
 import collections, glob, json, os, re, subprocess, sys
 
-rows_path, nbytes, manifest_path, logs, results, mb, nfiles, repo, jobs = sys.argv[1:]
+rows_path, nbytes, manifest_path, logs, results, mb, nfiles, repo, bs_src, bs_dirty, bs_sha = sys.argv[1:]
 nbytes = int(nbytes)
 out = []
 p = out.append
@@ -173,8 +185,8 @@ def sh(cmd):
     except Exception:
         return "?"
 
-dirty = [l[3:] for l in sh("git status --porcelain --untracked-files=no").splitlines() if l[3:].startswith("src/")]
-commit = sh("git rev-parse --short HEAD") + (f" + uncommitted changes in {', '.join(dirty)}" if dirty else "")
+dirty = bs_dirty.split()
+commit = bs_src + (f" + uncommitted changes in {', '.join(dirty)}" if dirty else "") + f" (binary sha256 {bs_sha}…)"
 p(f"# breachscope corpus benchmark\n")
 p(f"- corpus: {mb} MB ({nbytes:,} bytes, {nfiles} files), make_corpus.py --seed 1")
 p(f"- breachscope: {commit}, release preset")

@@ -2,6 +2,7 @@
 //
 // Exit status (contract): 0 when the scan completed (unreadable files are in
 // errors.jsonl), 2 on bad usage, 1 on a failure that stopped the scan.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -38,6 +39,10 @@ int RunScanCommand(const breachscope::scan::ScanConfig& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Workers allocate and free chunk-sized buffers all the time; keeping them in the
+  // heap instead of mmap/munmap each time saves the page faults (measured: ~20% of CPU).
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
   CLI::App app{
       "breachscope: find the personal information in breached data, tie it to people, and write\n"
       "fingerprinted findings, people and totals (no plaintext identifiers)."};

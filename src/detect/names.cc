@@ -112,6 +112,11 @@ constexpr std::string_view kNameLabels[] = {
     "member",   "insured", "subscriber",  "customer", "client",   "applicant",
     "educator", "teacher", "beneficiary", "guardian", "parent",   "spouse",
     "contact",  "signed",  "by",          "from",     "to",       "cc"};
+// Labels that, followed by ':' (or in markup), introduce a value that is a person's name.
+constexpr std::string_view kStrongNameLabels[] = {
+    "name",     "names",     "patient",     "member",   "employee",
+    "student",  "insured",   "subscriber",  "educator", "client",
+    "customer", "applicant", "beneficiary", "guardian", "claimant"};
 // Placeholders in name columns.
 constexpr std::string_view kPlaceholders[] = {"unknown",  "none",     "null", "na",   "nil",
                                               "test",     "tbd",      "xxx",  "anon", "anonymous",
@@ -344,9 +349,10 @@ class NameScanner {
   bool IsTitle(size_t k) const { return !T(k).number && InList(Word(k), kTitles); }
   bool IsSuffix(size_t k) const { return !T(k).number && InList(Word(k), kSuffixes); }
   bool IsParticle(size_t k) const { return !T(k).number && InList(Word(k), kParticles); }
+
   // Per-token lexicon facts, looked up once on first use.
   struct Facts {
-    enum : uint8_t { kHard = 1, kSoft = 2, kCommon = 4, kState = 8, kStreet = 16, kRanks = 32 };
+    enum : uint8_t { kHard = 1, kSoft = 2, kState = 4, kStreet = 8, kRanks = 16 };
     uint8_t known = 0, value = 0;
     uint32_t fr = 0, lr = 0;
   };
@@ -410,15 +416,30 @@ class NameScanner {
     return InList(Word(p), kNameLabels);
   }
 
-  // "Name:" / "name": " / "<th>Name</th><td>" just before token k: a value that is a name
-  // even when neither part is on the lists.
+  // "Name:" / "name": " / "<th>Name</th><td>" / "Patient:" just before token k: a value
+  // that is a name even when neither part is on the lists.
   bool StrongLabelBefore(size_t k) const {
     if (k == 0) return false;
     size_t p = k - 1;
     if (T(p).number || T(k).begin - T(p).end > 24) return false;
-    if (!EqualsLower(Word(p), "name") && !EqualsLower(Word(p), "names")) return false;
+    if (!InList(Word(p), kStrongNameLabels)) return false;
     std::string_view gap = text_.substr(T(p).end, T(k).begin - T(p).end);
     return gap.find_first_of(":=\">") != std::string_view::npos;
+  }
+
+  // Neither part is on the lists in its role, but one is a census name in the other role
+  // and one is written with accents: "François Brontë", "Søren Çelik" (the 1990 lists hold
+  // few non-English given names; English headings carry no accents).
+  bool ForeignPair(size_t first, size_t last) const {
+    auto accented = [&](size_t k) {
+      for (size_t b = T(k).begin; b < T(k).end; ++b)
+        if (static_cast<unsigned char>(text_[b]) >= 0xC3 &&
+            static_cast<unsigned char>(text_[b]) <= 0xC5)
+          return true;  // a Latin-1 Supplement or Latin Extended-A letter
+      return false;
+    };
+    return (accented(first) || accented(last)) && (LR(first) || FR(last)) && !IsSoft(first) &&
+           !IsSoft(last);
   }
 
   // Copies text[b, e) with runs of whitespace collapsed to one space.
@@ -541,8 +562,10 @@ class NameScanner {
           score = 0.62;
         else if (lr)
           score = 0.52;
+        else if (title || StrongLabelBefore(before) || ForeignPair(i, j))
+          score = 0.5;
         else
-          score = title || StrongLabelBefore(before) ? 0.5 : -1;
+          score = -1;
         if (score > 0) {
           if (fr && fr <= 500) score += 0.04;
           if (lr && lr <= 10000) score += 0.03;

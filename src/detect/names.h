@@ -36,7 +36,10 @@ inline constexpr double kMinWindowNameScore = 0.5;
 // "Dana Whitfield", "Dana M. Whitfield", "Dana Marie Whitfield", "WHITFIELD, DANA",
 // "Whitfield, Dana M.", "DANA WHITFIELD", "Dr. José O'Brien-Smith Jr.". Tokens must be
 // capitalised or all caps; the first name must be on the first-name list or the last
-// name on the last-name list (both score higher). HTML tags, line breaks and most
+// name on the last-name list (both score higher), except after a name label ("Name:",
+// "Patient:") or for an accented pair with one census name ("François Brontë"), which
+// score 0.5-0.6. "X, Y" also needs Y on the first-name list (or a label), and is
+// dropped when "X Y" reads better ("Nicole,Allen"). HTML tags, line breaks and most
 // punctuation end a name. Rejects common/label words ("Search Results",
 // "Social Security", "Date Of Birth"), month, weekday and US state names, words
 // before a street suffix or after a house number ("Elm Street", "88 Lake View").

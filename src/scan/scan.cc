@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -594,33 +595,63 @@ class Scan {
     sum.decoded_runs = decoded_runs;
     auto findings = report::OutputFile::Create(cfg_.out_dir / "findings.jsonl");
     if (!findings.ok()) return findings.status();
-    std::string out;
-    std::vector<report::FindingRow> rows;
+    // Chunks are rendered to JSON on `jobs_` threads, a batch at a time, and written in
+    // path and chunk order: the write phase is a large share of a dense scan.
+    struct RenderTask {
+      size_t file, chunk;
+      uint64_t line_base;  // newlines before the chunk's own region (parallel chunks)
+    };
+    std::vector<RenderTask> tasks;
+    std::vector<std::string> path_json(files_.size());
     for (size_t i = 0; i < files_.size(); ++i) {
-      FileState& f = *files_[i];
-      std::string path_json;
-      AppendJsonString(path_json, f.safe_path);
-      uint64_t line_base = 0;  // newlines before the chunk's own region (parallel chunks)
-      for (size_t k = 0; k < f.chunks.size(); ++k) {
-        ChunkResult& ch = f.chunks[k];
-        if (ch.spill.file < 0) continue;
-        BS_RETURN_IF_ERROR(ReadSegment(spill_paths_[ch.spill.file], ch.spill, rows));
-        for (auto& row : rows) {
-          if (ch.parallel && row.location.line)
-            row.location.line = static_cast<uint64_t>(static_cast<int64_t>(row.location.line) + ch.line_shift +
-                                                      static_cast<int64_t>(line_base));
-          uint64_t rec = record_base[i][k] + row.record;
-          report::AppendFinding(out, path_json, ch.chains[row.chain], row, rec + 1, builder.PersonOf(static_cast<uint32_t>(rec)) + 1);
-          ++sum.by_type[static_cast<int>(row.type)];
-        }
-        line_base += ch.own_newlines;
-        if (out.size() > (1u << 20)) {
-          BS_RETURN_IF_ERROR((*findings)->Append(out));
-          out.clear();
-        }
+      AppendJsonString(path_json[i], files_[i]->safe_path);
+      uint64_t line_base = 0;
+      for (size_t k = 0; k < files_[i]->chunks.size(); ++k) {
+        tasks.push_back({i, k, line_base});
+        line_base += files_[i]->chunks[k].own_newlines;
       }
     }
-    BS_RETURN_IF_ERROR((*findings)->Append(out));
+    const size_t batch = static_cast<size_t>(std::max(1, jobs_)) * 2;  // bounds memory: a rendered chunk is ~5x its size
+    std::vector<std::string> rendered(batch);
+    std::vector<Status> render_status(batch);
+    std::vector<std::array<uint64_t, kPiiTypeCount>> counts(batch);
+    auto render = [&](const RenderTask& t, std::string& out, std::array<uint64_t, kPiiTypeCount>& by_type) -> Status {
+      const FileState& f = *files_[t.file];
+      const ChunkResult& ch = f.chunks[t.chunk];
+      out.clear();
+      by_type.fill(0);
+      if (ch.spill.file < 0) return Status::Ok();
+      std::vector<report::FindingRow> rows;
+      BS_RETURN_IF_ERROR(ReadSegment(spill_paths_[ch.spill.file], ch.spill, rows));
+      for (auto& row : rows) {
+        if (ch.parallel && row.location.line)
+          row.location.line = static_cast<uint64_t>(static_cast<int64_t>(row.location.line) + ch.line_shift +
+                                                    static_cast<int64_t>(t.line_base));
+        uint64_t rec = record_base[t.file][t.chunk] + row.record;
+        report::AppendFinding(out, path_json[t.file], ch.chains[row.chain], row, rec + 1,
+                              builder.PersonOf(static_cast<uint32_t>(rec)) + 1);
+        ++by_type[static_cast<int>(row.type)];
+      }
+      return Status::Ok();
+    };
+    for (size_t start = 0; start < tasks.size(); start += batch) {
+      size_t n = std::min(batch, tasks.size() - start);
+      std::atomic<size_t> next{0};
+      auto loop = [&] {
+        for (size_t j; (j = next.fetch_add(1)) < n;)
+          render_status[j] = render(tasks[start + j], rendered[j], counts[j]);
+      };
+      std::vector<std::thread> pool;
+      for (int t = 1; t < jobs_ && static_cast<size_t>(t) < n; ++t) pool.emplace_back(loop);
+      loop();
+      for (auto& th : pool) th.join();
+      for (size_t j = 0; j < n; ++j) {
+        BS_RETURN_IF_ERROR(render_status[j]);
+        BS_RETURN_IF_ERROR((*findings)->Append(rendered[j]));
+        for (int t = 0; t < kPiiTypeCount; ++t) sum.by_type[t] += counts[j][t];
+      }
+    }
+    std::string out;
     BS_RETURN_IF_ERROR((*findings)->Close());
 
     auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");

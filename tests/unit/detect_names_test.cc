@@ -31,7 +31,7 @@ std::shared_ptr<const NameLexicon> TestLexicon() {
        "search", "may", "will", "page", "city", "kansas", "view", "lake", "washington", "garcia",
        "cruz", "delacruz", "mark", "grant", "march", "king", "zola", "elm", "birth", "number",
        "patient", "member", "louis", "davis", "times", "york", "public", "john", "allen", "lane",
-       "way", "diego", "vegas", "raleigh"});
+       "way", "diego", "vegas", "raleigh", "francois", "soren"});
   // clang-format on
   return lex;
 }
@@ -109,7 +109,10 @@ INSTANTIATE_TEST_SUITE_P(
         // Neither part on the lists, but labelled.
         WindowCase{"Name: Ødegaard, Søren  |  SSN: 116-26-8770", {{"Søren", "Ødegaard"}}},
         WindowCase{"<th>Name</th><td>Zbigniew Brzęczyszczykiewicz</td>",
-                   {{"Zbigniew", "Brzęczyszczykiewicz"}}}));
+                   {{"Zbigniew", "Brzęczyszczykiewicz"}}},
+        WindowCase{"Patient: Søren Çelik    DOB: 1952-04-23", {{"Søren", "Çelik"}}},
+        // Not on the lists in these roles, but a census name and accents.
+        WindowCase{"<td>François Brontë</td>", {{"François", "Brontë"}}}));
 
 INSTANTIATE_TEST_SUITE_P(
     Negatives, FindNamesInWindowTest,
