@@ -17,6 +17,7 @@
 
 #include "base/json_text.h"
 #include "decode/text_encoding.h"
+#include "detect/addresses.h"
 #include "detect/labels.h"
 #include "detect/name_lexicon.h"
 #include "detect/scanner.h"
@@ -146,6 +147,7 @@ class Scan {
     if (!labels.ok()) return labels.status();
     auto lexicon = detect::NameLexicon::LoadEmbedded();
     if (!lexicon.ok()) return lexicon.status();
+    BS_RETURN_IF_ERROR(detect::CheckAddressData());
     lexicon_ = *lexicon;
     scanner_ = std::make_unique<detect::Scanner>(*labels, detect::Today());
     records::ProcessorOptions opts;

@@ -47,6 +47,9 @@ struct Case {
   std::vector<Found> want;
 };
 
+// Readable, unique test names in ctest (the text itself, not a byte dump).
+void PrintTo(const Case& c, std::ostream* os) { *os << '"' << c.text << '"'; }
+
 class ScannerCases : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ScannerCases, FindsExactly) {
@@ -120,7 +123,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"Diagnosis: E11.9, I10", {{"diagnosis", "E11.9"}, {"diagnosis", "I10"}}},
         Case{"room E11 on floor 2", {}},
         // Hashes and UUIDs are not identifiers.
-        Case{"550e8400-e29b-41d4-a716-446655440000 d41d8cd98f00b204e9800998ecf8427e", {}}));
+        Case{"550e8400-e29b-41d4-a716-446655440000 d41d8cd98f00b204e9800998ecf8427e", {}}),
+    [](const ::testing::TestParamInfo<Case>& info) { return "case" + std::to_string(info.index); });
 
 TEST(Scanner, ColumnLabelGivesContextToUndashedValues) {
   std::string text = "412637781,5738824410,02/11/1979";
