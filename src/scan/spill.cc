@@ -53,6 +53,16 @@ SpillWriter::~SpillWriter() {
   if (f_) std::fclose(f_);
 }
 
+Result<SpillSegment> SpillWriter::AppendBuffer() {
+  SpillSegment seg{index_, size_, buf_.size()};
+  if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) {
+    status_ = IoError("cannot write spill file " + path_.string() + ": " + std::strerror(errno));
+    return status_;
+  }
+  size_ += buf_.size();
+  return seg;
+}
+
 Result<SpillSegment> SpillWriter::Write(const std::vector<report::FindingRow>& rows) {
   if (!status_.ok()) return status_;
   buf_.clear();
@@ -70,13 +80,7 @@ Result<SpillSegment> SpillWriter::Write(const std::vector<report::FindingRow>& r
     PutStr(buf_, r.code_system);
     PutU32(buf_, r.record);
   }
-  SpillSegment seg{index_, size_, buf_.size()};
-  if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) {
-    status_ = IoError("cannot write spill file " + path_.string() + ": " + std::strerror(errno));
-    return status_;
-  }
-  size_ += buf_.size();
-  return seg;
+  return AppendBuffer();
 }
 
 Result<SpillSegment> SpillWriter::WriteRecords(const std::vector<resolve::RecordSummary>& records) {
@@ -93,13 +97,7 @@ Result<SpillSegment> SpillWriter::WriteRecords(const std::vector<resolve::Record
       buf_.append(reinterpret_cast<const char*>(fp.data()), fp.size());
     }
   }
-  SpillSegment seg{index_, size_, buf_.size()};
-  if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) {
-    status_ = IoError("cannot write spill file " + path_.string() + ": " + std::strerror(errno));
-    return status_;
-  }
-  size_ += buf_.size();
-  return seg;
+  return AppendBuffer();
 }
 
 Status SpillWriter::Close() {

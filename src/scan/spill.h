@@ -40,6 +40,7 @@ class SpillWriter {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  Result<SpillSegment> AppendBuffer();  // writes buf_ as one segment
   std::filesystem::path path_;
   int index_;
   std::FILE* f_ = nullptr;
