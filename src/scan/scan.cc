@@ -118,13 +118,26 @@ class Scan {
  private:
   // ---------------------------------------------------------------- set-up
   Status Setup() {
+    // The detector first: messages about PATHs mask identifiers in them like outputs do.
+    auto labels = detect::LabelTable::LoadEmbedded();
+    if (!labels.ok()) return labels.status();
+    auto lexicon = detect::NameLexicon::LoadEmbedded();
+    if (!lexicon.ok()) return lexicon.status();
+    BS_RETURN_IF_ERROR(detect::CheckAddressData());
+    lexicon_ = *lexicon;
+    scanner_ = std::make_unique<detect::Scanner>(*labels, detect::Today());
+    records::ProcessorOptions opts;
+    opts.max_depth = cfg_.max_depth;
+    opts.min_confidence = cfg_.min_confidence;
+    opts.max_json_document = kMaxJsonDocument;
+    processor_ = std::make_unique<records::UnitProcessor>(*scanner_, *lexicon_, opts);
     for (const auto& p : cfg_.paths) {
       std::error_code ec;
-      if (!fs::exists(fs::symlink_status(p, ec))) return InvalidArgument("no such file or folder: " + p.string());
+      if (!fs::exists(fs::symlink_status(p, ec))) return InvalidArgument("no such file or folder: " + SafePath(p.string()));
     }
     if (!cfg_.key_file.empty()) {
       std::error_code ec;
-      if (!fs::is_regular_file(cfg_.key_file, ec)) return InvalidArgument("key file not found: " + cfg_.key_file.string());
+      if (!fs::is_regular_file(cfg_.key_file, ec)) return InvalidArgument("key file not found: " + SafePath(cfg_.key_file.string()));
     }
     std::error_code ec;
     fs::create_directories(cfg_.out_dir, ec);
@@ -143,18 +156,6 @@ class Scan {
       return InvalidArgument("the key differs from the key of the existing case in " + cfg_.out_dir.string());
     if (!check->has_value()) BS_RETURN_IF_ERROR(store_->SetKeyCheck(redactor_->KeyCheck()));
 
-    auto labels = detect::LabelTable::LoadEmbedded();
-    if (!labels.ok()) return labels.status();
-    auto lexicon = detect::NameLexicon::LoadEmbedded();
-    if (!lexicon.ok()) return lexicon.status();
-    BS_RETURN_IF_ERROR(detect::CheckAddressData());
-    lexicon_ = *lexicon;
-    scanner_ = std::make_unique<detect::Scanner>(*labels, detect::Today());
-    records::ProcessorOptions opts;
-    opts.max_depth = cfg_.max_depth;
-    opts.min_confidence = cfg_.min_confidence;
-    opts.max_json_document = kMaxJsonDocument;
-    processor_ = std::make_unique<records::UnitProcessor>(*scanner_, *lexicon_, opts);
     jobs_ = cfg_.jobs > 0 ? cfg_.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return Status::Ok();
   }

@@ -97,6 +97,9 @@ def main():
     # Bad usage.
     r = run(bs, "scan", os.path.join(w, "does-not-exist"), "--out", os.path.join(w, "o3"))
     check(r.returncode == 2 and "does-not-exist" in r.stderr, "missing PATH exits 2 with a message")
+    r = run(bs, "scan", os.path.join(w, "missing-412-63-7781.csv"), "--out", os.path.join(w, "o3b"))
+    check(r.returncode == 2 and "412-63-7781" not in r.stderr and "***-**-7781" in r.stderr,
+          "a missing PATH holding an SSN is masked in the message")
     r = run(bs, "scan", root, "--out", os.path.join(w, "o4"), "--frobnicate")
     check(r.returncode == 2 and "frobnicate" in r.stderr, "unknown flag exits 2 with a message")
     r = run(bs, "scan", root)
