@@ -67,26 +67,31 @@ void AppendLocation(std::string& out, const Location& l) {
 
 }  // namespace
 
-void AppendFinding(std::string& out, std::string_view path_json, std::string_view decoders_json, const FindingRow& f,
-                   uint64_t record_id, uint64_t person_id) {
+void AppendFindingHead(std::string& out, std::string_view path_json, PiiType type, const redact::Fingerprint& hash,
+                       std::string_view masked, std::string_view decoders_json, float confidence,
+                       const char* code_system) {
   out += "{\"path\": ";
   out += path_json;
-  out += ", \"type\": ";
-  AppendJsonString(out, TypeName(f.type));
-  out += ", \"hash\": \"";
-  out += redact::ToHex(f.hash);
+  out += ", \"type\": \"";
+  out += TypeName(type);
+  out += "\", \"hash\": \"";
+  out += redact::ToHex(hash);
   out += "\", \"masked\": ";
-  AppendJsonString(out, f.masked);
-  out += ", \"location\": ";
-  AppendLocation(out, f.location);
+  AppendJsonString(out, masked);
   out += ", \"decoders\": ";
   out += decoders_json;
   out += ", \"confidence\": ";
-  AppendJsonConfidence(out, f.confidence);
-  if (!f.code_system.empty()) {
+  AppendJsonConfidence(out, confidence);
+  if (code_system) {
     out += ", \"code_system\": ";
-    AppendJsonString(out, f.code_system);
+    AppendJsonString(out, code_system);
   }
+  out += ", ";
+}
+
+void AppendFindingTail(std::string& out, const Location& location, uint64_t record_id, uint64_t person_id) {
+  out += "\"location\": ";
+  AppendLocation(out, location);
   out += ", \"record\": \"";
   out += RecordId(record_id);
   out += "\", \"person\": \"";

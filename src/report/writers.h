@@ -26,23 +26,26 @@
 
 namespace breachscope::report {
 
+// A finding after redaction. Workers render everything but its location, record and
+// person into `head` (in parallel); the write phase appends the tail once record and
+// person ids are known and line numbers of split files are rebased.
 struct FindingRow {
   PiiType type = PiiType::kSsn;
-  redact::Fingerprint hash{};
-  std::string masked;
+  std::string head;     // AppendFindingHead(): {"path": ..., ..., "confidence": 0.97[, "code_system": ...],
   Location location;
-  uint16_t chain = 0;         // index of its decoder chain in the unit's table (see AppendFinding)
-  float confidence = 0;
-  std::string code_system;    // diagnosis only
-  uint32_t record = 0;        // unit-local record
+  uint32_t record = 0;  // unit-local record
 };
 
 std::string DecodersJson(const std::vector<std::string>& chain);
 
 // `path_json`: the path already rendered as a JSON string (AppendJsonString), once per file.
-// `decoders_json`: the finding's decoder chain rendered by DecodersJson().
-void AppendFinding(std::string& out, std::string_view path_json, std::string_view decoders_json, const FindingRow& f,
-                   uint64_t record_id, uint64_t person_id);
+// The finding's JSON up to and including its confidence (and code_system), ending in
+// ", ". `path_json` and `decoders_json` are already rendered JSON (once per file/chain).
+void AppendFindingHead(std::string& out, std::string_view path_json, PiiType type, const redact::Fingerprint& hash,
+                       std::string_view masked, std::string_view decoders_json, float confidence,
+                       const char* code_system);
+// Completes a finding line: location, record, person, closing brace and newline.
+void AppendFindingTail(std::string& out, const Location& location, uint64_t record_id, uint64_t person_id);
 void AppendPerson(std::string& out, uint64_t person_id, const resolve::Person& p,
                   const std::vector<std::string>& source_paths);
 void AppendError(std::string& out, const ItemError& e);

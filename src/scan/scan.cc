@@ -68,6 +68,7 @@ struct ChunkResult {
 struct FileState {
   input::FileEntry entry;
   std::string safe_path;
+  std::string path_json;  // safe_path rendered as a JSON string
   FilePlan plan;
   std::vector<ChunkResult> chunks;
   std::vector<ItemError> errors;
@@ -168,6 +169,7 @@ class Scan {
     for (auto& f : walked.files) {
       auto st = std::make_unique<FileState>();
       st->safe_path = SafePath(f.display);
+      AppendJsonString(st->path_json, st->safe_path);
       st->entry = std::move(f);
       total_bytes_ += st->entry.size;
       files_.push_back(std::move(st));
@@ -518,12 +520,9 @@ class Scan {
       redact::Redacted red = redactor_->Redact(c, scratch);
       report::FindingRow row;
       row.type = c.type;
-      row.hash = red.hash;
-      row.masked = std::move(red.masked);
+      report::AppendFindingHead(row.head, f.path_json, c.type, red.hash, red.masked, r.chains[uf.chain],
+                                c.confidence, c.code_system);
       row.location = c.location;
-      row.chain = uf.chain;
-      row.confidence = c.confidence;
-      if (c.code_system) row.code_system = c.code_system;
       row.record = c.record;
       resolve::RecordSummary& rec = records[c.record];
       rec.types |= Bit(c.type);
@@ -605,9 +604,7 @@ class Scan {
       uint64_t line_base;  // newlines before the chunk's own region (parallel chunks)
     };
     std::vector<RenderTask> tasks;
-    std::vector<std::string> path_json(files_.size());
     for (size_t i = 0; i < files_.size(); ++i) {
-      AppendJsonString(path_json[i], files_[i]->safe_path);
       uint64_t line_base = 0;
       for (size_t k = 0; k < files_[i]->chunks.size(); ++k) {
         tasks.push_back({i, k, line_base});
@@ -631,8 +628,8 @@ class Scan {
           row.location.line = static_cast<uint64_t>(static_cast<int64_t>(row.location.line) + ch.line_shift +
                                                     static_cast<int64_t>(t.line_base));
         uint64_t rec = record_base[t.file][t.chunk] + row.record;
-        report::AppendFinding(out, path_json[t.file], ch.chains[row.chain], row, rec + 1,
-                              builder.PersonOf(static_cast<uint32_t>(rec)) + 1);
+        out += row.head;
+        report::AppendFindingTail(out, row.location, rec + 1, builder.PersonOf(static_cast<uint32_t>(rec)) + 1);
         ++by_type[static_cast<int>(row.type)];
       }
       return Status::Ok();

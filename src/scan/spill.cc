@@ -68,16 +68,10 @@ Result<SpillSegment> SpillWriter::Write(const std::vector<report::FindingRow>& r
   buf_.clear();
   for (const auto& r : rows) {
     buf_.push_back(static_cast<char>(r.type));
-    buf_.append(reinterpret_cast<const char*>(r.hash.data()), r.hash.size());
-    PutStr(buf_, r.masked);
+    PutStr(buf_, r.head);
     PutU64(buf_, r.location.line);
     PutStr(buf_, r.location.column);
     PutU64(buf_, static_cast<uint64_t>(r.location.offset));
-    PutU32(buf_, r.chain);
-    uint32_t conf;
-    std::memcpy(&conf, &r.confidence, sizeof conf);
-    PutU32(buf_, conf);
-    PutStr(buf_, r.code_system);
     PutU32(buf_, r.record);
   }
   return AppendBuffer();
@@ -158,15 +152,11 @@ Status ReadSegment(const std::filesystem::path& path, const SpillSegment& seg, s
     report::FindingRow row;
     uint8_t type;
     uint64_t off;
-    uint32_t conf, chain;
-    if (!r.Raw(&type, 1) || !r.Raw(row.hash.data(), row.hash.size()) || !r.Str(row.masked) ||
-        !r.U64(row.location.line) || !r.Str(row.location.column) || !r.U64(off) || !r.U32(chain) ||
-        !r.U32(conf) || !r.Str(row.code_system) || !r.U32(row.record))
+    if (!r.Raw(&type, 1) || !r.Str(row.head) || !r.U64(row.location.line) || !r.Str(row.location.column) ||
+        !r.U64(off) || !r.U32(row.record))
       return InternalError("spill file segment is truncated");
     row.type = static_cast<PiiType>(type);
     row.location.offset = static_cast<int64_t>(off);
-    row.chain = static_cast<uint16_t>(chain);
-    std::memcpy(&row.confidence, &conf, sizeof conf);
     rows.push_back(std::move(row));
   }
   return Status::Ok();
