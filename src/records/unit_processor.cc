@@ -43,6 +43,24 @@ std::string Lower(std::string_view s) {
   return o;
 }
 
+// A mailing address in prose has a 5-digit ZIP (or is a PO box): windows without one
+// are not searched, which keeps the address finder off most of a dense log.
+bool MayHoldMailingAddress(std::string_view w) {
+  size_t run = 0;
+  for (size_t i = 0; i <= w.size(); ++i) {
+    bool digit = i < w.size() && w[i] >= '0' && w[i] <= '9';
+    if (digit) {
+      ++run;
+      continue;
+    }
+    if (run == 5) return true;
+    run = 0;
+  }
+  for (std::string_view box : {"Box ", "BOX ", "box "})
+    if (w.find(box) != std::string_view::npos) return true;
+  return false;
+}
+
 // A group of findings that records/ binds as one: a candidate, or one record of a
 // decoded child unit.
 struct Member {
@@ -614,7 +632,7 @@ class Job {
           Take(b, e);
         }
       }
-      if (!table_has_street && !addressed.count(seg)) {
+      if (!table_has_street && !addressed.count(seg) && MayHoldMailingAddress(w)) {
         for (const auto& a : detect::FindAddresses(w)) {
           uint64_t b = lo + a.begin, e = lo + a.end;
           if (b < own_begin_ || b >= own_end_ || Overlaps(b, e)) continue;
