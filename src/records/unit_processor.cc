@@ -65,9 +65,9 @@ bool MayHoldMailingAddress(std::string_view w) {
 // decoded child unit.
 struct Member {
   uint64_t pos = 0, end = 0;
-  std::vector<size_t> findings;  // indices into UnitOutput::findings
-  int64_t segment = -1;          // structural segment (row, line, tuple, object); -1 in prose
-  bool joinable = true;          // a child unit's record when the child had several: kept apart
+  uint32_t first = 0, count = 0;  // its findings: UnitOutput::findings[first, first + count)
+  int64_t segment = -1;           // structural segment (row, line, tuple, object); -1 in prose
+  bool joinable = true;           // a child unit's record when the child had several: kept apart
 };
 
 class Job {
@@ -685,17 +685,20 @@ class Job {
   }
 
   // ---------------------------------------------------------------- records
+  // A record being filled: its id and, for prose, the name/SSN/DOB it already has.
   struct Open {
-    std::map<PiiType, const Sensitive*> singles;  // name, ssn, dob of the record so far
+    const Sensitive* singles[3] = {nullptr, nullptr, nullptr};
     uint32_t id = 0;
   };
+  static int SingleSlot(PiiType t) {
+    return t == PiiType::kName ? 0 : t == PiiType::kSsn ? 1 : t == PiiType::kDob ? 2 : -1;
+  }
 
-  bool Conflicts(const Open& r, const std::vector<size_t>& idx) const {
-    for (size_t i : idx) {
+  bool Conflicts(const Open& r, const Member& m) const {
+    for (uint32_t i = m.first; i < m.first + m.count; ++i) {
       const Candidate& c = out_.findings[i].candidate;
-      if (c.type != PiiType::kName && c.type != PiiType::kSsn && c.type != PiiType::kDob) continue;
-      auto it = r.singles.find(c.type);
-      if (it != r.singles.end() && !(*it->second == c.canonical)) return true;
+      int slot = SingleSlot(c.type);
+      if (slot >= 0 && r.singles[slot] && !(*r.singles[slot] == c.canonical)) return true;
     }
     return false;
   }
@@ -723,58 +726,61 @@ class Job {
       m.pos = c.begin;
       m.end = c.end;
       m.segment = SegmentAt(c.begin);
-      m.findings.push_back(out_.findings.size());
+      m.first = static_cast<uint32_t>(out_.findings.size());
+      m.count = 1;
       out_.findings.push_back({std::move(c), 0});
-      members.push_back(std::move(m));
+      members.push_back(m);
     }
     for (auto& b : blocks_) {
-      std::map<uint32_t, Member> by_record;
-      for (auto& f : b.findings) {
-        uint32_t r = f.candidate.record;
-        Member& m = by_record[r];
+      // One member per record of the child unit, its findings contiguous.
+      std::stable_sort(b.findings.begin(), b.findings.end(), [](const UnitFinding& x, const UnitFinding& y) {
+        return x.candidate.record < y.candidate.record;
+      });
+      int64_t segment = SegmentAt(b.begin);
+      for (size_t i = 0; i < b.findings.size();) {
+        Member m;
         m.pos = b.begin;
         m.end = b.end;
-        m.segment = SegmentAt(b.begin);
+        m.segment = segment;
         m.joinable = !b.several;
-        m.findings.push_back(out_.findings.size());
-        out_.findings.push_back(std::move(f));
+        m.first = static_cast<uint32_t>(out_.findings.size());
+        uint32_t record = b.findings[i].candidate.record;
+        for (; i < b.findings.size() && b.findings[i].candidate.record == record; ++i, ++m.count)
+          out_.findings.push_back(std::move(b.findings[i]));
+        members.push_back(m);
       }
-      for (auto& [r, m] : by_record) members.push_back(std::move(m));
     }
     std::stable_sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.pos < b.pos; });
 
     // Group.
     uint32_t next_id = 0;
-    std::map<int64_t, Open> by_segment;
+    std::vector<uint32_t> segment_record(segs_.size(), UINT32_MAX);
     Open prose;
     bool prose_open = false;
     uint64_t last_end = 0;
     auto assign = [&](Open& r, const Member& m) {
-      for (size_t i : m.findings) {
+      for (uint32_t i = m.first; i < m.first + m.count; ++i) {
         Candidate& c = out_.findings[i].candidate;
         c.record = r.id;
-        if ((c.type == PiiType::kName || c.type == PiiType::kSsn || c.type == PiiType::kDob) && !r.singles.count(c.type))
-          r.singles[c.type] = &c.canonical;
+        int slot = SingleSlot(c.type);
+        if (slot >= 0 && !r.singles[slot]) r.singles[slot] = &c.canonical;
       }
+    };
+    auto assign_id = [&](uint32_t id, const Member& m) {
+      for (uint32_t i = m.first; i < m.first + m.count; ++i) out_.findings[i].candidate.record = id;
     };
     for (const Member& m : members) {
       if (!m.joinable) {
-        Open solo;
-        solo.id = next_id++;
-        assign(solo, m);
+        assign_id(next_id++, m);
         continue;
       }
       if (m.segment >= 0) {
-        auto it = by_segment.find(m.segment);
-        if (it == by_segment.end()) {
-          it = by_segment.emplace(m.segment, Open{}).first;
-          it->second.id = next_id++;
-        }
-        assign(it->second, m);
+        uint32_t& id = segment_record[static_cast<size_t>(m.segment)];
+        if (id == UINT32_MAX) id = next_id++;
+        assign_id(id, m);
         continue;
       }
-      if (!prose_open || m.pos > last_end + kProseGap || BlankLineBetween(last_end, m.pos) ||
-          Conflicts(prose, m.findings)) {
+      if (!prose_open || m.pos > last_end + kProseGap || BlankLineBetween(last_end, m.pos) || Conflicts(prose, m)) {
         prose = Open{};
         prose.id = next_id++;
         prose_open = true;
@@ -788,7 +794,7 @@ class Job {
     std::vector<std::pair<uint64_t, size_t>> by_pos;
     by_pos.reserve(out_.findings.size());
     for (const Member& m : members)
-      for (size_t i : m.findings) by_pos.emplace_back(m.pos, i);
+      for (uint32_t i = m.first; i < m.first + m.count; ++i) by_pos.emplace_back(m.pos, i);
     std::sort(by_pos.begin(), by_pos.end());
     uint64_t line = in_.first_line, at = 0;
     for (auto [pos, i] : by_pos) {
