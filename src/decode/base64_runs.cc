@@ -1,5 +1,6 @@
 #include "decode/base64_runs.h"
 
+#include <immintrin.h>
 #include <openssl/evp.h>
 
 #include <array>
@@ -35,6 +36,54 @@ bool ValidUtf8(std::string_view s) {
     i += n + 1;
   }
   return true;
+}
+
+// The first position at or after `i` where 16 alphabet characters in a row begin, or
+// text.size(). Runs shorter than that are never decoded, so everything before is skipped.
+size_t NextLongRunScalar(std::string_view text, size_t i) {
+  size_t run = 0;
+  for (; i < text.size(); ++i) {
+    if (!InAlphabet(static_cast<unsigned char>(text[i]))) {
+      run = 0;
+      continue;
+    }
+    if (++run == 16) return i - 15;
+  }
+  return text.size();
+}
+
+// AVX2: classify 64 bytes at a time; bit k of `r` is set when bytes k..k+15 are all in
+// the alphabet, so a window without one lets us skip 49 bytes.
+__attribute__((target("avx2"))) uint32_t AlphabetMask32(const char* p) {
+  __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  __m256i lower = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+  __m256i la = _mm256_sub_epi8(lower, _mm256_set1_epi8('a'));
+  __m256i is_alpha = _mm256_cmpeq_epi8(_mm256_min_epu8(la, _mm256_set1_epi8(25)), la);
+  __m256i d = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
+  __m256i is_digit = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
+  __m256i extra = _mm256_or_si256(
+      _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('+')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('/'))),
+      _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_'))));
+  return static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(is_alpha, is_digit), extra)));
+}
+
+__attribute__((target("avx2"))) size_t NextLongRunAvx2(std::string_view text, size_t i) {
+  const char* base = text.data();
+  while (i + 64 <= text.size()) {
+    uint64_t m = AlphabetMask32(base + i) | (static_cast<uint64_t>(AlphabetMask32(base + i + 32)) << 32);
+    uint64_t r = m & (m >> 1);
+    r &= r >> 2;
+    r &= r >> 4;
+    r &= r >> 8;
+    if (r) return i + static_cast<size_t>(__builtin_ctzll(r));
+    i += 49;
+  }
+  return NextLongRunScalar(text, i);
+}
+
+size_t NextLongRun(std::string_view text, size_t i) {
+  static const bool kAvx2 = __builtin_cpu_supports("avx2");
+  return kAvx2 ? NextLongRunAvx2(text, i) : NextLongRunScalar(text, i);
 }
 
 }  // namespace
@@ -80,11 +129,12 @@ std::vector<DecodedRun> FindBase64Runs(std::string_view text, size_t min_length)
   size_t i = 0;
   std::string joined, decoded;
   while (i < n) {
-    if (!InAlphabet(static_cast<unsigned char>(text[i]))) {
-      ++i;
-      continue;
-    }
-    size_t start = i;
+    size_t next = NextLongRun(text, i);
+    if (next >= n) break;
+    // The run may have begun before the 16 in a row that were found.
+    size_t start = next;
+    while (start > i && InAlphabet(static_cast<unsigned char>(text[start - 1]))) --start;
+    i = start;
     joined.clear();
     size_t line_len = 0, first_line_len = 0;
     bool wrapped = false;
