@@ -175,6 +175,10 @@ std::vector<DecodedRun> FindBase64Runs(std::string_view text, size_t min_length)
       else other = true;
     }
     if (!(other || (upper && lower))) continue;
+    // Only hex digits: a hex id or hash ("e219e109776875e0"), not base64.
+    if (joined.find_first_not_of("0123456789abcdef") == std::string::npos ||
+        joined.find_first_not_of("0123456789ABCDEF") == std::string::npos)
+      continue;
     if (!DecodeBase64(joined, decoded)) continue;
     if (!LooksLikeText(decoded)) continue;
     runs.push_back({start, end, decoded});

@@ -165,7 +165,8 @@ class Job {
     simdjson::padded_string padded(text_);
     simdjson::dom::element root;
     if (parser.parse(padded).get(root) != simdjson::SUCCESS) {
-      out_.problems.push_back(CorruptError("not valid JSON; scanned as text lines"));
+      // Only a file that claims to be JSON is corrupt; a decoded run was just sniffed as JSON.
+      if (in_.depth == 0) out_.problems.push_back(CorruptError("not valid JSON; scanned as text lines"));
       return false;
     }
     synthetic_.clear();

@@ -48,6 +48,8 @@ def main():
     open(unreadable, "w").write("SSN 529-44-9023\n")
     os.chmod(unreadable, 0)
     open(os.path.join(root, "z.zip"), "wb").write(b"PK\x03\x04" + b"\0" * 40)
+    # A hex id that decodes (as base64) to text starting with '{' is not a corrupt file.
+    open(os.path.join(root, "events.jsonl"), "w").write('{"req_id":"e2972649f9a16aed","msg":"ok"}\n')
 
     out = os.path.join(w, "out")
     r = run(bs, "scan", root, "--out", out, "--key-file", key, "--quiet", "--jobs", "2")
@@ -61,6 +63,7 @@ def main():
     if os.geteuid() != 0:
         check(by_path.get("locked.txt", {}).get("reason") == "io", "unreadable file recorded as io")
     check(by_path.get("z.zip", {}).get("reason") == "unsupported", "zip (not yet readable) recorded as unsupported")
+    check("events.jsonl" not in by_path, "a valid JSON Lines file with hex ids is not reported corrupt")
     findings = [json.loads(l) for l in open(os.path.join(out, "findings.jsonl"))]
     paths = {f["path"] for f in findings}
     check("sub/a.txt" in paths, "finding path relative to the folder argument")

@@ -56,6 +56,8 @@ TEST(Base64Runs, IgnoresWordsHashesAndShortRuns) {
   EXPECT_TRUE(FindBase64Runs("Antidisestablishmentarianism is a long word indeed").empty());
   EXPECT_TRUE(FindBase64Runs("sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").empty());
   EXPECT_TRUE(FindBase64Runs("token " + B64("short")).empty());  // under 16 characters
+  // Hex ids are valid base64 and some decode to printable text; they are not base64 runs.
+  EXPECT_TRUE(FindBase64Runs("req_id=e219e109776875e0 msg=ok").empty());
   std::string binary("\x01\x02\xff\xfe\x00\x10 binary junk here", 24);
   EXPECT_TRUE(FindBase64Runs("blob " + B64(binary)).empty());  // decodes, but not to text
 }
