@@ -352,7 +352,7 @@ class Scan {
     Fd fd{::open(f.entry.path.c_str(), O_RDONLY | O_CLOEXEC)};
     if (fd.fd < 0) {
       AddError(f, {f.safe_path, StatusCode::kIo, std::string("cannot open: ") + std::strerror(errno)});
-      ChunkDone(f, k, cfg_.chunk_bytes);
+      ChunkDone(f, cfg_.chunk_bytes);
       return;
     }
     ParallelChunkWithFd(f, k, fd.fd, spill, scratch, buf);
@@ -367,7 +367,7 @@ class Scan {
     Status s = ReadAt(fd, read_begin, read_end - read_begin, buf);
     if (!s.ok()) {
       AddError(f, {f.safe_path, s.code(), s.message() + " (chunk " + std::to_string(k + 1) + ")"});
-      ChunkDone(f, k, nominal_end - nominal_begin);
+      ChunkDone(f, nominal_end - nominal_begin);
       return;
     }
     uint64_t own_begin = k == 0 ? f.plan.bom : LineStartAtOrAfter(buf, read_begin, nominal_begin, size);
@@ -395,11 +395,10 @@ class Scan {
     }
     r.line_shift = -static_cast<int64_t>(pre);
     Emit(f, r, out, spill, scratch);
-    ChunkDone(f, k, nominal_end - nominal_begin);
+    ChunkDone(f, nominal_end - nominal_begin);
   }
 
-  void ChunkDone(FileState& f, uint64_t k, uint64_t bytes) {
-    (void)k;
+  void ChunkDone(FileState& f, uint64_t bytes) {
     bytes_done_.fetch_add(bytes, std::memory_order_relaxed);
     if (f.pending.fetch_sub(1) == 1) FileDone(f);
   }
