@@ -187,7 +187,9 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
     if (crossed_line) break;  // only the last word of the previous line counts
     // Between a label and its value stand only filler words ("Social Security Number
     // is"); any other word ("created_at", "paid on") ends the search.
-    if (!IsFiller(std::string_view(word, std::min(n, sizeof word))) || ++skipped > 4) break;
+    // A bracketed two-letter code ("Driver's License (MO): ...") qualifies the label.
+    bool bracketed_code = n == 2 && i > 0 && text[i - 1] == '(' && end < text.size() && text[end] == ')';
+    if ((!bracketed_code && !IsFiller(std::string_view(word, std::min(n, sizeof word)))) || ++skipped > 4) break;
   }
   return Label::kNone;
 }

@@ -113,6 +113,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"1SG4TE5MK73", {}},
         Case{"Driver's License: F123456789012", {{"drivers_license", "F123456789012"}}},
         Case{"F123456789012", {}},
+        Case{"Driver's license (MO): A123456", {{"drivers_license", "A123456"}}},
         Case{"Passport number A90583942", {{"passport", "A90583942"}}},
         Case{"Passport No. 7903699371", {}},
         Case{"Medicaid ID 40981726", {{"health_id", "40981726"}}},
