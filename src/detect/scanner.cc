@@ -70,23 +70,30 @@ bool IsMonthWord(std::string_view w) {
   return false;
 }
 
+// ASCII case-insensitive equality, without allocating (called for every e-mail).
+bool EqualsLower(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
 bool IsRoleMailbox(std::string_view local) {
   static constexpr std::array<std::string_view, 24> kRoles = {
       "noreply", "no-reply", "donotreply", "do-not-reply", "support", "info", "admin",
       "administrator", "sales", "help", "helpdesk", "contact", "webmaster", "postmaster",
       "abuse", "billing", "office", "hr", "privacy", "security", "mailer-daemon", "root",
       "hostmaster", "newsletter"};
-  std::string l;
-  for (char c : local) l += static_cast<char>(c | 0x20);
-  return std::find(kRoles.begin(), kRoles.end(), l) != kRoles.end();
+  return std::any_of(kRoles.begin(), kRoles.end(), [&](std::string_view r) { return EqualsLower(local, r); });
 }
 
 bool IsFileExtension(std::string_view tld) {
   static constexpr std::array<std::string_view, 12> kExt = {
       "png", "jpg", "jpeg", "gif", "svg", "css", "js", "webp", "ico", "bmp", "tif", "pdf"};
-  std::string l;
-  for (char c : tld) l += static_cast<char>(c | 0x20);
-  return std::find(kExt.begin(), kExt.end(), l) != kExt.end();
+  return std::any_of(kExt.begin(), kExt.end(), [&](std::string_view e) { return EqualsLower(tld, e); });
 }
 
 inline bool IsLocalChar(unsigned char c) {
@@ -135,10 +142,6 @@ class Pass {
     return pos < it->end ? &*it : nullptr;
   }
 
-  uint64_t FieldFloor(uint64_t pos) const {
-    const Field* f = FieldAt(pos);
-    return f ? f->begin : 0;
-  }
   Label FieldLabel(uint64_t pos) const {
     const Field* f = FieldAt(pos);
     return f ? f->label : Label::kNone;
@@ -147,10 +150,12 @@ class Pass {
   // The label that gives `begin` its meaning: a label word inside the same field
   // first ("SSN 123..." in a notes cell), else the field's header, else the nearest
   // label word in the prose before it.
-  Label LabelFor(uint64_t begin) const {
+  // `distance` (optional): bytes between the label word and `begin`; unchanged when the
+  // label is the field's header.
+  Label LabelFor(uint64_t begin, size_t* distance = nullptr) const {
     const Field* f = FieldAt(begin);
     uint64_t floor = f ? f->begin : 0;
-    Label near = s_.labels().NearestLabel(r_.text, begin, floor);
+    Label near = s_.labels().NearestLabel(r_.text, begin, floor, 48, distance);
     if (near != Label::kNone) return near;
     return f ? f->label : Label::kNone;
   }
@@ -482,7 +487,8 @@ class Pass {
 
   // A token whose type only its label tells (9/10-digit runs, licences, ids).
   void Labelled(uint64_t b, uint64_t e, const std::string& canon, bool digits_only) {
-    Label l = LabelFor(b);
+    size_t distance = 0;
+    Label l = LabelFor(b, &distance);
     const size_t n = canon.size();
     switch (l) {
       case Label::kSsn:
@@ -499,8 +505,6 @@ class Pass {
       case Label::kAccount: {
         // Account numbers have no format: the label must be close ("Account no. 0001234567"),
         // and amounts, sizes and short counters are too short to be one.
-        size_t distance = 0;
-        s_.labels().NearestLabel(r_.text, b, FieldFloor(b), 48, &distance);
         bool close = distance <= 16 || FieldLabel(b) == Label::kAccount;
         if (digits_only && close && n >= 6 && n <= 17 && !(n == 9 && IsValidAbaRouting(canon) && NearRoutingWord(b)))
           Emit(PiiType::kBankAccount, b, e, 0.85f, canon);

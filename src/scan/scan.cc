@@ -384,7 +384,6 @@ class Scan {
     processor_->Process(in, out);
     ChunkResult& r = f.chunks[k];
     r.parallel = true;
-    r.own_newlines = out.newlines;
     // Lines before our own region inside the buffer: local line numbers count them.
     uint64_t pre = 0;
     for (uint64_t p = 0; p < in.own_begin;) {
@@ -508,7 +507,7 @@ class Scan {
   void Emit(FileState& f, ChunkResult& r, records::UnitOutput& out, SpillWriter& spill, redact::HmacScratch& scratch) {
     for (const auto& p : out.problems) AddError(f, {f.safe_path, p.code(), p.message()});
     r.decoded_runs = static_cast<uint32_t>(out.decoded_runs);
-    if (r.own_newlines == 0) r.own_newlines = out.newlines;
+    r.own_newlines = out.newlines;
     std::vector<resolve::RecordSummary> records(out.records);
     r.chains.clear();
     for (const auto& ch : out.chains) r.chains.push_back(report::DecodersJson(ch));

@@ -1,6 +1,8 @@
 // Tests for detect/name_lexicon.h and detect/names.h.
 #include <gtest/gtest.h>
 
+#include "test_names.h"
+
 #include <fstream>
 #include <ostream>
 #include <sstream>
@@ -36,19 +38,7 @@ std::shared_ptr<const NameLexicon> TestLexicon() {
   return lex;
 }
 
-// Readable test names in ctest (gtest_discover_tests shows the printed value).
-std::string Slug(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (out.size() >= 48) break;
-    bool alnum = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-    if (alnum)
-      out.push_back(c);
-    else if (!out.empty() && out.back() != '_')
-      out.push_back('_');
-  }
-  return out.empty() ? "empty" : out;
-}
+using testing_util::Slug;
 
 using Names = std::vector<std::pair<std::string, std::string>>;
 

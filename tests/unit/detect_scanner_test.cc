@@ -100,6 +100,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"mail Dana.Whitfield@Example.org.", {{"email", "dana.whitfield@example.org"}}},
         Case{"logo@2x.png", {}},
         Case{"noreply@example.com", {}},
+        Case{"NoReply@Example.com", {}},
+        Case{"banner@3x.PNG", {}},
         // Dates of birth only with birth context.
         Case{"DOB: 07/19/1984", {{"dob", "1984-07-19"}}},
         Case{"born July 19, 1984 in", {{"dob", "1984-07-19"}}},
