@@ -9,6 +9,12 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libvectorscan-dev          # reference scanners in bench/
   python3 time sqlite3 file
+  # containers and documents (extract/): libraries, and the GPL tools we only run as
+  # separate programs (poppler-utils, catdoc, antiword, mdbtools)
+  libarchive-dev libexpat1-dev libgmime-3.0-dev libpff-dev libtesseract-dev libleptonica-dev
+  tesseract-ocr tesseract-ocr-eng poppler-utils catdoc antiword mdbtools
+  # test fixtures made by real tools at test time (zip, tar, 7z, mail, images)
+  zip p7zip-full xz-utils zstd bzip2 cpio genisoimage imagemagick pff-tools
 )
 
 SUDO=""

@@ -1,0 +1,47 @@
+// extract/child_process.h — run a helper program (pdftotext, xls2csv, mdb-export)
+// under a time and memory limit.
+//
+// GPL tools (poppler) are only ever run as separate programs, and a separate
+// process is also our crash isolation: a parser that crashes or spins on hostile
+// input costs one member, never the scan.
+//
+// The child gets an empty environment except PATH and LANG=C.UTF-8, stdin from
+// `stdin_bytes` (or /dev/null), its stdout captured up to `max_output` bytes, and
+// its stderr discarded. It runs in its own process group, which is killed when the
+// wall-time limit passes.
+//
+// Errors: kLimit when the time or output limit was hit (the child is killed);
+// kIo when the program could not be started; a non-zero exit is not an error here
+// (ChildOutput::exit_code says it; callers decide).
+//
+// Thread-safety: safe to call from many threads at once.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace breachscope::extract {
+
+struct ChildLimits {
+  int seconds = 120;                    // wall time
+  uint64_t memory_bytes = 2ull << 30;   // RLIMIT_AS
+  uint64_t max_output = 1ull << 30;     // stdout bytes kept
+};
+
+struct ChildOutput {
+  std::string out;      // stdout
+  int exit_code = 0;    // exit status, or 128 + signal
+};
+
+// argv[0] is looked up in PATH.
+Result<ChildOutput> RunChild(const std::vector<std::string>& argv, const ChildLimits& limits,
+                             std::string_view stdin_bytes = {});
+
+// True when `program` is found in PATH (an optional tool may be missing).
+bool HaveProgram(std::string_view program);
+
+}  // namespace breachscope::extract

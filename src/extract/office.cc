@@ -1,0 +1,8 @@
+#include "extract/registry.h"
+
+namespace breachscope::extract {
+
+// Not built yet: the scan reports these files as unsupported.
+const Extractor* OfficeExtractor() { return nullptr; }
+
+}  // namespace breachscope::extract
