@@ -85,6 +85,9 @@ int main(int argc, char** argv) {
     for (auto& p : paths) config.paths.emplace_back(p);
     config.out_dir = out_dir;
     config.key_file = key_file;
+    config.ocr = ocr == "on" ? breachscope::extract::OcrMode::kOn
+                 : ocr == "off" ? breachscope::extract::OcrMode::kOff
+                                : breachscope::extract::OcrMode::kAuto;
     config.progress = ::isatty(STDERR_FILENO) != 0;
     return RunScanCommand(config);
   }

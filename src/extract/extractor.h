@@ -61,6 +61,7 @@ struct Source {
 // One child Item.
 struct Member {
   std::string name;                   // new path level, raw (scan/ masks identifiers and escapes '!')
+  bool name_has_levels = false;       // `name` is several levels joined by '!' ("17!attachment.pdf")
   std::vector<std::string> decoders;  // added by this step, in order
   Location location;                  // base location: page, sheet, message
   std::string data;                   // the child's bytes, or (when `file` is set) empty

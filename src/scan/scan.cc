@@ -1,6 +1,7 @@
 #include "scan/scan.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "detect/labels.h"
 #include "detect/name_lexicon.h"
 #include "detect/scanner.h"
+#include "extract/extractor.h"
 #include "input/walker.h"
 #include "records/unit_processor.h"
 #include "redact/redactor.h"
@@ -54,6 +56,9 @@ struct FilePlan {
 };
 
 struct ChunkResult {
+  uint32_t member = 0;        // index into FileState::members: the path its findings carry
+  Location base;              // page / sheet / message of that member
+  bool rows_are_lines = false;  // a sheet: line N is row N
   SpillSegment spill;
   uint64_t own_newlines = 0;
   int64_t line_shift = 0;  // add to the chunk's local line numbers (parallel chunks only; fixed up at the end)
@@ -68,7 +73,12 @@ struct ChunkResult {
 struct FileState {
   input::FileEntry entry;
   std::string safe_path;
-  std::string path_json;  // safe_path rendered as a JSON string
+  // Paths findings can carry: [0] is the file itself, then each container member
+  // (safe, '!'-joined), with their JSON renderings.
+  std::vector<std::string> members;
+  std::vector<std::string> member_json;
+  uint64_t expanded = 0;   // bytes of all members handed over (budget: max_expanded_bytes)
+  uint64_t member_count = 0;
   FilePlan plan;
   std::vector<ChunkResult> chunks;
   std::vector<ItemError> errors;
@@ -157,6 +167,15 @@ class Scan {
       return InvalidArgument("the key differs from the key of the existing case in " + cfg_.out_dir.string());
     if (!check->has_value()) BS_RETURN_IF_ERROR(store_->SetKeyCheck(redactor_->KeyCheck()));
 
+    // Extracted members too large for memory go here; removed when the scan ends.
+    work_dir_ = cfg_.out_dir / ".work";
+    fs::create_directories(work_dir_, ec);
+    if (ec) return IoError("cannot create " + work_dir_.string() + ": " + ec.message());
+    fs::permissions(work_dir_, fs::perms::owner_all, ec);
+    budget_.max_depth = cfg_.max_depth;
+    budget_.temp_dir = work_dir_;
+    budget_.ocr = cfg_.ocr;
+
     jobs_ = cfg_.jobs > 0 ? cfg_.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return Status::Ok();
   }
@@ -169,7 +188,9 @@ class Scan {
     for (auto& f : walked.files) {
       auto st = std::make_unique<FileState>();
       st->safe_path = SafePath(f.display);
-      AppendJsonString(st->path_json, st->safe_path);
+      st->members.push_back(st->safe_path);
+      st->member_json.emplace_back();
+      AppendJsonString(st->member_json.back(), st->safe_path);
       st->entry = std::move(f);
       total_bytes_ += st->entry.size;
       files_.push_back(std::move(st));
@@ -290,34 +311,18 @@ class Scan {
       bytes_done_ += f.entry.size;
       return FileDone(f);
     }
-    FilePlan& plan = f.plan;
+    if (const extract::Extractor* ex = extract::FindExtractor(f.entry.path.filename().string(), buf)) {
+      ExtractFile(f, *ex, fd.fd, spill, scratch);
+      bytes_done_ += f.entry.size;
+      return FileDone(f);
+    }
     if (auto kind = KnownBinary(buf)) {
       AddError(f, {f.safe_path, StatusCode::kUnsupported, "this is " + *kind + "; reading its contents is not supported yet"});
       bytes_done_ += f.entry.size;
       return FileDone(f);
     }
-    plan.encoding = decode::DetectEncoding(buf);
-    plan.bom = decode::BomLength(buf, plan.encoding);
-    std::string head_utf8;
-    if (plan.encoding == TextEncoding::kUtf8 || plan.encoding == TextEncoding::kBinary) {
-      head_utf8 = buf.substr(plan.bom);
-    } else {
-      size_t used = 0;
-      std::string_view raw(buf);
-      raw.remove_prefix(plan.bom);
-      (void)decode::ToUtf8(raw, plan.encoding, head_utf8, &used);
-    }
-    if (plan.encoding == TextEncoding::kBinary) {
-      plan.format = Format::kText;
-      plan.chain = {"strings"};
-    } else {
-      plan.format = records::SniffFormat(f.entry.display, head_utf8);
-      if (plan.encoding == TextEncoding::kUtf16Le || plan.encoding == TextEncoding::kUtf16Be)
-        plan.chain.push_back("utf16");
-      if (auto name = records::FormatDecoderName(plan.format); !name.empty()) plan.chain.emplace_back(name);
-    }
-    if (plan.format == Format::kCsv || plan.format == Format::kTsv)
-      plan.table = records::ReadTableHeader(head_utf8, plan.format == Format::kTsv ? '\t' : ',', scanner_->labels());
+    f.plan = MakePlan(f.entry.display, buf, "");
+    FilePlan& plan = f.plan;
     bool splittable = plan.encoding == TextEncoding::kUtf8 &&
                       (plan.format == Format::kText || plan.format == Format::kLog || plan.format == Format::kCsv ||
                        plan.format == Format::kTsv || plan.format == Format::kJsonLines);
@@ -334,8 +339,238 @@ class Scan {
       ParallelChunkWithFd(f, 0, fd.fd, spill, scratch, buf);
       return;
     }
-    Sequential(f, fd.fd, spill, scratch, buf);
+    ItemContext item;
+    ByteSource src{fd.fd, {}, f.entry.size, true};
+    Sequential(f, item, plan, src, spill, scratch, buf);
     FileDone(f);
+  }
+
+  // What a text item is: encoding, format (from the name and first bytes, or the
+  // extractor's hint), table header, and its own decoders.
+  FilePlan MakePlan(std::string_view name, std::string_view head, std::string_view format_hint) const {
+    FilePlan plan;
+    plan.encoding = decode::DetectEncoding(head);
+    plan.bom = decode::BomLength(head, plan.encoding);
+    std::string head_utf8;
+    if (plan.encoding == TextEncoding::kUtf8 || plan.encoding == TextEncoding::kBinary) {
+      head_utf8 = std::string(head.substr(plan.bom));
+    } else {
+      size_t used = 0;
+      (void)decode::ToUtf8(head.substr(plan.bom), plan.encoding, head_utf8, &used);
+    }
+    if (plan.encoding == TextEncoding::kBinary) {
+      plan.format = Format::kText;
+      plan.chain = {"strings"};
+      return plan;
+    }
+    if (plan.encoding == TextEncoding::kUtf16Le || plan.encoding == TextEncoding::kUtf16Be) plan.chain.push_back("utf16");
+    if (format_hint.empty()) {
+      plan.format = records::SniffFormat(name, head_utf8);
+      if (auto n = records::FormatDecoderName(plan.format); !n.empty()) plan.chain.emplace_back(n);
+    } else {
+      // The extractor's decoder already names what the text is ("xlsx", "pdf"), so
+      // a hinted format adds no decoder of its own, except formats read as such.
+      plan.format = format_hint == "tsv"    ? Format::kTsv
+                    : format_hint == "csv"  ? Format::kCsv
+                    : format_hint == "html" ? Format::kHtml
+                    : format_hint == "xml"  ? Format::kXml
+                    : format_hint == "json" ? Format::kJson
+                                            : Format::kText;
+      if (plan.format == Format::kHtml || plan.format == Format::kXml || plan.format == Format::kJson)
+        plan.chain.emplace_back(records::FormatDecoderName(plan.format));
+    }
+    if (plan.format == Format::kCsv || plan.format == Format::kTsv)
+      plan.table = records::ReadTableHeader(head_utf8, plan.format == Format::kTsv ? '\t' : ',', scanner_->labels());
+    return plan;
+  }
+
+  // ---------------------------------------------------------------- containers
+  // Where a member's findings sit: its path (an index into FileState::members), the
+  // decoders that led to it, its base location, and its nesting depth.
+  struct ItemContext {
+    uint32_t member = 0;
+    std::vector<std::string> chain;
+    Location base;
+    bool rows_are_lines = false;
+    int depth = 0;
+  };
+
+  // A file on disk or a member in memory, read in pieces.
+  struct ByteSource {
+    int fd = -1;
+    std::string_view mem;
+    uint64_t size = 0;
+    bool count_progress = false;  // a top-level file: its bytes move the progress bar
+    Status Read(uint64_t offset, uint64_t length, std::string& buf) const {
+      if (fd >= 0) return ReadAt(fd, offset, length, buf);
+      offset = std::min<uint64_t>(offset, mem.size());
+      buf.assign(mem.substr(offset, length));
+      return Status::Ok();
+    }
+  };
+
+  // A read-only mapping of a whole file (containers are read in place).
+  struct Mapping {
+    void* addr = MAP_FAILED;
+    size_t size = 0;
+    ~Mapping() {
+      if (addr != MAP_FAILED) ::munmap(addr, size);
+    }
+    std::string_view view() const {
+      return addr == MAP_FAILED ? std::string_view() : std::string_view(static_cast<const char*>(addr), size);
+    }
+  };
+
+  static Status Map(int fd, uint64_t size, Mapping& m) {
+    if (size == 0) return Status::Ok();
+    m.size = size;
+    m.addr = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m.addr == MAP_FAILED) return IoError(std::string("cannot map the file: ") + std::strerror(errno));
+    return Status::Ok();
+  }
+
+  class Sink;
+
+  void ExtractFile(FileState& f, const extract::Extractor& ex, int fd, SpillWriter& spill, redact::HmacScratch& scratch) {
+    Mapping map;
+    if (Status s = Map(fd, f.entry.size, map); !s.ok()) return AddError(f, {f.safe_path, s.code(), s.message()});
+    ItemContext item;
+    RunExtractor(f, ex, item, map.view(), f.entry.path.filename().string(), &f.entry.path, spill, scratch);
+  }
+
+  void RunExtractor(FileState& f, const extract::Extractor& ex, const ItemContext& item, std::string_view bytes,
+                    const std::string& name, const fs::path* disk_path, SpillWriter& spill,
+                    redact::HmacScratch& scratch) {
+    Sink sink(*this, f, item, spill, scratch);
+    extract::Source source{bytes, name, disk_path};
+    Status s = ex.Extract(source, sink);
+    if (!s.ok()) AddError(f, {f.members[item.member], s.code(), s.message()});
+  }
+
+  // Scans one member: a container again (recursively), a known binary nobody reads,
+  // or text.
+  void ScanMember(FileState& f, const ItemContext& item, extract::Member& m, SpillWriter& spill,
+                  redact::HmacScratch& scratch) {
+    Fd fd;
+    ByteSource src;
+    src.mem = m.data;
+    src.size = m.data.size();
+    if (!m.file.empty()) {
+      fd.fd = ::open(m.file.c_str(), O_RDONLY | O_CLOEXEC);
+      struct stat st {};
+      if (fd.fd < 0 || ::fstat(fd.fd, &st) != 0)
+        return AddError(f, {f.members[item.member], StatusCode::kIo, std::string("cannot read an extracted member: ") +
+                                                                         std::strerror(errno)});
+      src.fd = fd.fd;
+      src.size = static_cast<uint64_t>(st.st_size);
+    }
+    std::string head;
+    if (Status s = src.Read(0, std::min(kHeadBytes, src.size), head); !s.ok())
+      return AddError(f, {f.members[item.member], s.code(), s.message()});
+    std::string level_name = m.name.substr(m.name.find_last_of("/!") == std::string::npos ? 0 : m.name.find_last_of("/!") + 1);
+    if (m.format.empty()) {
+      if (const extract::Extractor* ex = extract::FindExtractor(level_name, head)) {
+        Mapping map;
+        std::string_view bytes = m.data;
+        if (src.fd >= 0) {
+          if (Status s = Map(src.fd, src.size, map); !s.ok())
+            return AddError(f, {f.members[item.member], s.code(), s.message()});
+          bytes = map.view();
+        }
+        return RunExtractor(f, *ex, item, bytes, level_name, src.fd >= 0 ? &m.file : nullptr, spill, scratch);
+      }
+      if (auto kind = KnownBinary(head))
+        return AddError(f, {f.members[item.member], StatusCode::kUnsupported,
+                            "this is " + *kind + "; reading its contents is not supported yet"});
+    }
+    FilePlan plan = MakePlan(level_name, head, m.format);
+    std::string buf;
+    Sequential(f, item, plan, src, spill, scratch, buf);
+  }
+
+  // The MemberSink of one container: each member becomes a path level (or not), is
+  // checked against the budgets, and is scanned before Add() returns.
+  class Sink : public extract::MemberSink {
+   public:
+    Sink(Scan& scan, FileState& f, const ItemContext& parent, SpillWriter& spill, redact::HmacScratch& scratch)
+        : scan_(scan), f_(f), parent_(parent), spill_(spill), scratch_(scratch) {}
+
+    Status Add(extract::Member&& m) override {
+      struct TempFile {
+        fs::path p;
+        ~TempFile() {
+          std::error_code ec;
+          if (!p.empty()) fs::remove(p, ec);
+        }
+      } temp{m.file};
+      uint64_t size = m.data.size();
+      if (!m.file.empty()) {
+        std::error_code ec;
+        size = fs::file_size(m.file, ec);
+      }
+      ItemContext child;
+      child.member = m.name.empty() ? parent_.member : scan_.AddMember(f_, parent_.member, m);
+      const std::string& where = f_.members[child.member];
+      if (++f_.member_count > scan_.budget_.max_members) {
+        scan_.AddError(f_, {where, StatusCode::kLimit, "more members than the member limit; the rest were not read"});
+        return LimitError("member limit");
+      }
+      f_.expanded += size;
+      if (f_.expanded > scan_.budget_.max_expanded_bytes) {
+        scan_.AddError(f_, {where, StatusCode::kLimit,
+                            "the file expands to more than the expanded-bytes limit; the rest was not read"});
+        return LimitError("expanded-bytes limit");
+      }
+      if (parent_.depth + 1 > scan_.budget_.max_depth) {
+        scan_.AddError(f_, {where, StatusCode::kLimit, "nested deeper than the depth limit; not read"});
+        return Status::Ok();
+      }
+      child.chain = parent_.chain;
+      for (auto& d : m.decoders) child.chain.push_back(d);
+      child.base = parent_.base;
+      if (m.location.page) child.base.page = m.location.page;
+      if (!m.location.sheet.empty()) child.base.sheet = m.location.sheet;
+      if (m.location.message) child.base.message = m.location.message;
+      child.rows_are_lines = m.rows_are_lines;
+      child.depth = parent_.depth + 1;
+      scan_.ScanMember(f_, child, m, spill_, scratch_);
+      return Status::Ok();
+    }
+
+    void Error(std::string_view member_name, StatusCode reason, std::string detail) override {
+      std::string where = f_.members[parent_.member];
+      if (!member_name.empty()) where += "!" + scan_.SafePath(std::string(member_name));
+      scan_.AddError(f_, {where, reason, std::move(detail)});
+    }
+
+    const extract::Budget& budget() const override { return scan_.budget_; }
+
+   private:
+    Scan& scan_;
+    FileState& f_;
+    const ItemContext& parent_;
+    SpillWriter& spill_;
+    redact::HmacScratch& scratch_;
+  };
+
+  // A new path level under `parent`; returns its index in FileState::members.
+  uint32_t AddMember(FileState& f, uint32_t parent, const extract::Member& m) {
+    std::string path = f.members[parent];
+    if (m.name_has_levels) {
+      size_t at = 0;
+      while (at <= m.name.size()) {
+        size_t bang = m.name.find('!', at);
+        if (bang == std::string::npos) bang = m.name.size();
+        path += "!" + SafePath(m.name.substr(at, bang - at));
+        at = bang + 1;
+      }
+    } else {
+      path += "!" + SafePath(m.name);
+    }
+    f.members.push_back(std::move(path));
+    f.member_json.emplace_back();
+    AppendJsonString(f.member_json.back(), f.members.back());
+    return static_cast<uint32_t>(f.members.size() - 1);
   }
 
   // First line start at or after `x` (searching from x-1), or x when none within the overlap.
@@ -404,9 +639,9 @@ class Scan {
 
   // Reads the file front to back in chunks (transcoding when needed), carrying the
   // unprocessed tail and some lookback context into the next chunk.
-  void Sequential(FileState& f, int fd, SpillWriter& spill, redact::HmacScratch& scratch, std::string& raw) {
-    const FilePlan& plan = f.plan;
-    const uint64_t size = f.entry.size;
+  void Sequential(FileState& f, const ItemContext& item, const FilePlan& plan, const ByteSource& src, SpillWriter& spill,
+                  redact::HmacScratch& scratch, std::string& raw) {
+    const uint64_t size = src.size;
     uint64_t chunk = cfg_.chunk_bytes;
     if (plan.format == Format::kJson && size <= kMaxJsonDocument) chunk = std::max<uint64_t>(chunk, size + 1);
     records::SqlState sql;
@@ -417,14 +652,14 @@ class Scan {
     bool eof = pos >= size;
     while (!eof || !carry.empty()) {
       if (!eof) {
-        Status s = ReadAt(fd, pos, std::min(chunk, size - pos), raw);
+        Status s = src.Read(pos, std::min(chunk, size - pos), raw);
         if (!s.ok()) {
-          AddError(f, {f.safe_path, s.code(), s.message()});
+          AddError(f, {f.members[item.member], s.code(), s.message()});
           break;
         }
         if (raw.empty()) eof = true;  // the file shrank while we read it
         pos += raw.size();
-        bytes_done_.fetch_add(raw.size(), std::memory_order_relaxed);
+        if (src.count_progress) bytes_done_.fetch_add(raw.size(), std::memory_order_relaxed);
         if (pos >= size) eof = true;
         if (plan.encoding == TextEncoding::kUtf8) {
           converted.swap(raw);
@@ -460,12 +695,17 @@ class Scan {
       in.format = plan.format;
       in.table = plan.table ? &*plan.table : nullptr;
       in.first_line = line_of_carry;
-      in.decoders = plan.chain;
+      in.decoders = item.chain;
+      in.decoders.insert(in.decoders.end(), plan.chain.begin(), plan.chain.end());
+      in.depth = item.depth;
       in.sql = &sql;
       records::UnitOutput out;
       processor_->Process(in, out);
-      f.chunks.emplace_back();
-      Emit(f, f.chunks.back(), out, spill, scratch);
+      ChunkResult& r = f.chunks.emplace_back();
+      r.member = item.member;
+      r.base = item.base;
+      r.rows_are_lines = item.rows_are_lines;
+      Emit(f, r, out, spill, scratch);
       if (eof && own_end >= text.size()) break;
       // Keep up to 4 KB before own_end as context for the next chunk.
       uint64_t ctx_from = own_end > 4096 ? own_end - 4096 : 0;
@@ -485,27 +725,47 @@ class Scan {
     }
   }
 
-  // Printable ASCII runs of 6 or more bytes, one per line: the text inside an unknown binary.
+  // The text inside an unknown binary, one run per line: printable ASCII runs of 6 or
+  // more bytes, then UTF-16LE runs of 6 or more characters (Windows programs store
+  // their strings that way).
   static void Strings(std::string_view raw, std::string& out) {
+    constexpr size_t kMinRun = 6;
+    auto printable = [](char ch) {
+      auto c = static_cast<unsigned char>(ch);
+      return (c >= 0x20 && c < 0x7f) || c == '\t';
+    };
     out.clear();
     size_t run = 0;
     for (size_t i = 0; i <= raw.size(); ++i) {
-      unsigned char c = i < raw.size() ? static_cast<unsigned char>(raw[i]) : 0;
-      if (c >= 0x20 && c < 0x7f) {
+      if (i < raw.size() && printable(raw[i])) {
         ++run;
         continue;
       }
-      if (run >= 6) {
+      if (run >= kMinRun) {
         out.append(raw.substr(i - run, run));
         out += '\n';
       }
       run = 0;
     }
+    for (size_t parity = 0; parity < 2; ++parity) {
+      size_t chars = 0;
+      for (size_t i = parity; i < raw.size() + 2; i += 2) {
+        if (i + 1 < raw.size() && printable(raw[i]) && raw[i + 1] == 0) {
+          ++chars;
+          continue;
+        }
+        if (chars >= kMinRun) {
+          for (size_t k = i - 2 * chars; k < i; k += 2) out += raw[k];
+          out += '\n';
+        }
+        chars = 0;
+      }
+    }
   }
 
   // Redacts the unit's findings into spill rows and record summaries.
   void Emit(FileState& f, ChunkResult& r, records::UnitOutput& out, SpillWriter& spill, redact::HmacScratch& scratch) {
-    for (const auto& p : out.problems) AddError(f, {f.safe_path, p.code(), p.message()});
+    for (const auto& p : out.problems) AddError(f, {f.members[r.member], p.code(), p.message()});
     r.decoded_runs = static_cast<uint32_t>(out.decoded_runs);
     r.own_newlines = out.newlines;
     std::vector<resolve::RecordSummary> records(out.records);
@@ -518,7 +778,7 @@ class Scan {
       redact::Redacted red = redactor_->Redact(c, scratch);
       report::FindingRow row;
       row.type = c.type;
-      report::AppendFindingHead(row.head, f.path_json, c.type, red.hash, red.masked, r.chains[uf.chain],
+      report::AppendFindingHead(row.head, f.member_json[r.member], c.type, red.hash, red.masked, r.chains[uf.chain],
                                 c.confidence, c.code_system);
       row.location = c.location;
       row.record = c.record;
@@ -559,7 +819,7 @@ class Scan {
     auto seg = spill.Write(rows);
     auto rec_seg = seg.ok() ? spill.WriteRecords(records) : Result<SpillSegment>(seg.status());
     if (!rec_seg.ok()) {
-      AddError(f, {f.safe_path, rec_seg.status().code(), rec_seg.status().message()});
+      AddError(f, {f.members[r.member], rec_seg.status().code(), rec_seg.status().message()});
       r.ssns.clear();
       return;
     }
@@ -574,10 +834,12 @@ class Scan {
     std::vector<std::string> source_paths;
     resolve::PeopleBuilder builder;
     std::vector<std::vector<uint32_t>> record_base(files_.size());
+    std::vector<uint32_t> source_base(files_.size());  // index of each file's first path in source_paths
     uint64_t decoded_runs = 0;
     for (size_t i = 0; i < files_.size(); ++i) {
       FileState& f = *files_[i];
-      source_paths.push_back(f.safe_path);
+      source_base[i] = static_cast<uint32_t>(source_paths.size());
+      for (const auto& m : f.members) source_paths.push_back(m);
       for (auto& ch : f.chunks) {
         uint32_t base = builder.AddRecords(ch.record_count);
         record_base[i].push_back(base);
@@ -625,6 +887,14 @@ class Scan {
         if (ch.parallel && row.location.line)
           row.location.line = static_cast<uint64_t>(static_cast<int64_t>(row.location.line) + ch.line_shift +
                                                     static_cast<int64_t>(t.line_base));
+        // A member's page, sheet or message; in a sheet, lines are its rows.
+        row.location.page = ch.base.page;
+        row.location.sheet = ch.base.sheet;
+        row.location.message = ch.base.message;
+        if (ch.rows_are_lines) {
+          row.location.row = row.location.line;
+          row.location.line = 0;
+        }
         uint64_t rec = record_base[t.file][t.chunk] + row.record;
         out += row.head;
         report::AppendFindingTail(out, row.location, rec + 1, builder.PersonOf(static_cast<uint32_t>(rec)) + 1);
@@ -677,7 +947,7 @@ class Scan {
         if (ch.records_spill.file < 0) continue;
         BS_RETURN_IF_ERROR(ReadRecords(spill_paths_[ch.records_spill.file], ch.records_spill, summaries));
         for (size_t r = 0; r < summaries.size(); ++r) {
-          summaries[r].source = static_cast<uint32_t>(i);
+          summaries[r].source = source_base[i] + ch.member;
           builder.Feed(record_base[i][k] + static_cast<uint32_t>(r), std::move(summaries[r]), emit);
         }
       }
@@ -688,6 +958,10 @@ class Scan {
     for (const auto& p : spill_paths_) {
       std::error_code ec;
       fs::remove(p, ec);
+    }
+    {
+      std::error_code ec;
+      fs::remove_all(work_dir_, ec);
     }
     sum.people_listed = builder.people();
 
@@ -733,6 +1007,8 @@ class Scan {
   std::vector<std::unique_ptr<FileState>> files_;
   std::vector<ItemError> walk_errors_;
   std::vector<fs::path> spill_paths_;
+  fs::path work_dir_;
+  extract::Budget budget_;
   uint64_t total_bytes_ = 0;
   std::mutex mu_;
   std::condition_variable cv_;

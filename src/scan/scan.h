@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "extract/extractor.h"
 
 namespace breachscope::scan {
 
@@ -36,6 +37,7 @@ struct ScanConfig {
   // candidates at a time, so on dense data memory per worker is proportional to it.
   uint64_t chunk_bytes = 2u << 20;
   int max_depth = 16;
+  extract::OcrMode ocr = extract::OcrMode::kAuto;
 };
 
 struct ScanResult {
