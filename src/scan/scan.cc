@@ -388,6 +388,7 @@ class Scan {
   // Where a member's findings sit: its path (an index into FileState::members), the
   // decoders that led to it, its base location, and its nesting depth.
   struct ItemContext {
+    std::string name;  // file name of the innermost level, for sniffing by extension
     uint32_t member = 0;
     std::vector<std::string> chain;
     Location base;
@@ -435,7 +436,8 @@ class Scan {
     Mapping map;
     if (Status s = Map(fd, f.entry.size, map); !s.ok()) return AddError(f, {f.safe_path, s.code(), s.message()});
     ItemContext item;
-    RunExtractor(f, ex, item, map.view(), f.entry.path.filename().string(), &f.entry.path, spill, scratch);
+    item.name = f.entry.path.filename().string();
+    RunExtractor(f, ex, item, map.view(), item.name, &f.entry.path, spill, scratch);
   }
 
   void RunExtractor(FileState& f, const extract::Extractor& ex, const ItemContext& item, std::string_view bytes,
@@ -467,7 +469,7 @@ class Scan {
     std::string head;
     if (Status s = src.Read(0, std::min(kHeadBytes, src.size), head); !s.ok())
       return AddError(f, {f.members[item.member], s.code(), s.message()});
-    std::string level_name = m.name.substr(m.name.find_last_of("/!") == std::string::npos ? 0 : m.name.find_last_of("/!") + 1);
+    const std::string& level_name = item.name;
     if (m.format.empty()) {
       if (const extract::Extractor* ex = extract::FindExtractor(level_name, head)) {
         Mapping map;
@@ -525,6 +527,7 @@ class Scan {
         scan_.AddError(f_, {where, StatusCode::kLimit, "nested deeper than the depth limit; not read"});
         return Status::Ok();
       }
+      child.name = m.name.empty() ? WithoutCompressionSuffix(parent_.name) : LastLevelName(m.name);
       child.chain = parent_.chain;
       for (auto& d : m.decoders) child.chain.push_back(d);
       child.base = parent_.base;
@@ -552,6 +555,21 @@ class Scan {
     SpillWriter& spill_;
     redact::HmacScratch& scratch_;
   };
+
+  // "2022/staff.xlsx" -> "staff.xlsx"; "17!report.pdf" -> "report.pdf".
+  static std::string LastLevelName(const std::string& name) {
+    size_t cut = name.find_last_of("/\\!");
+    return cut == std::string::npos ? name : name.substr(cut + 1);
+  }
+
+  // The name of the text inside a lone compressed file: "a.csv.gz" -> "a.csv".
+  static std::string WithoutCompressionSuffix(const std::string& name) {
+    for (std::string_view ext : {".gz", ".tgz", ".bz2", ".xz", ".zst", ".z", ".Z", ".lz", ".lzma"}) {
+      if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0)
+        return name.substr(0, name.size() - ext.size()) + (ext == ".tgz" ? ".tar" : "");
+    }
+    return name;
+  }
 
   // A new path level under `parent`; returns its index in FileState::members.
   uint32_t AddMember(FileState& f, uint32_t parent, const extract::Member& m) {
