@@ -63,7 +63,19 @@ int main(int argc, char** argv) {
   scan->add_option("--ocr", ocr, "OCR of images and text-less PDF pages: auto, on or off")
       ->check(CLI::IsMember({"auto", "on", "off"}));
   scan->add_flag("--quiet,-q", config.quiet, "No progress bar and no summary on the terminal");
-  scan->add_option("--max-depth", config.max_depth, "Nesting limit for decoded runs (default 16)")->check(CLI::PositiveNumber);
+  scan->add_option("--max-depth", config.max_depth, "Nesting limit for containers and decoded runs (default 16)")->check(CLI::PositiveNumber);
+  auto& budget = config.budget;
+  scan->add_option("--max-expanded", budget.max_expanded_bytes,
+                   "Bytes all members of one file may expand to (default 64 GiB)")
+      ->check(CLI::PositiveNumber);
+  scan->add_option("--max-ratio", budget.max_ratio,
+                   "Expansion ratio of one archive member to the archive's size (default 1000)")
+      ->check(CLI::PositiveNumber);
+  scan->add_option("--max-members", budget.max_members, "Members read from one container (default 1000000)")
+      ->check(CLI::PositiveNumber);
+  scan->add_option("--member-timeout", budget.member_seconds,
+                   "Seconds one helper program (pdftotext, OCR of a page) may run (default 120)")
+      ->check(CLI::PositiveNumber);
   scan->add_option("--chunk-size", config.chunk_bytes,
                    "Bytes per chunk when large files are split across workers (default 2 MiB; for tuning and tests)")
       ->check(CLI::Range(uint64_t{4096}, uint64_t{1} << 32));

@@ -172,6 +172,7 @@ class Scan {
     fs::create_directories(work_dir_, ec);
     if (ec) return IoError("cannot create " + work_dir_.string() + ": " + ec.message());
     fs::permissions(work_dir_, fs::perms::owner_all, ec);
+    budget_ = cfg_.budget;
     budget_.max_depth = cfg_.max_depth;
     budget_.temp_dir = work_dir_;
     budget_.ocr = cfg_.ocr;

@@ -38,6 +38,9 @@ struct ScanConfig {
   uint64_t chunk_bytes = 2u << 20;
   int max_depth = 16;
   extract::OcrMode ocr = extract::OcrMode::kAuto;
+  // Container budgets (expanded bytes, ratio, members, child-process time); depth,
+  // OCR and the temporary folder are set from the fields above and out_dir.
+  extract::Budget budget;
 };
 
 struct ScanResult {
