@@ -670,6 +670,16 @@ class Scan {
     uint64_t pos = plan.bom;
     bool eof = pos >= size;
     while (!eof || !carry.empty()) {
+      if (!eof && plan.encoding == TextEncoding::kBinary && src.fd >= 0) {
+        // Holes of a sparse file read as zeros and hold no text: skip them.
+        off_t data = ::lseek(src.fd, static_cast<off_t>(pos), SEEK_DATA);
+        uint64_t next = data < 0 ? (errno == ENXIO ? size : pos) : static_cast<uint64_t>(data);
+        if (next > pos) {
+          if (src.count_progress) bytes_done_.fetch_add(std::min(next, size) - pos, std::memory_order_relaxed);
+          pos = std::min(next, size);
+          if (pos >= size) eof = true;
+        }
+      }
       if (!eof) {
         Status s = src.Read(pos, std::min(chunk, size - pos), raw);
         if (!s.ok()) {
