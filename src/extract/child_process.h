@@ -7,8 +7,11 @@
 //
 // The child gets an empty environment except PATH and LANG=C.UTF-8, stdin from
 // `stdin_bytes` (or /dev/null), its stdout captured up to `max_output` bytes, and
-// its stderr discarded. It runs in its own process group, which is killed when the
-// wall-time limit passes.
+// its stderr discarded, or its first `max_stderr` bytes kept when that is non-zero
+// (for callers that tell failures apart by a tool's message, e.g. pdftotext's
+// "Incorrect password"; never copy it into error details: it may quote paths or
+// content). It runs in its own process group, which is killed when the wall-time
+// limit passes.
 //
 // Errors: kLimit when the time or output limit was hit (the child is killed);
 // kIo when the program could not be started; a non-zero exit is not an error here
@@ -30,11 +33,13 @@ struct ChildLimits {
   int seconds = 120;                    // wall time
   uint64_t memory_bytes = 2ull << 30;   // RLIMIT_AS
   uint64_t max_output = 1ull << 30;     // stdout bytes kept
+  uint64_t max_stderr = 0;              // stderr bytes kept in ChildOutput::err (0: discarded)
 };
 
 struct ChildOutput {
   std::string out;      // stdout
   int exit_code = 0;    // exit status, or 128 + signal
+  std::string err;      // the first ChildLimits::max_stderr bytes of stderr (the rest is drained)
 };
 
 // argv[0] is looked up in PATH.
