@@ -91,6 +91,18 @@ struct Task {
   int64_t chunk;  // -1: plan the file (and process it when not split)
 };
 
+// Where the workers' time goes, for scan_stats.json and the benchmarks: extraction
+// (exclusive of the members' own scanning), detection and grouping (the unit
+// processor, decoded runs included), redaction and spilling; reading and
+// transcoding is the rest of a worker's busy time.
+enum Stage { kStageExtract, kStageDetect, kStageRedact, kStageBusy, kStageCount };
+constexpr const char* kStageNames[kStageCount] = {"extract", "detect", "redact", "busy"};
+
+uint64_t NowNs() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+}
+
 std::optional<std::string> KnownBinary(std::string_view head) {
   auto starts = [&](std::string_view m) { return head.substr(0, m.size()) == m; };
   if (starts("PK\x03\x04") || starts("PK\x05\x06")) return "a zip archive or Office document";
@@ -120,9 +132,13 @@ class Scan {
     BS_RETURN_IF_ERROR(Setup());
     Walk();
     BS_RETURN_IF_ERROR(Work());
+    auto t1 = std::chrono::steady_clock::now();
     auto result = Write();
     if (!result.ok()) return result;
-    result->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    auto t2 = std::chrono::steady_clock::now();
+    result->seconds = std::chrono::duration<double>(t2 - t0).count();
+    WriteStats(std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count(),
+               result->seconds);
     return result;
   }
 
@@ -250,6 +266,7 @@ class Scan {
         ++active_;
       }
       FileState& f = *files_[task.file];
+      const uint64_t busy_from = NowNs();
       // The one catch point per item: whatever goes wrong with this file or chunk is
       // an errors.jsonl line, and the scan goes on.
       try {
@@ -260,6 +277,7 @@ class Scan {
       } catch (const std::exception& e) {
         AddError(f, {f.safe_path, StatusCode::kInternal, std::string("internal error: ") + e.what()});
       }
+      stage_ns_[kStageBusy] += NowNs() - busy_from;
       {
         std::lock_guard lock(mu_);
         --active_;
@@ -446,7 +464,9 @@ class Scan {
                     redact::HmacScratch& scratch) {
     Sink sink(*this, f, item, spill, scratch);
     extract::Source source{bytes, name, disk_path};
+    const uint64_t from = NowNs();
     Status s = ex.Extract(source, sink);
+    stage_ns_[kStageExtract] += NowNs() - from - sink.members_ns();
     if (!s.ok()) AddError(f, {f.members[item.member], s.code(), s.message()});
   }
 
@@ -499,6 +519,15 @@ class Scan {
         : scan_(scan), f_(f), parent_(parent), spill_(spill), scratch_(scratch) {}
 
     Status Add(extract::Member&& m) override {
+      const uint64_t from = NowNs();
+      Status s = AddTimed(std::move(m));
+      members_ns_ += NowNs() - from;
+      return s;
+    }
+    uint64_t members_ns() const { return members_ns_; }
+
+    Status AddTimed(extract::Member&& m) {
+      ++scan_.members_scanned_;
       struct TempFile {
         fs::path p;
         ~TempFile() {
@@ -552,6 +581,7 @@ class Scan {
    private:
     Scan& scan_;
     FileState& f_;
+    uint64_t members_ns_ = 0;  // time spent in Add(): the members' own scanning
     const ItemContext& parent_;
     SpillWriter& spill_;
     redact::HmacScratch& scratch_;
@@ -635,7 +665,9 @@ class Scan {
     in.first_line = 1;
     in.decoders = f.plan.chain;
     records::UnitOutput out;
+    uint64_t t = NowNs();
     processor_->Process(in, out);
+    stage_ns_[kStageDetect] += NowNs() - t;
     ChunkResult& r = f.chunks[k];
     r.parallel = true;
     // Lines before our own region inside the buffer: local line numbers count them.
@@ -729,7 +761,9 @@ class Scan {
       in.depth = item.depth;
       in.sql = &sql;
       records::UnitOutput out;
+      uint64_t t = NowNs();
       processor_->Process(in, out);
+      stage_ns_[kStageDetect] += NowNs() - t;
       ChunkResult& r = f.chunks.emplace_back();
       r.member = item.member;
       r.base = item.base;
@@ -794,6 +828,13 @@ class Scan {
 
   // Redacts the unit's findings into spill rows and record summaries.
   void Emit(FileState& f, ChunkResult& r, records::UnitOutput& out, SpillWriter& spill, redact::HmacScratch& scratch) {
+    const uint64_t from = NowNs();
+    EmitUntimed(f, r, out, spill, scratch);
+    stage_ns_[kStageRedact] += NowNs() - from;
+  }
+
+  void EmitUntimed(FileState& f, ChunkResult& r, records::UnitOutput& out, SpillWriter& spill,
+                   redact::HmacScratch& scratch) {
     for (const auto& p : out.problems) AddError(f, {f.members[r.member], p.code(), p.message()});
     r.decoded_runs = static_cast<uint32_t>(out.decoded_runs);
     r.own_newlines = out.newlines;
@@ -858,6 +899,22 @@ class Scan {
   }
 
   // ---------------------------------------------------------------- outputs
+  // scan_stats.json: timings and container counts (not part of the contract, and not
+  // deterministic: the benchmarks read it).
+  void WriteStats(double work_seconds, double write_seconds, double total_seconds) {
+    uint64_t busy = stage_ns_[kStageBusy];
+    uint64_t named = stage_ns_[kStageExtract] + stage_ns_[kStageDetect] + stage_ns_[kStageRedact];
+    std::string o = "{\n \"jobs\": " + std::to_string(jobs_) + ",\n \"seconds\": " + std::to_string(total_seconds) +
+                    ",\n \"work_seconds\": " + std::to_string(work_seconds) +
+                    ",\n \"write_seconds\": " + std::to_string(write_seconds) + ",\n \"worker_cpu_seconds\": {";
+    for (int st = 0; st < kStageBusy; ++st)
+      o += std::string("\"") + kStageNames[st] + "\": " + std::to_string(stage_ns_[st] / 1e9) + ", ";
+    o += "\"read_and_other\": " + std::to_string((busy > named ? busy - named : 0) / 1e9) + "}";
+    o += ",\n \"members_scanned\": " + std::to_string(members_scanned_.load()) + "\n}\n";
+    auto file = report::OutputFile::Create(cfg_.out_dir / "scan_stats.json");
+    if (file.ok() && (*file)->Append(o).ok()) (void)(*file)->Close();
+  }
+
   Result<ScanResult> Write() {
     // Pass 1: record ids and SSN joins (two integers per record in memory).
     std::vector<std::string> source_paths;
@@ -1044,6 +1101,8 @@ class Scan {
   std::deque<Task> queue_;
   int active_ = 0;
   std::atomic<uint64_t> files_done_{0}, bytes_done_{0}, findings_so_far_{0};
+  std::atomic<uint64_t> members_scanned_{0};
+  std::array<std::atomic<uint64_t>, kStageCount> stage_ns_{};
 };
 
 }  // namespace
