@@ -394,8 +394,7 @@ class MessageWalker {
         return Add(std::move(m));
       }
       case PieceKind::kEncrypted: {
-        ++attachment_count_;
-        sink_.Error(AttachmentName(p.object, false), StatusCode::kEncrypted, "encrypted MIME part (multipart/encrypted)");
+        sink_.Error(prefix_, StatusCode::kEncrypted, "encrypted MIME part (multipart/encrypted) not read");
         return Status::Ok();
       }
       case PieceKind::kMessage: {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -140,6 +141,7 @@ TEST(MailEml, Base64CsvAttachmentIsDecodedAndSniffed) {
   const Member* csv = Find(sink, "people.csv", "");
   ASSERT_NE(csv, nullptr);
   EXPECT_EQ(csv->decoders, (Decoders{"eml", "mime"}));
+  EXPECT_FALSE(csv->name_has_levels);
   EXPECT_EQ(csv->data.rfind("name,ssn,dob\nJane Q. Public,412-63-7781,1980-04-02\n", 0), 0u) << csv->data;
 }
 
@@ -200,6 +202,8 @@ TEST(MailMbox, MessageTwoAttachmentCarriesTwoLevelsAndMboxMimeDecoders) {
   const Member* csv = Find(sink, "2!claims.csv", "");
   ASSERT_NE(csv, nullptr);
   EXPECT_EQ(csv->decoders, (Decoders{"mbox", "mime"}));
+  EXPECT_TRUE(csv->name_has_levels);
+  EXPECT_FALSE(m2->name_has_levels);
   EXPECT_EQ(csv->location.message, 2u);
   EXPECT_EQ(csv->data, "name,ssn,dob\nRobert Roe,345-67-8912,1988-02-14\n");
 
@@ -242,6 +246,34 @@ TEST(MailEml, LargeAttachmentGoesToATemporaryFile) {
   const Member* csv = Find(sink, "people.csv", "");
   ASSERT_NE(csv, nullptr);
   EXPECT_EQ(csv->data.rfind("name,ssn,dob\n", 0), 0u);
+}
+
+TEST(MailEml, EncryptedPartIsReportedAndHeadersStillRead) {
+  Sink sink;
+  ASSERT_TRUE(Extract(ReadFixture("encrypted.eml"), "encrypted.eml", sink).ok());
+  ASSERT_EQ(sink.members.size(), 1u);  // the text only: no ciphertext handed over
+  EXPECT_NE(sink.members[0].data.find("From: Eve Example <eve@example.org>"), std::string::npos);
+  EXPECT_EQ(sink.members[0].data.find("PGP MESSAGE"), std::string::npos);
+  ASSERT_EQ(sink.errors.size(), 1u);
+  EXPECT_EQ(sink.errors[0].reason, StatusCode::kEncrypted);
+  EXPECT_EQ(sink.errors[0].member, "");
+}
+
+TEST(MailMbox, FileOnDiskIsStreamedAndGivesTheSameMembers) {
+  std::filesystem::path path = std::filesystem::path(BS_SOURCE_DIR) / "tests/fixtures/mail/archive.mbox";
+  std::string bytes = ReadFixture("archive.mbox");
+  Budget b;
+  b.max_member_in_memory = 64;  // the mbox is larger: read through a file stream
+  b.temp_dir = testing::TempDir();
+  Sink sink(b);
+  ASSERT_TRUE(Mail().Extract(Source{bytes, "archive.mbox", &path}, sink).ok());
+  std::vector<std::string> names;
+  for (const Member& m : sink.members) names.push_back(m.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"1", "2", "2!claims.csv", "3", "3"}));
+  const Member* csv = Find(sink, "2!claims.csv", "");
+  ASSERT_NE(csv, nullptr);
+  EXPECT_TRUE(csv->name_has_levels);
+  EXPECT_EQ(csv->data, "name,ssn,dob\nRobert Roe,345-67-8912,1988-02-14\n");
 }
 
 TEST(MailEml, GarbageIsNotACrashAndStillYieldsText) {
