@@ -118,6 +118,11 @@ class ImageExtractorImpl final : public Extractor {
     if (budget.ocr == OcrMode::kOff) return UnsupportedError("OCR is off (--ocr off)");
     QuietLeptonica();
     if (IsTiff(source.bytes)) return ExtractTiff(source.bytes, sink);
+    if (LooksLikeBmp(source.bytes) && source.bytes.size() >= 34 && Le32(source.bytes, 14) >= 40) {
+      const uint32_t compression = Le32(source.bytes, 30);
+      if (compression == 1 || compression == 2)  // BI_RLE8, BI_RLE4: leptonica reads uncompressed BMP only
+        return UnsupportedError("RLE-compressed BMP is not supported");
+    }
     auto ocr = OcrImageBytes(source.bytes, budget.member_seconds);
     if (!ocr.ok()) return ocr.status();
     // Text recognised before a deadline passed is still handed over, then the
