@@ -44,6 +44,10 @@ import re
 import shutil
 import sys
 import unicodedata
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import containers  # noqa: E402  (tests/corpus/containers.py)
 
 DEFAULT_KEY = b"breachscope-corpus-fixed-key-v01"
 assert len(DEFAULT_KEY) == 32
@@ -368,12 +372,14 @@ class IdRegistry:
         return True
 
 
-def make_people(rng, n, reg):
+def make_people(rng, n, reg, prefix="t", emails=None):
+    """`prefix` starts the person ids; `emails` (a set) keeps e-mails unique across
+    several calls."""
     people = []
-    emails = set()
+    emails = set() if emails is None else emails
     for i in range(n):
         p = Person()
-        p.id = "t%04d" % (i + 1)
+        p.id = "%s%04d" % (prefix, i + 1)
         p.sex = rng.choice("FM")
         accented = rng.random() < 0.07
         if accented:
@@ -593,12 +599,18 @@ class Corpus:
         self.contact = set()
         self.kinds = {}
         self.docs = []
+        self.capture = None  # while building documents to wrap: where c.doc() puts them
+        self.files = []  # container files: (path, kind, bytes)
+        self.members = {}  # member path (or decoded file) -> kind, e.g. "zip:csv"
 
     def h(self, typ, canonical):
         return hmac.new(self.key, (typ + ":" + canonical).encode("utf-8"), hashlib.sha256).hexdigest()
 
     def doc(self, path, kind, encoding="utf-8"):
         d = Doc(self, path, kind, encoding)
+        if self.capture is not None:
+            self.capture.append(d)
+            return d
         self.docs.append(d)
         self.kinds[path] = kind
         return d
@@ -627,6 +639,16 @@ class Doc:
         self.planted = collections.Counter()  # (type, canonical) -> occurrences
         self.trapped = set()  # canonical values of traps in this file
         self.data = None  # raw bytes override
+        self.rows = []  # this document's truth and trap rows (rewritten when it is wrapped)
+
+    def move(self, path, kind):
+        """The document becomes a container member (or the decoded content of a file):
+        every truth and trap row of it takes the new path, truth rows the new kind."""
+        self.path, self.kind = path, kind
+        for row in self.rows:
+            row["path"] = path
+            if "kind" in row:
+                row["kind"] = kind
 
     # ---- writing ----
     def w(self, s):
@@ -638,10 +660,11 @@ class Doc:
     # ---- planting ----
     def plant(self, typ, person, canonical, written, verify=True):
         assert typ in ALL_TYPES, typ
-        self.c.truth.append({"path": self.path, "type": typ, "canonical": canonical,
-                             "hash": self.c.h(typ, canonical),
-                             "person": person.id if person else None,
-                             "written": written, "kind": self.kind})
+        row = {"path": self.path, "type": typ, "canonical": canonical,
+               "hash": self.c.h(typ, canonical), "person": person.id if person else None,
+               "written": written, "kind": self.kind}
+        self.c.truth.append(row)
+        self.rows.append(row)
         if typ in PROTECTED_TYPES:
             self.c.protected.add(written)
             self.c.protected.add(canonical)
@@ -656,9 +679,10 @@ class Doc:
     def trap(self, written, could_be, canonical=None, note=""):
         """A value that must NOT be reported (never in truth)."""
         can = canonical if canonical is not None else written
-        self.c.traps.append({"path": self.path, "written": written, "could_be": could_be,
-                             "canonical": can, "hash": self.c.h(could_be, can),
-                             "note": note})
+        row = {"path": self.path, "written": written, "could_be": could_be,
+               "canonical": can, "hash": self.c.h(could_be, can), "note": note}
+        self.c.traps.append(row)
+        self.rows.append(row)
         self.trapped.add(can)
         return written
 
@@ -1578,14 +1602,276 @@ def build_traps(c, nz):
     d.trap("123456780", "ssn", "123456780", "invoice in code comment")
 
 
-def write_all(c, out, people):
+# --------------------------------------------------------------------------------------
+# Containers: documents built by the same builders (fresh people, fresh sub-seed), then
+# wrapped. Every truth and trap row of a wrapped document takes the member path of the
+# contract ("a.zip!dir/b.csv", "m.mbox!2!b.txt", "x.eml!b.csv"; a lone .gz, a decoded run
+# and a whole-file format such as docx, pdf, sqlite keep the file's path) and the kind
+# "<container>:<document kind>", e.g. "zip:csv".
+# --------------------------------------------------------------------------------------
+CONTAINER_KINDS = ("zip", "tar.gz", "tar.bz2", "gz", "tar.gz>zip", "eml", "mbox",
+                   "html-base64", "html-gzip-base64", "url", "hex", "docx", "xlsx", "sqlite",
+                   "pdf")
+MAIL_DATE = "Wed, 01 Mar 2023 09:30:00 -0600"
+
+
+def container_of(kind):
+    """'zip:csv' -> 'zip'; a plain kind -> None."""
+    return kind.split(":", 1)[0] if ":" in kind else None
+
+
+class Wrapper:
+    def __init__(self, c, docs, people, tmpdir):
+        self.c = c
+        self.docs = docs  # original path -> Doc, consumed as they are wrapped
+        self.people = people
+        self.tmpdir = tmpdir
+        self.wrapped = []
+        self.audits = []  # (path, text) of text the containers add around the documents
+
+    def take(self, path):
+        return self.docs.pop(path)
+
+    def take_prefix(self, prefix, n=None):
+        keys = sorted(k for k in self.docs if k.startswith(prefix))
+        if n is not None:
+            keys = keys[:n]
+        return [self.docs.pop(k) for k in keys]
+
+    def member(self, d, path, ck):
+        kind = f"{ck}:{d.kind}"
+        assert path not in self.c.members, path
+        d.move(path, kind)
+        self.c.members[path] = kind
+        self.wrapped.append(d)
+        return d
+
+    def file(self, path, ck, data):
+        self.c.files.append((path, ck, data))
+
+    def audit(self, path, text):
+        self.audits.append((path, text))
+
+    def tmp(self, name):
+        os.makedirs(self.tmpdir, exist_ok=True)
+        return os.path.join(self.tmpdir, name)
+
+
+def noise_mail_body(nz, n=3):
+    return "Hello,\n\n" + " ".join(nz.sentence() for _ in range(n)) + "\n\nRegards,\nThe office\n"
+
+
+def build_wrapped(c, seed, n_people, emails, tmpdir):
+    """Builds a second set of documents for fresh people and wraps every one of them in
+    a container or encoding. Returns (wrapped people, Wrapper)."""
+    wrng = random.Random(f"breachscope-corpus-containers-{seed}")
+    wpeople = make_people(wrng, max(60, n_people // 4), c.reg, prefix="w", emails=emails)
+    saved = c.rng
+    c.rng = wrng
+    nz = Noise(wrng)
+    c.capture = []
+    build_hr(c, wpeople, nz)
+    build_benefits_tsv(c, wpeople, nz)
+    build_crm(c, wpeople, nz)
+    build_json(c, wpeople, nz)
+    build_jsonl(c, wpeople, nz)
+    build_logs(c, wpeople, nz)
+    build_sql(c, wpeople, nz)
+    build_letters(c, wpeople, nz)
+    build_clinical(c, wpeople, nz)
+    build_school(c, wpeople, nz)
+    build_payments(c, wpeople, nz)
+    build_cp1252(c, wpeople, nz)
+    build_utf16(c, wpeople, nz)
+    build_subscribers(c, wpeople, nz)
+    build_traps(c, nz)
+    docs = {d.path: d for d in c.capture}
+    assert len(docs) == len(c.capture), "builder paths must be unique"
+    c.capture = None
+    w = Wrapper(c, docs, wpeople, tmpdir)
+    rng = wrng
+    C = containers
+
+    def data(d):
+        return d.encode()
+
+    letters = w.take_prefix("letters/")
+
+    def letter():
+        return letters.pop(0) if letters else None
+
+    def lines(d):
+        return d.text().split("\n")
+
+    # whole-file formats: docx, pdf (letters), xlsx and sqlite (CSV documents)
+    for i in range(3):
+        d = letter()
+        if d:
+            p = f"letters/docx/{os.path.basename(d.path)[:-4]}.docx"
+            w.member(d, p, "docx")
+            w.file(p, "docx", C.docx_bytes(lines(d)))
+    d = w.take("school/counselor_notes.txt")
+    w.member(d, "school/counselor_notes.docx", "docx")
+    w.file("school/counselor_notes.docx", "docx", C.docx_bytes(lines(d)))
+    for i in range(2):
+        d = letter()
+        if d:
+            p = f"letters/pdf/{os.path.basename(d.path)[:-4]}.pdf"
+            w.member(d, p, "pdf")
+            w.file(p, "pdf", C.pdf_bytes(lines(d)))
+    d = w.take("hr/benefits_census.csv")
+    rows = list(csv.reader(io.StringIO(d.text(), newline="")))
+    w.member(d, "hr/benefits_census.xlsx", "xlsx")
+    w.file("hr/benefits_census.xlsx", "xlsx", C.xlsx_bytes(rows, "Census"))
+    d = w.take("school/roster_2023.csv")
+    rows = list(csv.reader(io.StringIO(d.text(), newline="")))
+    w.member(d, "school/roster_2023.db", "sqlite")
+    w.file("school/roster_2023.db", "sqlite", C.sqlite_bytes("roster", rows, w.tmp("roster.db")))
+
+    # web pages: a letter base64-encoded in a script variable, or gzip+base64
+    for i in range(2):
+        for ck, gz in (("html-base64", False), ("html-gzip-base64", True)):
+            d = letter()
+            if not d:
+                continue
+            raw = d.encode()
+            payload = base64.b64encode(C.gzip_bytes(raw) if gz else raw).decode("ascii")
+            name = "notice_archive" if gz else "notice_view"
+            p = f"web/portal/{name}_{i + 1:03d}.html"
+            head = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+                    "<title>Member notice viewer</title></head>\n<body>\n<h2>Notice</h2>\n"
+                    f"<p>{nz.sentence()}</p>\n")
+            tail = f"<p>Rendered {nz.ts()} by node {nz.uuid()}</p>\n</body></html>\n"
+            var = "noticeBlob" if gz else "noticeText"
+            page = head + f"<script type=\"text/javascript\">var {var} = \"{payload}\";</script>\n" + tail
+            w.audit(p, head + tail)
+            w.member(d, p, ck)
+            w.file(p, ck, page.encode("utf-8"))
+
+    # a letter %-encoded in a URL query string, and hex-encoded dumps
+    for i in range(2):
+        d = letter()
+        if d:
+            p = f"logs/proxy_capture_{i + 1}.log"
+            out = []
+            for _ in range(6):
+                out.append(f"{nz.ip()} - - [01/Mar/2023:09:{rng.randrange(60):02d}:{rng.randrange(60):02d} +0000] "
+                           f"\"GET /portal/home?page={rng.randrange(1, 40)} HTTP/1.1\" 200 {rng.randrange(200, 9000)}\n")
+            w.audit(p, "".join(out))
+            enc = urllib.parse.quote(d.text(), safe="")
+            out.insert(3, f"{nz.ip()} - - [01/Mar/2023:10:00:00 +0000] \"GET /portal/print?doc={enc} "
+                          f"HTTP/1.1\" 200 {rng.randrange(200, 9000)}\n")
+            w.member(d, p, "url")
+            w.file(p, "url", "".join(out).encode("ascii"))
+        d = letter()
+        if d:
+            p = f"exports/notice_blob_{i + 1}.txt"
+            w.member(d, p, "hex")
+            w.file(p, "hex", ("export payload follows\n" + d.encode().hex() + "\n").encode("ascii"))
+
+    # an mbox: messages with letters or a JSON export attached, and messages without
+    msgs, k = [], 0
+    box = "mail/member_services.mbox"
+    plan = [[], ["letter"], ["travel/bookings.json"], [], ["letter", "letter"], ["letter"]]
+    for atts in plan:
+        k += 1
+        body = noise_mail_body(nz)
+        w.audit(f"{box}!{k}", body)
+        files = []
+        for a in atts:
+            d = letter() if a == "letter" else w.take(a)
+            if not d:
+                continue
+            name = os.path.basename(d.path)
+            w.member(d, f"{box}!{k}!{name}", "mbox")
+            sub = "json" if name.endswith(".json") else "plain"
+            files.append((name, data(d), "application" if sub == "json" else "text", sub))
+        msgs.append(C.email_message("hr@example.com", "privacy@example.com",
+                                    f"Member services export {k}", MAIL_DATE, body, files,
+                                    boundary=f"=_corpus_mbox_{k:04d}"))
+    w.file(box, "mbox", C.mbox_bytes(msgs, w.tmp("box.mbox")))
+
+    # .eml with a base64 attachment
+    for p, src, mt, st in (("mail/payroll_export.eml", "hr/payroll_export.csv", "text", "csv"),
+                           ("mail/customer_export.eml", "api/customers.json", "application", "json")):
+        d = w.take(src)
+        name = os.path.basename(src)
+        body = noise_mail_body(nz)
+        w.audit(p, body)
+        w.member(d, f"{p}!{name}", "eml")
+        m = C.email_message("noreply@example.com", "security@example.com", "Scheduled export",
+                            MAIL_DATE, body, [(name, data(d), mt, st)], boundary="=_corpus_eml_0001")
+        w.file(p, "eml", C.eml_bytes(m))
+
+    # lone .gz files
+    for src, p in (("marketing/newsletter_subscribers.csv", "marketing/newsletter_subscribers_2019.csv.gz"),
+                   ("db/clinic_dump.sql", "db/clinic_dump_2022.sql.gz")):
+        d = w.take(src)
+        w.member(d, p, "gz")
+        w.file(p, "gz", C.gzip_bytes(data(d)))
+
+    # zip-in-tar.gz
+    outer, inner = "backups/finance_q1.tar.gz", "payments/q1_payments.zip"
+    zmembers = []
+    for src in ("payments/ach_batch_0301.csv", "payments/cards_on_file.csv", "misc/finance_memo.txt"):
+        d = w.take(src)
+        name = os.path.basename(src)
+        w.member(d, f"{outer}!{inner}!{name}", "tar.gz>zip")
+        zmembers.append((name, data(d)))
+    readme = "Quarterly backup of the payment batches.\n" + nz.sentence() + "\n"
+    w.audit(f"{outer}!README.txt", readme)
+    w.file(outer, "tar.gz>zip", C.tar_gz_bytes([("README.txt", readme.encode()),
+                                                (inner, C.zip_bytes(zmembers))]))
+
+    # tar.bz2: clinical notes and the facilities memo
+    p = "clinical/visit_notes_2022.tar.bz2"
+    tmembers = []
+    for d in w.take_prefix("clinical/") + [w.take("misc/facilities.txt")]:
+        name = "notes/" + os.path.basename(d.path)
+        w.member(d, f"{p}!{name}", "tar.bz2")
+        tmembers.append((name, data(d)))
+    w.file(p, "tar.bz2", C.tar_bz2_bytes(tmembers))
+
+    # tar.gz: logs, events, the cp1252 roster, source code
+    p = "backups/app_logs_2023-03.tar.gz"
+    tmembers = []
+    for d in (w.take_prefix("logs/") + [w.take("api/events.jsonl"),
+                                         w.take("legacy/member_roster_cp1252.txt"),
+                                         w.take("src/billing_client.py")]):
+        w.member(d, f"{p}!{d.path}", "tar.gz")
+        tmembers.append((d.path, data(d)))
+    w.file(p, "tar.gz", C.tar_gz_bytes(tmembers))
+
+    # zip (deflate): everything left, letters included
+    p = "archive/hr_export_2023.zip"
+    zmembers = []
+    rest = [w.docs.pop(k) for k in sorted(w.docs)] + letters
+    for d in rest:
+        w.member(d, f"{p}!{d.path}", "zip")
+        zmembers.append((d.path, data(d)))
+    w.file(p, "zip", C.zip_bytes(zmembers))
+    assert not w.docs, sorted(w.docs)
+    c.rng = saved
+    return wpeople, w
+
+
+def write_all(c, out, people, wrapper):
     inp = os.path.join(out, "input")
-    for d in c.docs:
+    for d in c.docs + wrapper.wrapped:
         d.verify(people)
-        full = os.path.join(inp, *d.path.split("/"))
+    for path, text in wrapper.audits:
+        a = Doc(c, path, "wrapper", "utf-8")  # not registered: text around the documents
+        a.w(text)
+        a.verify(people)
+    files = [(d.path, d.encode()) for d in c.docs] + [(p, b) for p, _, b in c.files]
+    seen = set()
+    for path, data in files:
+        assert path not in seen, path
+        seen.add(path)
+        full = os.path.join(inp, *path.split("/"))
         os.makedirs(os.path.dirname(full), exist_ok=True)
         with open(full, "wb") as f:
-            f.write(d.encode())
+            f.write(data)
 
 
 def generate(out, seed, n_people=400, key_file=None, quiet=False):
@@ -1595,7 +1881,8 @@ def generate(out, seed, n_people=400, key_file=None, quiet=False):
             key = f.read()
     rng = random.Random(seed)
     reg = IdRegistry()
-    people = make_people(rng, n_people, reg)
+    emails = set()
+    people = make_people(rng, n_people, reg, emails=emails)
     nz = Noise(rng)
     c = Corpus(out, key, rng, reg)
 
@@ -1616,6 +1903,10 @@ def generate(out, seed, n_people=400, key_file=None, quiet=False):
     build_subscribers(c, people, nz)
     build_access_log(c, nz, n_people * 20)
     build_traps(c, nz)
+    # Containers come last, from their own random stream: the plain documents above are
+    # the same with or without them.
+    wpeople, wrapper = build_wrapped(c, seed, n_people, emails, os.path.join(out, ".tmp-containers"))
+    all_people = people + wpeople
 
     # No trap may equal a value planted in the same file under the type it imitates
     # (otherwise a false report of the trap could be scored as a true positive).
@@ -1627,7 +1918,8 @@ def generate(out, seed, n_people=400, key_file=None, quiet=False):
     if os.path.isdir(os.path.join(out, "input")):
         shutil.rmtree(os.path.join(out, "input"))
     os.makedirs(out, exist_ok=True)
-    write_all(c, out, people)
+    write_all(c, out, all_people, wrapper)
+    shutil.rmtree(os.path.join(out, ".tmp-containers"), ignore_errors=True)
 
     kp = os.path.join(out, "key")
     if os.path.exists(kp):
@@ -1646,7 +1938,7 @@ def generate(out, seed, n_people=400, key_file=None, quiet=False):
     for t in c.truth:
         types_by_person[t["person"]].add(t["type"])
     with open(os.path.join(out, "truth_people.jsonl"), "w", encoding="utf-8") as f:
-        for p in people:
+        for p in all_people:
             if p.id not in types_by_person:
                 continue
             f.write(json.dumps({"person": p.id, "name": f"{p.first} {p.last}".lower(),
@@ -1664,10 +1956,16 @@ def generate(out, seed, n_people=400, key_file=None, quiet=False):
     by_kind = collections.defaultdict(collections.Counter)
     for t in c.truth:
         by_kind[t["kind"]][t["type"]] += 1
-    files_by_kind = collections.Counter(c.kinds.values())
-    total_bytes = sum(len(d.encode()) for d in c.docs)
-    manifest = {"seed": seed, "people": n_people, "files": dict(sorted(c.kinds.items())),
+    files = dict(c.kinds)
+    files.update({p: ck for p, ck, _ in c.files})
+    files_by_kind = collections.Counter(files.values())
+    docs_by_kind = collections.Counter(list(c.kinds.values()) + list(c.members.values()))
+    total_bytes = sum(len(d.encode()) for d in c.docs) + sum(len(b) for _, _, b in c.files)
+    manifest = {"seed": seed, "people": n_people, "wrapped_people": len(wpeople),
+                "files": dict(sorted(files.items())),
+                "members": dict(sorted(c.members.items())),
                 "files_by_kind": dict(sorted(files_by_kind.items())),
+                "docs_by_kind": dict(sorted(docs_by_kind.items())),
                 "truth_by_kind": {k: dict(sorted(v.items())) for k, v in sorted(by_kind.items())},
                 "truth_by_type": dict(sorted(collections.Counter(t["type"] for t in c.truth).items())),
                 "truth_total": len(c.truth), "traps_total": len(c.traps), "bytes": total_bytes}
@@ -1681,23 +1979,25 @@ def generate(out, seed, n_people=400, key_file=None, quiet=False):
 
 def print_summary(m):
     types = list(ALL_TYPES)
-    kinds = sorted(m["truth_by_kind"])
-    print(f"corpus: {len(m['files'])} files, {m['bytes']:,} bytes, {m['truth_total']} truth "
-          f"findings, {m['traps_total']} traps (seed {m['seed']}, {m['people']} people)")
+    kinds = sorted(m["truth_by_kind"], key=lambda k: (":" in k, k))
+    print(f"corpus: {len(m['files'])} files ({len(m['members'])} documents in containers), "
+          f"{m['bytes']:,} bytes, {m['truth_total']} truth findings, {m['traps_total']} traps "
+          f"(seed {m['seed']}, {m['people']} + {m['wrapped_people']} people)")
     short = {"drivers_license": "dl", "credit_card": "card", "bank_account": "bank",
              "health_id": "health", "student_id": "student", "diagnosis": "dx",
              "passport": "pass", "address": "addr"}
-    hdr = f"{'kind':<11}{'files':>6}" + "".join(f"{short.get(t, t):>8}" for t in types) + f"{'total':>8}"
+    W = max(11, max(len(k) for k in kinds) + 1)
+    hdr = f"{'kind':<{W}}{'docs':>5}" + "".join(f"{short.get(t, t):>7}" for t in types) + f"{'total':>7}"
     print(hdr)
     for k in kinds:
         row = m["truth_by_kind"][k]
-        print(f"{k:<11}{m['files_by_kind'].get(k, 0):>6}" +
-              "".join(f"{row.get(t, 0):>8}" for t in types) + f"{sum(row.values()):>8}")
-    for k in sorted(set(m["files_by_kind"]) - set(kinds)):
-        print(f"{k:<11}{m['files_by_kind'][k]:>6}" + "".join(f"{0:>8}" for t in types) + f"{0:>8}")
+        print(f"{k:<{W}}{m['docs_by_kind'].get(k, 0):>5}" +
+              "".join(f"{row.get(t, 0):>7}" for t in types) + f"{sum(row.values()):>7}")
+    for k in sorted(set(m["docs_by_kind"]) - set(kinds)):
+        print(f"{k:<{W}}{m['docs_by_kind'][k]:>5}" + "".join(f"{0:>7}" for t in types) + f"{0:>7}")
     tb = m["truth_by_type"]
-    print(f"{'all':<11}{len(m['files']):>6}" + "".join(f"{tb.get(t, 0):>8}" for t in types) +
-          f"{m['truth_total']:>8}")
+    print(f"{'all':<{W}}{sum(m['docs_by_kind'].values()):>5}" + "".join(f"{tb.get(t, 0):>7}" for t in types) +
+          f"{m['truth_total']:>7}")
 
 
 def main(argv=None):
