@@ -8,13 +8,14 @@
 // only decides what becomes which Member.
 //
 // Layout (contract "Paths"):
-//   .eml   text (address headers + text/plain bodies) as Member "" {"eml"} "text";
+//   .eml   text (address headers, other non-transport headers, text/plain bodies)
+//          as Member "" {"eml"} "text";
 //          each text/html part as Member "" {"eml"} "html"; each attachment as Member
 //          "<filename>" (or "attachment-N") {"eml", "mime"} format "" (sniffed); a
 //          message/rfc822 part as "<filename or attachment-N>.eml" (sniffed again).
 //   mbox   message N (1-based) gives Member "N" {"mbox"} "text" and "html" with
 //          location.message = N, and attachments "N!<filename>" {"mbox", "mime"}:
-//          one Member name carrying two path levels (the scan keeps that '!').
+//          one Member name carrying two path levels (Member::name_has_levels).
 //
 // Errors: a message GMime cannot parse, a truncated message or a truncated base64
 // attachment is a kCorrupt member error (what decodes is still handed over); an
@@ -235,6 +236,51 @@ bool Base64Truncated(GMimeDataWrapper* content) {
   return symbols % 4 != 0;
 }
 
+// Headers already written as address lines, or transport machinery that holds no
+// person's data (or, like Date, only dates that are not birth dates).
+bool SkipOtherHeader(std::string_view name) {
+  static constexpr std::string_view kSkip[] = {
+      "from", "sender", "to", "cc", "bcc", "reply-to", "subject", "date", "received", "message-id",
+      "references", "in-reply-to", "mime-version", "dkim-signature", "domainkey-signature",
+      "authentication-results", "received-spf", "arc-seal", "arc-message-signature",
+      "arc-authentication-results", "thread-index", "thread-topic", "x-mailer", "user-agent",
+      "content-language", "precedence", "importance", "priority", "x-priority", "x-msmail-priority",
+      "x-mimeole", "x-ms-has-attach", "x-ms-tnef-correlator", "x-mozilla-status", "x-mozilla-status2",
+      "x-mozilla-keys", "status", "x-status", "x-uid", "x-keywords", "list-unsubscribe", "list-id"};
+  for (std::string_view k : kSkip)
+    if (EqualsIgnoreCase(name, k)) return true;
+  auto starts = [&](std::string_view p) { return name.size() >= p.size() && EqualsIgnoreCase(name.substr(0, p.size()), p); };
+  return starts("content-") || starts("x-ms-exchange-") || starts("x-google-") || starts("x-gm-") ||
+         starts("arc-") || starts("x-microsoft-antispam") || starts("x-forefront-") || starts("x-spam-");
+}
+
+// Every other header as "Name: value" (RFC 2047 decoded): a "Key: value" memo that
+// looks like mail keeps its fields, and X-Originating-Email and the like are read.
+std::string OtherHeaderLines(GMimeMessage* msg, GMimeParserOptions* options) {
+  std::string out;
+  GMimeHeaderList* list = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+  int n = list ? g_mime_header_list_get_count(list) : 0;
+  for (int i = 0; i < n; ++i) {
+    GMimeHeader* h = g_mime_header_list_get_header_at(list, i);
+    const char* name = h ? g_mime_header_get_name(h) : nullptr;
+    if (!name || SkipOtherHeader(name)) continue;
+    const char* raw = g_mime_header_get_raw_value(h);
+    if (!raw) continue;
+    GString_ value(g_mime_utils_header_decode_text(options, raw));
+    std::string v = value ? value.get() : raw;
+    for (char& c : v)
+      if (c == '\r' || c == '\n' || c == '\t') c = ' ';
+    size_t b = v.find_first_not_of(' ');
+    if (b == std::string::npos) continue;
+    size_t e = v.find_last_not_of(' ');
+    out += name;
+    out += ": ";
+    out += v.substr(b, e + 1 - b);
+    out += '\n';
+  }
+  return out;
+}
+
 std::string AddressLines(GMimeMessage* msg) {
   std::string out;
   struct {
@@ -287,7 +333,7 @@ class MessageWalker {
     index_ = index;
     attachment_count_ = 0;
     pieces_.clear();
-    text_ = AddressLines(msg);
+    text_ = AddressLines(msg) + OtherHeaderLines(msg, options_);
     if (GMimeObject* body = g_mime_message_get_mime_part(msg)) Collect(body, 0);
 
     Member text;

@@ -11,8 +11,8 @@
 //                                       Outlook item gives a "text" member like a message.
 // The folder path is the folder names from the root joined by "/" (empty names, such
 // as the root's, are left out); n is the 1-based index of the message in its folder
-// and is also location.message. A name carrying "!" holds two path levels (the scan
-// keeps that '!').
+// and is also location.message. An attachment's name carries two path levels
+// (Member::name_has_levels).
 //
 // libpff opens files by path here (the Debian package ships no libbfio headers for
 // its memory handles), so bytes that are not a file on disk are first written to a

@@ -276,6 +276,26 @@ TEST(MailMbox, FileOnDiskIsStreamedAndGivesTheSameMembers) {
   EXPECT_EQ(csv->data, "name,ssn,dob\nRobert Roe,345-67-8912,1988-02-14\n");
 }
 
+TEST(MailEml, UnknownHeadersOfAMemoAreKeptAndMachineryIsNot) {
+  std::string memo =
+      "From: HR <hr@example.org>\nTo: Payroll <payroll@example.org>\nEmployee: Jane Q. Public\n"
+      "SSN: 412-63-7781\nX-Originating-Email: =?utf-8?q?jane=2Epublic?=@example.org\n"
+      "Received: from mx.example.org by mx2.example.org\nDKIM-Signature: v=1; a=rsa-sha256; b=abc\n"
+      "Date: Mon, 06 Mar 2023 09:15:00 -0600\n\nSee above.\n";
+  ASSERT_TRUE(Mail().Accepts("memo", memo));
+  Sink sink;
+  ASSERT_TRUE(Extract(memo, "memo", sink).ok());
+  ASSERT_FALSE(sink.members.empty());
+  const std::string& text = sink.members[0].data;
+  EXPECT_NE(text.find("Employee: Jane Q. Public\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("SSN: 412-63-7781\n"), std::string::npos);
+  EXPECT_NE(text.find("X-Originating-Email: jane.public@example.org\n"), std::string::npos);
+  EXPECT_EQ(text.find("Received"), std::string::npos);
+  EXPECT_EQ(text.find("DKIM"), std::string::npos);
+  EXPECT_EQ(text.find("Date:"), std::string::npos);
+  EXPECT_NE(text.find("See above."), std::string::npos);
+}
+
 TEST(MailEml, GarbageIsNotACrashAndStillYieldsText) {
   std::string junk = "From: a@b.org\nTo: c@d.org\nContent-Type: multipart/mixed; boundary=x\n\n--x\n"
                      "Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n!!!!\n--x";
