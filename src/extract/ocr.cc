@@ -69,7 +69,10 @@ Engine& ThreadEngine() {
 
 void QuietLeptonica() {
   static std::once_flag once;
-  std::call_once(once, [] { setMsgSeverity(L_SEVERITY_NONE); });
+  std::call_once(once, [] {
+    setMsgSeverity(L_SEVERITY_NONE);
+    leptSetStderrHandler([](const char*) {});  // also the messages printed without a severity
+  });
 }
 
 Status OcrAvailable() { return ThreadEngine().status; }

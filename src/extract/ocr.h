@@ -51,7 +51,8 @@ Result<OcrText> OcrImageBytes(std::string_view bytes, int seconds, int assumed_d
 // OK when Tesseract with English data can be set up on this thread.
 Status OcrAvailable();
 
-// Silences leptonica's messages on stderr (once per process; idempotent).
+// Silences leptonica's messages on stderr (once per process; idempotent). The
+// image libraries under it (libpng, libjpeg) still print their own warnings.
 void QuietLeptonica();
 
 }  // namespace breachscope::extract
