@@ -18,7 +18,7 @@ namespace breachscope::extract {
 
 class CollectingSink : public MemberSink {
  public:
-  struct Error {
+  struct ErrorEntry {
     std::string member;
     StatusCode reason;
     std::string detail;
@@ -47,7 +47,7 @@ class CollectingSink : public MemberSink {
   const Budget& budget() const override { return budget_; }
 
   std::vector<Member> members;
-  std::vector<Error> errors;
+  std::vector<ErrorEntry> errors;
   size_t file_backed = 0;
   size_t stop_after = 0;
 

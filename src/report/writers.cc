@@ -67,12 +67,15 @@ void AppendLocation(std::string& out, const Location& l) {
 
 }  // namespace
 
-void AppendFindingHead(std::string& out, std::string_view path_json, PiiType type, const redact::Fingerprint& hash,
-                       std::string_view masked, std::string_view decoders_json, float confidence,
-                       const char* code_system) {
+void AppendFindingPath(std::string& out, std::string_view path_json) {
   out += "{\"path\": ";
   out += path_json;
-  out += ", \"type\": \"";
+  out += ", ";
+}
+
+void AppendFindingHead(std::string& out, PiiType type, const redact::Fingerprint& hash, std::string_view masked,
+                       std::string_view decoders_json, float confidence, const char* code_system) {
+  out += "\"type\": \"";
   out += TypeName(type);
   out += "\", \"hash\": \"";
   out += redact::ToHex(hash);

@@ -31,19 +31,21 @@ namespace breachscope::report {
 // person ids are known and line numbers of split files are rebased.
 struct FindingRow {
   PiiType type = PiiType::kSsn;
-  std::string head;     // AppendFindingHead(): {"path": ..., ..., "confidence": 0.97[, "code_system": ...],
+  std::string head;     // AppendFindingHead(): "type": ..., ..., "confidence": 0.97[, "code_system": ...],
   Location location;
   uint32_t record = 0;  // unit-local record
 };
 
 std::string DecodersJson(const std::vector<std::string>& chain);
 
-// `path_json`: the path already rendered as a JSON string (AppendJsonString), once per file.
-// The finding's JSON up to and including its confidence (and code_system), ending in
-// ", ". `path_json` and `decoders_json` are already rendered JSON (once per file/chain).
-void AppendFindingHead(std::string& out, std::string_view path_json, PiiType type, const redact::Fingerprint& hash,
-                       std::string_view masked, std::string_view decoders_json, float confidence,
-                       const char* code_system);
+// The finding's JSON after its path, up to and including its confidence (and
+// code_system), ending in ", ". The path is not part of it: a file's rows are stored
+// once and may be written under another path (a copy of the same content).
+// `decoders_json` is already rendered JSON (once per chain).
+void AppendFindingHead(std::string& out, PiiType type, const redact::Fingerprint& hash, std::string_view masked,
+                       std::string_view decoders_json, float confidence, const char* code_system);
+// Opens a finding line: {"path": <path_json>, — `path_json` rendered once per path.
+void AppendFindingPath(std::string& out, std::string_view path_json);
 // Completes a finding line: location, record, person, closing brace and newline.
 void AppendFindingTail(std::string& out, const Location& location, uint64_t record_id, uint64_t person_id);
 void AppendPerson(std::string& out, uint64_t person_id, const resolve::Person& p,

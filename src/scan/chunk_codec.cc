@@ -1,7 +1,4 @@
-#include "scan/spill.h"
-
-#include <fcntl.h>
-#include <unistd.h>
+#include "scan/chunk_codec.h"
 
 #include <cstring>
 
@@ -9,6 +6,9 @@ namespace breachscope::scan {
 
 namespace {
 
+// Fixed-width little-endian integers and length-prefixed strings: the blobs are read
+// back by the same build on the same machine (a case is not moved between
+// architectures), so no portable encoding is needed.
 void PutU64(std::string& b, uint64_t v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void PutU32(std::string& b, uint32_t v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void PutStr(std::string& b, std::string_view s) {
@@ -43,84 +43,83 @@ class Reader {
 
 }  // namespace
 
-SpillWriter::SpillWriter(const std::filesystem::path& path, int index) : path_(path), index_(index) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd >= 0) f_ = ::fdopen(fd, "w+b");
-  if (!f_) status_ = IoError("cannot create spill file " + path.string() + ": " + std::strerror(errno));
+void EncodeMeta(const ChunkMeta& m, std::string& out) {
+  out.clear();
+  PutU32(out, m.member);
+  PutU32(out, m.base.page);
+  PutStr(out, m.base.sheet);
+  PutU64(out, m.base.message);
+  PutU32(out, (m.rows_are_lines ? 1u : 0u) | (m.parallel ? 2u : 0u));
+  PutU64(out, static_cast<uint64_t>(m.line_shift));
+  PutU64(out, m.own_newlines);
+  PutU32(out, m.record_count);
+  PutU32(out, m.decoded_runs);
+  PutU32(out, static_cast<uint32_t>(m.chains.size()));
+  for (const auto& c : m.chains) PutStr(out, c);
 }
 
-SpillWriter::~SpillWriter() {
-  if (f_) std::fclose(f_);
-}
-
-Result<SpillSegment> SpillWriter::AppendBuffer() {
-  SpillSegment seg{index_, size_, buf_.size()};
-  if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) {
-    status_ = IoError("cannot write spill file " + path_.string() + ": " + std::strerror(errno));
-    return status_;
-  }
-  size_ += buf_.size();
-  return seg;
-}
-
-Result<SpillSegment> SpillWriter::Write(const std::vector<report::FindingRow>& rows) {
-  if (!status_.ok()) return status_;
-  buf_.clear();
-  for (const auto& r : rows) {
-    buf_.push_back(static_cast<char>(r.type));
-    PutStr(buf_, r.head);
-    PutU64(buf_, r.location.line);
-    PutStr(buf_, r.location.column);
-    PutU64(buf_, static_cast<uint64_t>(r.location.offset));
-    PutU32(buf_, r.record);
-  }
-  return AppendBuffer();
-}
-
-Result<SpillSegment> SpillWriter::WriteRecords(const std::vector<resolve::RecordSummary>& records) {
-  if (!status_.ok()) return status_;
-  buf_.clear();
-  for (const auto& r : records) {
-    PutU32(buf_, r.source);
-    PutU32(buf_, r.types);
-    for (const std::string* f : {&r.first, &r.last, &r.dob, &r.email, &r.phone, &r.street, &r.city, &r.state, &r.zip})
-      PutStr(buf_, *f);
-    PutU32(buf_, static_cast<uint32_t>(r.identifiers.size()));
-    for (const auto& [type, fp] : r.identifiers) {
-      buf_.push_back(static_cast<char>(type));
-      buf_.append(reinterpret_cast<const char*>(fp.data()), fp.size());
-    }
-  }
-  return AppendBuffer();
-}
-
-Status SpillWriter::Close() {
-  if (!f_) return status_;
-  int rc = std::fclose(f_);
-  f_ = nullptr;
-  if (rc != 0 && status_.ok()) status_ = IoError("cannot flush spill file " + path_.string());
-  return status_;
-}
-
-namespace {
-Status ReadBytes(const std::filesystem::path& path, const SpillSegment& seg, std::string& buf) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return IoError("cannot reopen spill file " + path.string());
-  buf.resize(seg.length);
-  ssize_t got = ::pread(fd, buf.data(), seg.length, static_cast<off_t>(seg.offset));
-  ::close(fd);
-  if (got != static_cast<ssize_t>(seg.length)) return IoError("short read of spill file " + path.string());
+Status DecodeMeta(std::string_view blob, ChunkMeta& m) {
+  Reader r(blob);
+  uint32_t flags = 0, chains = 0;
+  uint64_t shift = 0;
+  bool ok = r.U32(m.member) && r.U32(m.base.page) && r.Str(m.base.sheet) && r.U64(m.base.message) && r.U32(flags) &&
+            r.U64(shift) && r.U64(m.own_newlines) && r.U32(m.record_count) && r.U32(m.decoded_runs) && r.U32(chains);
+  m.chains.clear();
+  for (uint32_t i = 0; ok && i < chains; ++i) ok = r.Str(m.chains.emplace_back());
+  if (!ok) return InternalError("case database: a chunk's metadata is truncated");
+  m.rows_are_lines = flags & 1u;
+  m.parallel = flags & 2u;
+  m.line_shift = static_cast<int64_t>(shift);
   return Status::Ok();
 }
-}  // namespace
 
-Status ReadRecords(const std::filesystem::path& path, const SpillSegment& seg,
-                   std::vector<resolve::RecordSummary>& records) {
+void EncodeRows(const std::vector<report::FindingRow>& rows, std::string& out) {
+  out.clear();
+  for (const auto& r : rows) {
+    out.push_back(static_cast<char>(r.type));
+    PutStr(out, r.head);
+    PutU64(out, r.location.line);
+    PutStr(out, r.location.column);
+    PutU64(out, static_cast<uint64_t>(r.location.offset));
+    PutU32(out, r.record);
+  }
+}
+
+Status DecodeRows(std::string_view blob, std::vector<report::FindingRow>& rows) {
+  rows.clear();
+  Reader r(blob);
+  while (!r.done()) {
+    report::FindingRow row;
+    uint8_t type;
+    uint64_t off;
+    if (!r.Raw(&type, 1) || !r.Str(row.head) || !r.U64(row.location.line) || !r.Str(row.location.column) ||
+        !r.U64(off) || !r.U32(row.record))
+      return InternalError("case database: a chunk's finding rows are truncated");
+    row.type = static_cast<PiiType>(type);
+    row.location.offset = static_cast<int64_t>(off);
+    rows.push_back(std::move(row));
+  }
+  return Status::Ok();
+}
+
+void EncodeRecords(const std::vector<resolve::RecordSummary>& records, std::string& out) {
+  out.clear();
+  for (const auto& r : records) {
+    PutU32(out, r.source);
+    PutU32(out, r.types);
+    for (const std::string* f : {&r.first, &r.last, &r.dob, &r.email, &r.phone, &r.street, &r.city, &r.state, &r.zip})
+      PutStr(out, *f);
+    PutU32(out, static_cast<uint32_t>(r.identifiers.size()));
+    for (const auto& [type, fp] : r.identifiers) {
+      out.push_back(static_cast<char>(type));
+      out.append(reinterpret_cast<const char*>(fp.data()), fp.size());
+    }
+  }
+}
+
+Status DecodeRecords(std::string_view blob, std::vector<resolve::RecordSummary>& records) {
   records.clear();
-  if (seg.length == 0) return Status::Ok();
-  std::string buf;
-  BS_RETURN_IF_ERROR(ReadBytes(path, seg, buf));
-  Reader r(buf);
+  Reader r(blob);
   while (!r.done()) {
     resolve::RecordSummary rec;
     uint32_t types, n;
@@ -135,29 +134,9 @@ Status ReadRecords(const std::filesystem::path& path, const SpillSegment& seg,
       ok = r.Raw(&type, 1) && r.Raw(fp.data(), fp.size());
       rec.identifiers.emplace_back(static_cast<PiiType>(type), fp);
     }
-    if (!ok) return InternalError("spill file record segment is truncated");
+    if (!ok) return InternalError("case database: a chunk's record summaries are truncated");
     rec.types = static_cast<PiiTypeSet>(types);
     records.push_back(std::move(rec));
-  }
-  return Status::Ok();
-}
-
-Status ReadSegment(const std::filesystem::path& path, const SpillSegment& seg, std::vector<report::FindingRow>& rows) {
-  rows.clear();
-  if (seg.length == 0) return Status::Ok();
-  std::string buf;
-  BS_RETURN_IF_ERROR(ReadBytes(path, seg, buf));
-  Reader r(buf);
-  while (!r.done()) {
-    report::FindingRow row;
-    uint8_t type;
-    uint64_t off;
-    if (!r.Raw(&type, 1) || !r.Str(row.head) || !r.U64(row.location.line) || !r.Str(row.location.column) ||
-        !r.U64(off) || !r.U32(row.record))
-      return InternalError("spill file segment is truncated");
-    row.type = static_cast<PiiType>(type);
-    row.location.offset = static_cast<int64_t>(off);
-    rows.push_back(std::move(row));
   }
   return Status::Ok();
 }

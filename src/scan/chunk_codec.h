@@ -1,56 +1,44 @@
-// scan/spill.h — per-worker temporary files holding redacted finding rows.
+// scan/chunk_codec.h — a scanned chunk as the case store's blobs.
 //
-// Workers append each chunk's rows (and its record summaries) as segments and remember (offset, length);
-// after the scan the rows are read back in path order to write findings.jsonl with
-// record and person ids. Rows hold fingerprints and masks only, never plaintext.
-// The files live in the output folder (mode 0600) and are removed at the end.
+// A chunk of a file (or of a member) is stored as three blobs (store/case_store.h):
+// its finding rows (redacted: fingerprints and masks, never plaintext), its record
+// summaries (the contact data people.jsonl needs, and fingerprints), and its metadata
+// (which member path, base location, line bookkeeping, decoder chains). The scan
+// writes them as each chunk is done and reads them back to write the outputs, now or
+// in a later run that resumes or updates the case.
 //
-// Thread-safety: a SpillWriter belongs to one worker; ReadSegment() may be called
-// from one thread after all writers are closed.
+// Thread-safety: pure functions.
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
-#include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
+#include "model/source_path.h"
 #include "report/writers.h"
 #include "resolve/people.h"
 
 namespace breachscope::scan {
 
-struct SpillSegment {
-  int file = -1;  // which spill file
-  uint64_t offset = 0, length = 0;
+struct ChunkMeta {
+  uint32_t member = 0;          // index into the file's member paths (0: the file itself)
+  Location base;                // page / sheet / message of that member
+  bool rows_are_lines = false;  // a sheet: line N is row N
+  bool parallel = false;        // a piece of a split file: lines are fixed up at output
+  int64_t line_shift = 0;       // added to the chunk's local line numbers (parallel chunks)
+  uint64_t own_newlines = 0;
+  uint32_t record_count = 0;
+  uint32_t decoded_runs = 0;
+  std::vector<std::string> chains;  // decoder chains of the chunk's findings, as JSON arrays
 };
 
-class SpillWriter {
- public:
-  SpillWriter(const std::filesystem::path& path, int index);
-  ~SpillWriter();
-  SpillWriter(const SpillWriter&) = delete;
-  SpillWriter& operator=(const SpillWriter&) = delete;
-
-  Status status() const { return status_; }
-  Result<SpillSegment> Write(const std::vector<report::FindingRow>& rows);
-  Result<SpillSegment> WriteRecords(const std::vector<resolve::RecordSummary>& records);
-  Status Close();
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  Result<SpillSegment> AppendBuffer();  // writes buf_ as one segment
-  std::filesystem::path path_;
-  int index_;
-  std::FILE* f_ = nullptr;
-  uint64_t size_ = 0;
-  std::string buf_;
-  Status status_;
-};
-
-Status ReadSegment(const std::filesystem::path& path, const SpillSegment& seg, std::vector<report::FindingRow>& rows);
-Status ReadRecords(const std::filesystem::path& path, const SpillSegment& seg,
-                   std::vector<resolve::RecordSummary>& records);
+void EncodeMeta(const ChunkMeta& meta, std::string& out);
+Status DecodeMeta(std::string_view blob, ChunkMeta& meta);
+void EncodeRows(const std::vector<report::FindingRow>& rows, std::string& out);
+Status DecodeRows(std::string_view blob, std::vector<report::FindingRow>& rows);
+void EncodeRecords(const std::vector<resolve::RecordSummary>& records, std::string& out);
+Status DecodeRecords(std::string_view blob, std::vector<resolve::RecordSummary>& records);
 
 }  // namespace breachscope::scan

@@ -16,6 +16,8 @@
 #include <optional>
 #include <thread>
 
+#include <openssl/evp.h>
+
 #include "base/json_text.h"
 #include "decode/text_encoding.h"
 #include "detect/addresses.h"
@@ -29,7 +31,7 @@
 #include "report/writers.h"
 #include "resolve/people.h"
 #include "scan/progress.h"
-#include "scan/spill.h"
+#include "scan/chunk_codec.h"
 #include "store/case_store.h"
 
 namespace breachscope::scan {
@@ -55,19 +57,12 @@ struct FilePlan {
   std::vector<std::string> chain;  // decoders of the file's own text
 };
 
-struct ChunkResult {
-  uint32_t member = 0;        // index into FileState::members: the path its findings carry
-  Location base;              // page / sheet / message of that member
-  bool rows_are_lines = false;  // a sheet: line N is row N
-  SpillSegment spill;
-  uint64_t own_newlines = 0;
-  int64_t line_shift = 0;  // add to the chunk's local line numbers (parallel chunks only; fixed up at the end)
-  bool parallel = false;
-  SpillSegment records_spill;
-  uint32_t record_count = 0;
-  std::vector<std::string> chains;  // decoder chains of the chunk's findings, as JSON arrays
-  std::vector<std::pair<uint32_t, redact::Fingerprint>> ssns;  // (unit-local record, SSN fingerprint)
-  uint32_t decoded_runs = 0;
+// A chunk's bookkeeping; its rows and record summaries are in the case store.
+using ChunkResult = ChunkMeta;
+
+// A worker's reusable buffers for the blobs of the chunks it stores.
+struct SpillBuffers {
+  std::string rows, records, meta;
 };
 
 struct FileState {
@@ -80,6 +75,9 @@ struct FileState {
   uint64_t expanded = 0;   // bytes of all members handed over (budget: max_expanded_bytes)
   uint64_t member_count = 0;
   FilePlan plan;
+  int64_t store_id = 0;  // the file's row in the case store (0: nothing stored)
+  int64_t rows_of = 0;   // the row whose chunks hold its findings (itself, or an identical file)
+  bool reused = false;   // scanned by an earlier run: read from the case store, not from disk
   std::vector<ChunkResult> chunks;
   std::vector<ItemError> errors;
   std::mutex errors_mu;
@@ -140,6 +138,40 @@ class Scan {
     WriteStats(std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count(),
                result->seconds);
     return result;
+  }
+
+  // The outputs of the case's last scan, from the case store alone.
+  Result<ScanResult> Export(const fs::path& case_dir) {
+    exporting_ = true;
+    std::error_code ec;
+    if (!fs::exists(case_dir / "case.db", ec)) return InvalidArgument("no case in " + case_dir.string());
+    auto store = store::CaseStore::Open(case_dir / "case.db");
+    if (!store.ok()) return store.status();
+    store_ = std::move(*store);
+    fs::create_directories(cfg_.out_dir, ec);
+    if (ec) return IoError("cannot create output folder " + cfg_.out_dir.string() + ": " + ec.message());
+    work_dir_ = cfg_.out_dir / ".work";
+    jobs_ = cfg_.jobs > 0 ? cfg_.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    auto last = store_->LastScan();
+    if (!last.ok()) return last.status();
+    auto walk_errors = store_->LastScanWalkErrors();
+    if (!walk_errors.ok()) return walk_errors.status();
+    walk_errors_ = std::move(*walk_errors);
+    try {
+      for (auto& [stored, ident] : *last) {
+        auto st = std::make_unique<FileState>();
+        st->safe_path = ident.path;
+        st->members.push_back(st->safe_path);
+        AppendJsonString(st->member_json.emplace_back(), st->safe_path);
+        st->entry.size = ident.size;
+        st->store_id = stored.id;
+        LoadStored(*st, stored);
+        files_.push_back(std::move(st));
+      }
+    } catch (const std::exception& e) {
+      return InternalError(std::string("case database: ") + e.what());
+    }
+    return Write();
   }
 
  private:
@@ -235,24 +267,18 @@ class Scan {
   // ---------------------------------------------------------------- workers
   Status Work() {
     for (size_t i = 0; i < files_.size(); ++i) queue_.push_back({i, -1});
-    std::vector<std::unique_ptr<SpillWriter>> spills;
-    for (int t = 0; t < jobs_; ++t) {
-      spills.push_back(std::make_unique<SpillWriter>(cfg_.out_dir / (".spill-" + std::to_string(t)), t));
-      BS_RETURN_IF_ERROR(spills.back()->status());
-      spill_paths_.push_back(spills.back()->path());
-    }
+    std::vector<SpillBuffers> spills(jobs_);
     std::unique_ptr<Progress> progress;
     if (cfg_.progress && !cfg_.quiet)
       progress = std::make_unique<Progress>(files_.size(), total_bytes_, &files_done_, &bytes_done_, &findings_so_far_);
     std::vector<std::thread> threads;
-    for (int t = 0; t < jobs_; ++t) threads.emplace_back([this, t, &spills] { Worker(*spills[t]); });
+    for (int t = 0; t < jobs_; ++t) threads.emplace_back([this, t, &spills] { Worker(spills[t]); });
     for (auto& th : threads) th.join();
     progress.reset();
-    for (auto& s : spills) BS_RETURN_IF_ERROR(s->Close());
     return Status::Ok();
   }
 
-  void Worker(SpillWriter& spill) {
+  void Worker(SpillBuffers& spill) {
     redact::HmacScratch scratch;
     std::string buffer;
     while (true) {
@@ -291,7 +317,104 @@ class Scan {
     f.errors.push_back(std::move(e));
   }
 
-  void FileDone(FileState&) { files_done_.fetch_add(1, std::memory_order_relaxed); }
+  // A file is complete: the case store marks it so (with its member paths and errors,
+  // relative to the file's own path) and a resumed scan will not read it again.
+  void FileDone(FileState& f) {
+    if (f.store_id && !f.reused) {
+      auto relative = [&](const std::string& p) { return p.substr(std::min(p.size(), f.safe_path.size())); };
+      std::vector<std::string> suffixes;
+      for (size_t i = 1; i < f.members.size(); ++i) suffixes.push_back(relative(f.members[i]));
+      std::vector<ItemError> errors;
+      {
+        std::lock_guard lock(f.errors_mu);
+        for (const auto& e : f.errors) errors.push_back({relative(e.path), e.reason, e.detail});
+      }
+      Status s = store_->CompleteFile(f.store_id, static_cast<uint32_t>(f.chunks.size()), suffixes, errors);
+      if (!s.ok()) AddError(f, {f.safe_path, s.code(), s.message()});
+    }
+    files_done_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // Looks the file up in the case store. True when an earlier run scanned it (same
+  // path, size, mtime and inode; or the same content): its chunks are reused and it
+  // is not read. Otherwise the store starts a new row for it.
+  bool Resume(FileState& f, int fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return false;
+    store::FileIdentity ident{f.safe_path, static_cast<uint64_t>(st.st_size),
+                              static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+                              static_cast<uint64_t>(st.st_ino)};
+    auto stored = store_->FindScanned(ident);
+    if (stored.ok() && stored->has_value()) {
+      f.store_id = (*stored)->id;
+      return LoadStored(f, **stored);
+    }
+    auto hash = ContentHash(fd, ident.size);
+    if (!hash.ok()) {
+      AddError(f, {f.safe_path, hash.status().code(), hash.status().message()});
+      return false;
+    }
+    auto same_size = store_->HaveSize(ident.size);
+    if (same_size.ok() && *same_size) {
+      auto copy = store_->FindByContent(ident.size, *hash);
+      if (copy.ok() && copy->has_value()) {
+        auto id = store_->AddCopy(ident, **copy);
+        if (id.ok()) {
+          f.store_id = *id;
+          return LoadStored(f, **copy);
+        }
+      }
+    }
+    auto id = store_->BeginFile(ident, *hash);
+    if (!id.ok()) {
+      AddError(f, {f.safe_path, id.status().code(), id.status().message()});
+      return false;
+    }
+    f.store_id = f.rows_of = *id;
+    return false;
+  }
+
+  bool LoadStored(FileState& f, const store::StoredFile& sf) {
+    f.reused = true;
+    f.rows_of = sf.rows_of;
+    for (const auto& suffix : sf.member_suffixes) {
+      f.members.push_back(f.safe_path + suffix);
+      AppendJsonString(f.member_json.emplace_back(), f.members.back());
+    }
+    for (const auto& e : sf.errors) f.errors.push_back({f.safe_path + e.path, e.reason, e.detail});
+    f.chunks.resize(sf.chunks);
+    store::Chunk c;
+    for (uint32_t k = 0; k < sf.chunks; ++k) {
+      Status s = store_->GetChunk(sf.rows_of, k, c, false, false);
+      if (s.ok()) s = DecodeMeta(c.meta, f.chunks[k]);
+      if (!s.ok()) throw std::runtime_error(s.message());  // the case store is damaged: the scan cannot go on
+    }
+    files_reused_.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+
+  // SHA-256 of the file's bytes, hex.
+  static Result<std::string> ContentHash(int fd, uint64_t size) {
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return InternalError("SHA-256 unavailable");
+    std::string buf;
+    for (uint64_t at = 0; at < size;) {
+      BS_RETURN_IF_ERROR(ReadAt(fd, at, std::min<uint64_t>(1u << 20, size - at), buf));
+      if (buf.empty()) break;
+      EVP_DigestUpdate(ctx.get(), buf.data(), buf.size());
+      at += buf.size();
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(ctx.get(), md, &n);
+    static const char* kHex = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < n; ++i) {
+      hex += kHex[md[i] >> 4];
+      hex += kHex[md[i] & 15];
+    }
+    return hex;
+  }
 
   static Status ReadAt(int fd, uint64_t offset, uint64_t length, std::string& buf) {
     buf.resize(length);
@@ -316,11 +439,19 @@ class Scan {
     }
   };
 
-  void PlanAndStart(size_t index, SpillWriter& spill, redact::HmacScratch& scratch, std::string& buf) {
+  void PlanAndStart(size_t index, SpillBuffers& spill, redact::HmacScratch& scratch, std::string& buf) {
     FileState& f = *files_[index];
     Fd fd{::open(f.entry.path.c_str(), O_RDONLY | O_CLOEXEC)};
     if (fd.fd < 0) {
       AddError(f, {f.safe_path, StatusCode::kIo, std::string("cannot open: ") + std::strerror(errno)});
+      bytes_done_ += f.entry.size;
+      return FileDone(f);
+    }
+    if (Resume(f, fd.fd)) {
+      bytes_done_ += f.entry.size;
+      return FileDone(f);
+    }
+    if (!f.store_id) {  // the case store could not take it: reported, not scanned
       bytes_done_ += f.entry.size;
       return FileDone(f);
     }
@@ -451,7 +582,7 @@ class Scan {
 
   class Sink;
 
-  void ExtractFile(FileState& f, const extract::Extractor& ex, int fd, SpillWriter& spill, redact::HmacScratch& scratch) {
+  void ExtractFile(FileState& f, const extract::Extractor& ex, int fd, SpillBuffers& spill, redact::HmacScratch& scratch) {
     Mapping map;
     if (Status s = Map(fd, f.entry.size, map); !s.ok()) return AddError(f, {f.safe_path, s.code(), s.message()});
     ItemContext item;
@@ -460,7 +591,7 @@ class Scan {
   }
 
   void RunExtractor(FileState& f, const extract::Extractor& ex, const ItemContext& item, std::string_view bytes,
-                    const std::string& name, const fs::path* disk_path, SpillWriter& spill,
+                    const std::string& name, const fs::path* disk_path, SpillBuffers& spill,
                     redact::HmacScratch& scratch) {
     Sink sink(*this, f, item, spill, scratch);
     extract::Source source{bytes, name, disk_path};
@@ -472,7 +603,7 @@ class Scan {
 
   // Scans one member: a container again (recursively), a known binary nobody reads,
   // or text.
-  void ScanMember(FileState& f, const ItemContext& item, extract::Member& m, SpillWriter& spill,
+  void ScanMember(FileState& f, const ItemContext& item, extract::Member& m, SpillBuffers& spill,
                   redact::HmacScratch& scratch) {
     Fd fd;
     ByteSource src;
@@ -515,7 +646,7 @@ class Scan {
   // checked against the budgets, and is scanned before Add() returns.
   class Sink : public extract::MemberSink {
    public:
-    Sink(Scan& scan, FileState& f, const ItemContext& parent, SpillWriter& spill, redact::HmacScratch& scratch)
+    Sink(Scan& scan, FileState& f, const ItemContext& parent, SpillBuffers& spill, redact::HmacScratch& scratch)
         : scan_(scan), f_(f), parent_(parent), spill_(spill), scratch_(scratch) {}
 
     Status Add(extract::Member&& m) override {
@@ -583,7 +714,7 @@ class Scan {
     FileState& f_;
     uint64_t members_ns_ = 0;  // time spent in Add(): the members' own scanning
     const ItemContext& parent_;
-    SpillWriter& spill_;
+    SpillBuffers& spill_;
     redact::HmacScratch& scratch_;
   };
 
@@ -632,7 +763,7 @@ class Scan {
     return buf_offset + (static_cast<const char*>(nl) - buf.data()) + 1;
   }
 
-  void ParallelChunk(FileState& f, uint64_t k, SpillWriter& spill, redact::HmacScratch& scratch, std::string& buf) {
+  void ParallelChunk(FileState& f, uint64_t k, SpillBuffers& spill, redact::HmacScratch& scratch, std::string& buf) {
     Fd fd{::open(f.entry.path.c_str(), O_RDONLY | O_CLOEXEC)};
     if (fd.fd < 0) {
       AddError(f, {f.safe_path, StatusCode::kIo, std::string("cannot open: ") + std::strerror(errno)});
@@ -642,7 +773,7 @@ class Scan {
     ParallelChunkWithFd(f, k, fd.fd, spill, scratch, buf);
   }
 
-  void ParallelChunkWithFd(FileState& f, uint64_t k, int fd, SpillWriter& spill, redact::HmacScratch& scratch,
+  void ParallelChunkWithFd(FileState& f, uint64_t k, int fd, SpillBuffers& spill, redact::HmacScratch& scratch,
                            std::string& buf) {
     const uint64_t size = f.entry.size, c = cfg_.chunk_bytes;
     uint64_t nominal_begin = k * c, nominal_end = std::min(size, (k + 1) * c);
@@ -690,7 +821,7 @@ class Scan {
 
   // Reads the file front to back in chunks (transcoding when needed), carrying the
   // unprocessed tail and some lookback context into the next chunk.
-  void Sequential(FileState& f, const ItemContext& item, const FilePlan& plan, const ByteSource& src, SpillWriter& spill,
+  void Sequential(FileState& f, const ItemContext& item, const FilePlan& plan, const ByteSource& src, SpillBuffers& spill,
                   redact::HmacScratch& scratch, std::string& raw) {
     const uint64_t size = src.size;
     uint64_t chunk = cfg_.chunk_bytes;
@@ -827,13 +958,13 @@ class Scan {
   }
 
   // Redacts the unit's findings into spill rows and record summaries.
-  void Emit(FileState& f, ChunkResult& r, records::UnitOutput& out, SpillWriter& spill, redact::HmacScratch& scratch) {
+  void Emit(FileState& f, ChunkResult& r, records::UnitOutput& out, SpillBuffers& spill, redact::HmacScratch& scratch) {
     const uint64_t from = NowNs();
     EmitUntimed(f, r, out, spill, scratch);
     stage_ns_[kStageRedact] += NowNs() - from;
   }
 
-  void EmitUntimed(FileState& f, ChunkResult& r, records::UnitOutput& out, SpillWriter& spill,
+  void EmitUntimed(FileState& f, ChunkResult& r, records::UnitOutput& out, SpillBuffers& spill,
                    redact::HmacScratch& scratch) {
     for (const auto& p : out.problems) AddError(f, {f.members[r.member], p.code(), p.message()});
     r.decoded_runs = static_cast<uint32_t>(out.decoded_runs);
@@ -848,8 +979,8 @@ class Scan {
       redact::Redacted red = redactor_->Redact(c, scratch);
       report::FindingRow row;
       row.type = c.type;
-      report::AppendFindingHead(row.head, f.member_json[r.member], c.type, red.hash, red.masked, r.chains[uf.chain],
-                                c.confidence, c.code_system);
+      report::AppendFindingHead(row.head, c.type, red.hash, red.masked, r.chains[uf.chain], c.confidence,
+                                c.code_system);
       row.location = c.location;
       row.record = c.record;
       resolve::RecordSummary& rec = records[c.record];
@@ -880,22 +1011,24 @@ class Scan {
           break;
         default:
           if (IsProtected(c.type)) rec.identifiers.emplace_back(c.type, red.hash);
-          if (c.type == PiiType::kSsn) r.ssns.emplace_back(c.record, red.hash);
           break;
       }
       rows.push_back(std::move(row));
     }
     findings_so_far_.fetch_add(rows.size(), std::memory_order_relaxed);
-    auto seg = spill.Write(rows);
-    auto rec_seg = seg.ok() ? spill.WriteRecords(records) : Result<SpillSegment>(seg.status());
-    if (!rec_seg.ok()) {
-      AddError(f, {f.members[r.member], rec_seg.status().code(), rec_seg.status().message()});
-      r.ssns.clear();
-      return;
-    }
-    r.spill = *seg;
-    r.records_spill = *rec_seg;
     r.record_count = static_cast<uint32_t>(records.size());
+    // Committed at once: a scan killed after this point keeps the chunk.
+    const auto seq = static_cast<uint32_t>(&r - f.chunks.data());
+    EncodeRows(rows, spill.rows);
+    EncodeRecords(records, spill.records);
+    EncodeMeta(r, spill.meta);
+    Status s = store_->PutChunk(f.rows_of, seq, spill.meta, spill.rows, spill.records);
+    if (!s.ok()) {
+      AddError(f, {f.members[r.member], s.code(), s.message()});
+      r.record_count = 0;
+      EncodeMeta(r, spill.meta);
+      (void)store_->PutChunk(f.rows_of, seq, spill.meta, {}, {});
+    }
   }
 
   // ---------------------------------------------------------------- outputs
@@ -910,13 +1043,16 @@ class Scan {
     for (int st = 0; st < kStageBusy; ++st)
       o += std::string("\"") + kStageNames[st] + "\": " + std::to_string(stage_ns_[st] / 1e9) + ", ";
     o += "\"read_and_other\": " + std::to_string((busy > named ? busy - named : 0) / 1e9) + "}";
-    o += ",\n \"members_scanned\": " + std::to_string(members_scanned_.load()) + "\n}\n";
+    o += ",\n \"members_scanned\": " + std::to_string(members_scanned_.load()) +
+         ",\n \"files_reused\": " + std::to_string(files_reused_.load()) + "\n}\n";
     auto file = report::OutputFile::Create(cfg_.out_dir / "scan_stats.json");
     if (file.ok() && (*file)->Append(o).ok()) (void)(*file)->Close();
   }
 
   Result<ScanResult> Write() {
     // Pass 1: record ids and SSN joins (two integers per record in memory).
+    store::Chunk chunk;
+    std::vector<resolve::RecordSummary> summaries;
     std::vector<std::string> source_paths;
     resolve::PeopleBuilder builder;
     std::vector<std::vector<uint32_t>> record_base(files_.size());
@@ -926,13 +1062,17 @@ class Scan {
       FileState& f = *files_[i];
       source_base[i] = static_cast<uint32_t>(source_paths.size());
       for (const auto& m : f.members) source_paths.push_back(m);
-      for (auto& ch : f.chunks) {
+      for (size_t k = 0; k < f.chunks.size(); ++k) {
+        const ChunkResult& ch = f.chunks[k];
         uint32_t base = builder.AddRecords(ch.record_count);
         record_base[i].push_back(base);
         decoded_runs += ch.decoded_runs;
-        for (const auto& [local, fp] : ch.ssns) builder.AddSsn(base + local, fp);
-        ch.ssns.clear();
-        ch.ssns.shrink_to_fit();
+        if (!ch.record_count) continue;
+        BS_RETURN_IF_ERROR(store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), chunk, false, true));
+        BS_RETURN_IF_ERROR(DecodeRecords(chunk.records, summaries));
+        for (size_t r = 0; r < summaries.size(); ++r)
+          for (const auto& [type, fp] : summaries[r].identifiers)
+            if (type == PiiType::kSsn) builder.AddSsn(base + static_cast<uint32_t>(r), fp);
       }
     }
     uint64_t total_records = builder.records();
@@ -966,9 +1106,11 @@ class Scan {
       const ChunkResult& ch = f.chunks[t.chunk];
       out.clear();
       by_type.fill(0);
-      if (ch.spill.file < 0) return Status::Ok();
+      store::Chunk blobs;
       std::vector<report::FindingRow> rows;
-      BS_RETURN_IF_ERROR(ReadSegment(spill_paths_[ch.spill.file], ch.spill, rows));
+      BS_RETURN_IF_ERROR(store_->GetChunk(f.rows_of, static_cast<uint32_t>(t.chunk), blobs, true, false));
+      BS_RETURN_IF_ERROR(DecodeRows(blobs.findings, rows));
+      const std::string& path_json = f.member_json[ch.member];
       for (auto& row : rows) {
         if (ch.parallel && row.location.line)
           row.location.line = static_cast<uint64_t>(static_cast<int64_t>(row.location.line) + ch.line_shift +
@@ -982,6 +1124,7 @@ class Scan {
           row.location.line = 0;
         }
         uint64_t rec = record_base[t.file][t.chunk] + row.record;
+        report::AppendFindingPath(out, path_json);
         out += row.head;
         report::AppendFindingTail(out, row.location, rec + 1, builder.PersonOf(static_cast<uint32_t>(rec)) + 1);
         ++by_type[static_cast<int>(row.type)];
@@ -1013,7 +1156,6 @@ class Scan {
     // Pass 2: people, folded from the spilled record summaries in record order.
     out.clear();
     Status people_status;
-    std::vector<resolve::RecordSummary> summaries;
     auto emit = [&](uint32_t p, resolve::Person&& person) {
       report::AppendPerson(out, p + 1, person, source_paths);
       if (person.Counted()) {
@@ -1030,8 +1172,9 @@ class Scan {
       FileState& f = *files_[i];
       for (size_t k = 0; k < f.chunks.size(); ++k) {
         ChunkResult& ch = f.chunks[k];
-        if (ch.records_spill.file < 0) continue;
-        BS_RETURN_IF_ERROR(ReadRecords(spill_paths_[ch.records_spill.file], ch.records_spill, summaries));
+        if (!ch.record_count) continue;
+        BS_RETURN_IF_ERROR(store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), chunk, false, true));
+        BS_RETURN_IF_ERROR(DecodeRecords(chunk.records, summaries));
         for (size_t r = 0; r < summaries.size(); ++r) {
           summaries[r].source = source_base[i] + ch.member;
           builder.Feed(record_base[i][k] + static_cast<uint32_t>(r), std::move(summaries[r]), emit);
@@ -1041,10 +1184,6 @@ class Scan {
     BS_RETURN_IF_ERROR(people_status);
     BS_RETURN_IF_ERROR((*people_file)->Append(out));
     BS_RETURN_IF_ERROR((*people_file)->Close());
-    for (const auto& p : spill_paths_) {
-      std::error_code ec;
-      fs::remove(p, ec);
-    }
     {
       std::error_code ec;
       fs::remove_all(work_dir_, ec);
@@ -1052,10 +1191,10 @@ class Scan {
     sum.people_listed = builder.people();
 
     std::vector<ItemError> errors = walk_errors_;
-    std::vector<store::FileRow> file_rows;
+    std::vector<int64_t> file_ids;
     for (auto& f : files_) {
-      for (auto& e : f->errors) errors.push_back(std::move(e));
-      file_rows.push_back({f->safe_path, f->entry.size});
+      for (auto& e : f->errors) errors.push_back(e);
+      if (f->store_id) file_ids.push_back(f->store_id);
       ++sum.files_scanned;
       sum.bytes_scanned += f->entry.size;
     }
@@ -1073,7 +1212,7 @@ class Scan {
     if (!summary_file.ok()) return summary_file.status();
     BS_RETURN_IF_ERROR((*summary_file)->Append(result.summary_json));
     BS_RETURN_IF_ERROR((*summary_file)->Close());
-    BS_RETURN_IF_ERROR(store_->SaveScan(file_rows, errors, result.summary_json));
+    if (!exporting_) BS_RETURN_IF_ERROR(store_->SaveScan(file_ids, walk_errors_, errors, result.summary_json));
 
     result.files = sum.files_scanned;
     result.bytes = sum.bytes_scanned;
@@ -1092,7 +1231,7 @@ class Scan {
   std::unique_ptr<store::CaseStore> store_;
   std::vector<std::unique_ptr<FileState>> files_;
   std::vector<ItemError> walk_errors_;
-  std::vector<fs::path> spill_paths_;
+  bool exporting_ = false;  // Export(): outputs from the case store, nothing scanned or saved
   fs::path work_dir_;
   extract::Budget budget_;
   uint64_t total_bytes_ = 0;
@@ -1101,12 +1240,18 @@ class Scan {
   std::deque<Task> queue_;
   int active_ = 0;
   std::atomic<uint64_t> files_done_{0}, bytes_done_{0}, findings_so_far_{0};
-  std::atomic<uint64_t> members_scanned_{0};
+  std::atomic<uint64_t> members_scanned_{0}, files_reused_{0};
   std::array<std::atomic<uint64_t>, kStageCount> stage_ns_{};
 };
 
 }  // namespace
 
 Result<ScanResult> RunScan(const ScanConfig& config) { return Scan(config).Run(); }
+
+Result<ScanResult> ExportCase(const fs::path& case_dir, const fs::path& out_dir) {
+  ScanConfig config;
+  config.out_dir = out_dir;
+  return Scan(config).Export(case_dir);
+}
 
 }  // namespace breachscope::scan

@@ -1,13 +1,15 @@
 // scan/scan.h — the scan: PATHs in, the contract's output files out.
 //
-// RunScan() walks the PATHs, plans each file (encoding, format, table header),
-// and runs a pool of `jobs` workers over files and over chunks of large files.
-// Each worker reads a chunk, hands it to records::UnitProcessor (detect + records
-// + decoded runs), redacts the candidates at once (fingerprints and masks only),
-// and spills the rows to a per-worker temporary file, so memory does not grow with
-// the corpus; record summaries for people stay in memory. When the workers are
-// done, people are resolved and findings.jsonl, people.jsonl, errors.jsonl,
-// summary.json and case.db are written, in path order whatever the job count.
+// RunScan() walks the PATHs, plans each file (encoding, format, table header; or a
+// container, opened by extract/ into members scanned recursively), and runs a pool
+// of `jobs` workers over files and over chunks of large files. Each worker reads a
+// chunk, hands it to records::UnitProcessor (detect + records + decoded runs),
+// redacts the candidates at once (fingerprints and masks only), and commits the
+// chunk's rows and record summaries to the case store (DIR/case.db), so memory does
+// not grow with the corpus and a killed scan resumes where it stopped. When the
+// workers are done, people are resolved and findings.jsonl, people.jsonl,
+// errors.jsonl and summary.json are written from the store, in path order whatever
+// the job count.
 //
 // Every file and every chunk is its own catch point: a failure there becomes an
 // errors.jsonl line and the scan goes on.
@@ -50,6 +52,12 @@ struct ScanResult {
 };
 
 // kInvalidArgument: bad usage (exit 2); other codes: the scan could not complete (exit 1).
+// A case already in out_dir is resumed/updated: files the case store holds completely
+// (same path, size, mtime and inode, or the same content) are not read again.
 Result<ScanResult> RunScan(const ScanConfig& config);
+
+// Writes the output files of the last scan of the case in `case_dir` into `out_dir`
+// from the case store alone (no input is read, no key is needed).
+Result<ScanResult> ExportCase(const std::filesystem::path& case_dir, const std::filesystem::path& out_dir);
 
 }  // namespace breachscope::scan

@@ -13,10 +13,58 @@ class Stmt {
   ~Stmt() { sqlite3_finalize(s_); }
   sqlite3_stmt* get() { return s_; }
   bool ok() const { return s_ != nullptr; }
+  Stmt& Text(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Blob(int i, std::string_view v) {
+    sqlite3_bind_blob64(s_, i, v.data(), v.size(), SQLITE_STATIC);  // bound data outlives the step
+    return *this;
+  }
+  Stmt& Int(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  int Step() { return sqlite3_step(s_); }
+  int64_t ColInt(int i) { return sqlite3_column_int64(s_, i); }
+  std::string ColText(int i) {
+    const void* p = sqlite3_column_blob(s_, i);
+    return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, i))) : std::string();
+  }
 
  private:
   sqlite3_stmt* s_ = nullptr;
 };
+
+// Member suffixes are stored as one blob, NUL-separated (a path level may hold any
+// other character).
+std::string JoinNul(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) {
+    out += s;
+    out += '\0';
+  }
+  return out;
+}
+
+std::vector<std::string> SplitNul(const std::string& blob) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < blob.size()) {
+    size_t nul = blob.find('\0', at);
+    if (nul == std::string::npos) nul = blob.size();
+    out.push_back(blob.substr(at, nul - at));
+    at = nul + 1;
+  }
+  return out;
+}
+
+StatusCode ReasonCode(std::string_view reason) {
+  for (StatusCode c : {StatusCode::kIo, StatusCode::kCorrupt, StatusCode::kUnsupported, StatusCode::kEncrypted,
+                       StatusCode::kLimit, StatusCode::kInternal})
+    if (ReasonName(c) == reason) return c;
+  return StatusCode::kInternal;
+}
 
 }  // namespace
 
@@ -28,12 +76,29 @@ Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::filesystem::path& 
     return IoError("cannot open case database: " + msg);
   }
   ::chmod(db_path.c_str(), 0600);
+  sqlite3_busy_timeout(db, 10000);
   std::unique_ptr<CaseStore> store(new CaseStore(db));
+  // WAL with synchronous=NORMAL: a committed chunk survives the process being killed
+  // (the WAL is written before commit returns); only a power cut may lose the last
+  // commits, which a resumed scan then redoes.
   BS_RETURN_IF_ERROR(store->Exec(
       "PRAGMA journal_mode=WAL;"
+      "PRAGMA synchronous=NORMAL;"
       "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
       "CREATE TABLE IF NOT EXISTS files (path TEXT NOT NULL, size INTEGER NOT NULL);"
-      "CREATE TABLE IF NOT EXISTS errors (path TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL);"));
+      "CREATE TABLE IF NOT EXISTS errors (path TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS walk_errors (path TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS scanned_files ("
+      "  id INTEGER PRIMARY KEY, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,"
+      "  inode INTEGER NOT NULL, content_hash TEXT NOT NULL, complete INTEGER NOT NULL DEFAULT 0,"
+      "  rows_of INTEGER, chunks INTEGER NOT NULL DEFAULT 0, members BLOB, last_scan_order INTEGER);"
+      "CREATE INDEX IF NOT EXISTS scanned_files_path ON scanned_files(path);"
+      "CREATE INDEX IF NOT EXISTS scanned_files_content ON scanned_files(size, content_hash);"
+      "CREATE TABLE IF NOT EXISTS file_errors (file_id INTEGER NOT NULL, path_suffix TEXT NOT NULL,"
+      "  reason TEXT NOT NULL, detail TEXT NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS file_errors_file ON file_errors(file_id);"
+      "CREATE TABLE IF NOT EXISTS chunks (file_id INTEGER NOT NULL, seq INTEGER NOT NULL, meta BLOB NOT NULL,"
+      "  findings BLOB NOT NULL, records BLOB NOT NULL, PRIMARY KEY (file_id, seq));"));
   return store;
 }
 
@@ -49,50 +114,227 @@ Status CaseStore::Exec(const char* sql) {
   return Status::Ok();
 }
 
+Status CaseStore::Error(const char* what) {
+  return IoError(std::string("case database (") + what + "): " + sqlite3_errmsg(db_));
+}
+
 Result<std::optional<std::string>> CaseStore::KeyCheck() {
+  std::lock_guard lock(mu_);
   Stmt s(db_, "SELECT value FROM meta WHERE key = 'key_check'");
-  if (!s.ok()) return IoError(std::string("case database: ") + sqlite3_errmsg(db_));
-  if (sqlite3_step(s.get()) == SQLITE_ROW)
-    return std::optional<std::string>(reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0)));
+  if (!s.ok()) return Error("key check");
+  if (s.Step() == SQLITE_ROW) return std::optional<std::string>(s.ColText(0));
   return std::optional<std::string>();
 }
 
 Status CaseStore::SetKeyCheck(const std::string& check) {
+  std::lock_guard lock(mu_);
   Stmt s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('key_check', ?)");
-  sqlite3_bind_text(s.get(), 1, check.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(s.get()) != SQLITE_DONE) return IoError(std::string("case database: ") + sqlite3_errmsg(db_));
+  s.Text(1, check);
+  if (s.Step() != SQLITE_DONE) return Error("key check");
   return Status::Ok();
 }
 
-Status CaseStore::SaveScan(const std::vector<FileRow>& files, const std::vector<ItemError>& errors,
-                           const std::string& summary_json) {
-  BS_RETURN_IF_ERROR(Exec("BEGIN; DELETE FROM files; DELETE FROM errors;"));
+Result<std::optional<StoredFile>> CaseStore::Load(int64_t id) {
+  Stmt s(db_, "SELECT rows_of, chunks, content_hash, members FROM scanned_files WHERE id = ? AND complete = 1");
+  s.Int(1, id);
+  if (s.Step() != SQLITE_ROW) return std::optional<StoredFile>();
+  StoredFile f;
+  f.id = id;
+  f.rows_of = s.ColInt(0);
+  f.chunks = static_cast<uint32_t>(s.ColInt(1));
+  f.content_hash = s.ColText(2);
+  f.member_suffixes = SplitNul(s.ColText(3));
+  Stmt e(db_, "SELECT path_suffix, reason, detail FROM file_errors WHERE file_id = ? ORDER BY rowid");
+  e.Int(1, id);
+  while (e.Step() == SQLITE_ROW) f.errors.push_back({e.ColText(0), ReasonCode(e.ColText(1)), e.ColText(2)});
+  return std::optional<StoredFile>(std::move(f));
+}
+
+Result<std::optional<StoredFile>> CaseStore::FindScanned(const FileIdentity& id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_,
+         "SELECT id FROM scanned_files WHERE path = ? AND size = ? AND mtime_ns = ? AND inode = ? AND complete = 1 "
+         "ORDER BY id DESC LIMIT 1");
+  s.Text(1, id.path).Int(2, static_cast<int64_t>(id.size)).Int(3, id.mtime_ns).Int(4, static_cast<int64_t>(id.inode));
+  if (s.Step() != SQLITE_ROW) return std::optional<StoredFile>();
+  return Load(s.ColInt(0));
+}
+
+Result<bool> CaseStore::HaveSize(uint64_t size) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "SELECT 1 FROM scanned_files WHERE size = ? AND complete = 1 LIMIT 1");
+  s.Int(1, static_cast<int64_t>(size));
+  return s.Step() == SQLITE_ROW;
+}
+
+Result<std::optional<StoredFile>> CaseStore::FindByContent(uint64_t size, std::string_view content_hash) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "SELECT id FROM scanned_files WHERE size = ? AND content_hash = ? AND complete = 1 LIMIT 1");
+  s.Int(1, static_cast<int64_t>(size)).Text(2, content_hash);
+  if (s.Step() != SQLITE_ROW) return std::optional<StoredFile>();
+  return Load(s.ColInt(0));
+}
+
+Result<int64_t> CaseStore::BeginFile(const FileIdentity& id, std::string_view content_hash) {
+  std::lock_guard lock(mu_);
+  BS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  // Forget what earlier runs stored under this path. Rows another file still shares
+  // (a copy elsewhere) are kept, detached from the path.
   {
-    Stmt s(db_, "INSERT INTO files (path, size) VALUES (?, ?)");
-    for (const auto& f : files) {
-      sqlite3_bind_text(s.get(), 1, f.path.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64(s.get(), 2, static_cast<sqlite3_int64>(f.size));
-      sqlite3_step(s.get());
-      sqlite3_reset(s.get());
+    Stmt old(db_, "SELECT id FROM scanned_files WHERE path = ?");
+    old.Text(1, id.path);
+    std::vector<int64_t> ids;
+    while (old.Step() == SQLITE_ROW) ids.push_back(old.ColInt(0));
+    for (int64_t x : ids) {
+      Stmt shared(db_, "SELECT 1 FROM scanned_files WHERE rows_of = ? AND id <> ? LIMIT 1");
+      shared.Int(1, x).Int(2, x);
+      if (shared.Step() == SQLITE_ROW) {
+        Stmt detach(db_, "UPDATE scanned_files SET path = '', last_scan_order = NULL WHERE id = ?");
+        detach.Int(1, x).Step();
+        continue;
+      }
+      for (const char* sql : {"DELETE FROM chunks WHERE file_id = ?", "DELETE FROM file_errors WHERE file_id = ?",
+                              "DELETE FROM scanned_files WHERE id = ?"}) {
+        Stmt d(db_, sql);
+        d.Int(1, x);
+        if (d.Step() != SQLITE_DONE) {
+          (void)Exec("ROLLBACK");
+          return Error("forget a file");
+        }
+      }
     }
   }
-  {
-    Stmt s(db_, "INSERT INTO errors (path, reason, detail) VALUES (?, ?, ?)");
-    for (const auto& e : errors) {
-      std::string reason(ReasonName(e.reason));
-      sqlite3_bind_text(s.get(), 1, e.path.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(s.get(), 2, reason.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(s.get(), 3, e.detail.c_str(), -1, SQLITE_TRANSIENT);
-      sqlite3_step(s.get());
+  Stmt s(db_,
+         "INSERT INTO scanned_files (path, size, mtime_ns, inode, content_hash, complete) VALUES (?, ?, ?, ?, ?, 0)");
+  s.Text(1, id.path).Int(2, static_cast<int64_t>(id.size)).Int(3, id.mtime_ns).Int(4, static_cast<int64_t>(id.inode));
+  s.Text(5, content_hash);
+  if (s.Step() != SQLITE_DONE) {
+    (void)Exec("ROLLBACK");
+    return Error("begin a file");
+  }
+  int64_t file = sqlite3_last_insert_rowid(db_);
+  Stmt self(db_, "UPDATE scanned_files SET rows_of = id WHERE id = ?");
+  self.Int(1, file).Step();
+  BS_RETURN_IF_ERROR(Exec("COMMIT"));
+  return file;
+}
+
+Result<int64_t> CaseStore::AddCopy(const FileIdentity& id, const StoredFile& stored) {
+  // Same bookkeeping as BeginFile, then the copy is complete at once.
+  auto file = BeginFile(id, stored.content_hash);
+  if (!file.ok()) return file;
+  std::lock_guard lock(mu_);
+  BS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  Stmt s(db_, "UPDATE scanned_files SET rows_of = ?, chunks = ?, members = ?, complete = 1 WHERE id = ?");
+  std::string members = JoinNul(stored.member_suffixes);
+  s.Int(1, stored.rows_of).Int(2, stored.chunks).Blob(3, members).Int(4, *file);
+  if (s.Step() != SQLITE_DONE) {
+    (void)Exec("ROLLBACK");
+    return Error("record a copy");
+  }
+  for (const auto& e : stored.errors) {
+    Stmt ins(db_, "INSERT INTO file_errors (file_id, path_suffix, reason, detail) VALUES (?, ?, ?, ?)");
+    ins.Int(1, *file).Text(2, e.path).Text(3, ReasonName(e.reason)).Text(4, e.detail).Step();
+  }
+  BS_RETURN_IF_ERROR(Exec("COMMIT"));
+  return file;
+}
+
+Status CaseStore::PutChunk(int64_t file, uint32_t seq, std::string_view meta, std::string_view findings,
+                           std::string_view records) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "INSERT OR REPLACE INTO chunks (file_id, seq, meta, findings, records) VALUES (?, ?, ?, ?, ?)");
+  s.Int(1, file).Int(2, seq).Blob(3, meta).Blob(4, findings).Blob(5, records);
+  if (s.Step() != SQLITE_DONE) return Error("store a chunk");
+  return Status::Ok();
+}
+
+Status CaseStore::CompleteFile(int64_t file, uint32_t chunks, const std::vector<std::string>& member_suffixes,
+                               const std::vector<ItemError>& errors) {
+  std::lock_guard lock(mu_);
+  BS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  for (const auto& e : errors) {
+    Stmt ins(db_, "INSERT INTO file_errors (file_id, path_suffix, reason, detail) VALUES (?, ?, ?, ?)");
+    ins.Int(1, file).Text(2, e.path).Text(3, ReasonName(e.reason)).Text(4, e.detail);
+    if (ins.Step() != SQLITE_DONE) {
+      (void)Exec("ROLLBACK");
+      return Error("store an error");
+    }
+  }
+  Stmt s(db_, "UPDATE scanned_files SET chunks = ?, members = ?, complete = 1 WHERE id = ?");
+  std::string members = JoinNul(member_suffixes);
+  s.Int(1, chunks).Blob(2, members).Int(3, file);
+  if (s.Step() != SQLITE_DONE) {
+    (void)Exec("ROLLBACK");
+    return Error("complete a file");
+  }
+  return Exec("COMMIT");
+}
+
+Status CaseStore::GetChunk(int64_t file, uint32_t seq, Chunk& out, bool with_findings, bool with_records) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, with_findings  ? "SELECT meta, findings, x'' FROM chunks WHERE file_id = ? AND seq = ?"
+              : with_records ? "SELECT meta, x'', records FROM chunks WHERE file_id = ? AND seq = ?"
+                             : "SELECT meta, x'', x'' FROM chunks WHERE file_id = ? AND seq = ?");
+  s.Int(1, file).Int(2, seq);
+  if (s.Step() != SQLITE_ROW) return InternalError("case database: a chunk of a complete file is missing");
+  out.meta = s.ColText(0);
+  out.findings = with_findings ? s.ColText(1) : std::string();
+  out.records = with_records ? s.ColText(2) : std::string();
+  return Status::Ok();
+}
+
+Status CaseStore::SaveScan(const std::vector<int64_t>& file_ids, const std::vector<ItemError>& walk_errors,
+                           const std::vector<ItemError>& errors, const std::string& summary_json) {
+  std::lock_guard lock(mu_);
+  BS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE; UPDATE scanned_files SET last_scan_order = NULL;"
+                          "DELETE FROM files; DELETE FROM errors; DELETE FROM walk_errors;"));
+  for (size_t i = 0; i < file_ids.size(); ++i) {
+    Stmt s(db_, "UPDATE scanned_files SET last_scan_order = ? WHERE id = ?");
+    s.Int(1, static_cast<int64_t>(i)).Int(2, file_ids[i]).Step();
+  }
+  BS_RETURN_IF_ERROR(Exec("INSERT INTO files (path, size) SELECT path, size FROM scanned_files "
+                          "WHERE last_scan_order IS NOT NULL ORDER BY last_scan_order"));
+  for (auto [table, list] : {std::pair{"errors", &errors}, std::pair{"walk_errors", &walk_errors}}) {
+    std::string sql = std::string("INSERT INTO ") + table + " (path, reason, detail) VALUES (?, ?, ?)";
+    Stmt s(db_, sql.c_str());
+    for (const auto& e : *list) {
+      s.Text(1, e.path).Text(2, ReasonName(e.reason)).Text(3, e.detail).Step();
       sqlite3_reset(s.get());
     }
   }
   {
     Stmt s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('summary', ?)");
-    sqlite3_bind_text(s.get(), 1, summary_json.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_step(s.get());
+    s.Text(1, summary_json).Step();
   }
-  return Exec("COMMIT;");
+  return Exec("COMMIT");
+}
+
+Result<std::vector<std::pair<StoredFile, FileIdentity>>> CaseStore::LastScan() {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<StoredFile, FileIdentity>> out;
+  Stmt s(db_,
+         "SELECT id, path, size, mtime_ns, inode FROM scanned_files WHERE last_scan_order IS NOT NULL "
+         "ORDER BY last_scan_order");
+  std::vector<std::pair<int64_t, FileIdentity>> ids;
+  while (s.Step() == SQLITE_ROW)
+    ids.push_back({s.ColInt(0), {s.ColText(1), static_cast<uint64_t>(s.ColInt(2)), s.ColInt(3),
+                                 static_cast<uint64_t>(s.ColInt(4))}});
+  for (auto& [id, ident] : ids) {
+    auto f = Load(id);
+    if (!f.ok()) return f.status();
+    if (!f->has_value()) return InternalError("case database: a file of the last scan is incomplete");
+    out.emplace_back(std::move(**f), std::move(ident));
+  }
+  return out;
+}
+
+Result<std::vector<ItemError>> CaseStore::LastScanWalkErrors() {
+  std::lock_guard lock(mu_);
+  std::vector<ItemError> out;
+  Stmt s(db_, "SELECT path, reason, detail FROM walk_errors ORDER BY rowid");
+  while (s.Step() == SQLITE_ROW) out.push_back({s.ColText(0), ReasonCode(s.ColText(1)), s.ColText(2)});
+  return out;
 }
 
 }  // namespace breachscope::store

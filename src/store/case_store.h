@@ -1,18 +1,36 @@
 // store/case_store.h — the case database (DIR/case.db, SQLite, WAL).
 //
-// This first version keeps what a later run must know about the case: the key
-// check (so a different --key-file is refused), the files scanned with their sizes,
-// the errors, and the summary. Findings and people are exported to the JSONL files
-// directly; moving them into the store (resumable, incremental scans) is the case
-// store's own piece of work, behind this same interface.
+// The case holds everything a scan learned, so that the output files are exports of
+// it and a scan can be resumed or updated:
+//   - the key check (a different --key-file is refused);
+//   - every file scanned: its safe path, size, modification time, inode and content
+//     hash (SHA-256), whether it was scanned completely, its member paths and errors;
+//   - per file, its chunks: the redacted finding rows (fingerprints and masks only),
+//     the record summaries people are resolved from, and the chunk's metadata — as
+//     opaque blobs that scan/ encodes;
+//   - the files of the last scan in order, its walk errors and summary (tables
+//     `files`, `errors`, and meta 'summary').
 //
-// Thread-safety: one CaseStore per process, used from one thread.
+// Resuming: a file's chunks are committed as they are scanned and the file is marked
+// complete after its last chunk, so a scan killed at any moment (kill -9) leaves only
+// complete files and the chunks of incomplete ones, which BeginFile() forgets. A file
+// whose path, size, mtime and inode match a complete one is not read again; a file
+// whose content hash matches a complete one is not scanned again (its rows are
+// shared).
+//
+// Nothing here is plaintext: paths are masked by scan/, rows hold fingerprints.
+//
+// Thread-safety: every method may be called from any thread (one connection,
+// serialised by an internal mutex).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -22,9 +40,26 @@ struct sqlite3;
 
 namespace breachscope::store {
 
-struct FileRow {
-  std::string path;
+// What identifies a file on disk between runs without reading it.
+struct FileIdentity {
+  std::string path;  // safe path (identifiers masked)
   uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  uint64_t inode = 0;
+};
+
+// A file scanned completely by an earlier run.
+struct StoredFile {
+  int64_t id = 0;
+  int64_t rows_of = 0;      // the file whose chunks hold the rows (itself, or an identical one)
+  uint32_t chunks = 0;
+  std::string content_hash;  // hex
+  std::vector<std::string> member_suffixes;  // member paths after the file's own path ("!a/b.csv")
+  std::vector<ItemError> errors;             // paths relative like member_suffixes ("" = the file)
+};
+
+struct Chunk {
+  std::string meta, findings, records;
 };
 
 class CaseStore {
@@ -36,14 +71,42 @@ class CaseStore {
   Result<std::optional<std::string>> KeyCheck();
   Status SetKeyCheck(const std::string& check);
 
-  // Replaces the files, errors and summary of the case in one transaction.
-  Status SaveScan(const std::vector<FileRow>& files, const std::vector<ItemError>& errors,
-                  const std::string& summary_json);
+  // The complete file with this identity, if any.
+  Result<std::optional<StoredFile>> FindScanned(const FileIdentity& id);
+  // True when some complete file has this size (only then is hashing worth it).
+  Result<bool> HaveSize(uint64_t size);
+  // A complete file with this content, if any.
+  Result<std::optional<StoredFile>> FindByContent(uint64_t size, std::string_view content_hash);
+
+  // Starts (or restarts) a file: forgets earlier rows stored under this path and
+  // returns the new file's id.
+  Result<int64_t> BeginFile(const FileIdentity& id, std::string_view content_hash);
+  // Records `id` as a copy of complete file `stored` (its rows are shared).
+  Result<int64_t> AddCopy(const FileIdentity& id, const StoredFile& stored);
+  Status PutChunk(int64_t file, uint32_t seq, std::string_view meta, std::string_view findings,
+                  std::string_view records);
+  // Marks the file complete, with its member path suffixes and its errors.
+  Status CompleteFile(int64_t file, uint32_t chunks, const std::vector<std::string>& member_suffixes,
+                      const std::vector<ItemError>& errors);
+
+  Status GetChunk(int64_t file, uint32_t seq, Chunk& out, bool with_findings, bool with_records);
+
+  // The end of a scan: the files of this scan (ids in output order), all errors, the
+  // summary; files of earlier scans that are no longer on disk are kept.
+  Status SaveScan(const std::vector<int64_t>& file_ids, const std::vector<ItemError>& walk_errors,
+                  const std::vector<ItemError>& errors, const std::string& summary_json);
+
+  // The files of the last scan, in output order, with their safe paths.
+  Result<std::vector<std::pair<StoredFile, FileIdentity>>> LastScan();
+  Result<std::vector<ItemError>> LastScanWalkErrors();
 
  private:
   explicit CaseStore(sqlite3* db) : db_(db) {}
   Status Exec(const char* sql);
+  Status Error(const char* what);
+  Result<std::optional<StoredFile>> Load(int64_t id);
   sqlite3* db_;
+  std::mutex mu_;
 };
 
 }  // namespace breachscope::store

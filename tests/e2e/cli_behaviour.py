@@ -62,7 +62,7 @@ def main():
     check("link_in" not in by_path, "symlink inside the root skipped silently (target scanned)")
     if os.geteuid() != 0:
         check(by_path.get("locked.txt", {}).get("reason") == "io", "unreadable file recorded as io")
-    check(by_path.get("z.zip", {}).get("reason") == "unsupported", "zip (not yet readable) recorded as unsupported")
+    check(by_path.get("z.zip", {}).get("reason") == "corrupt", "a zip that is only a header recorded as corrupt")
     check("events.jsonl" not in by_path, "a valid JSON Lines file with hex ids is not reported corrupt")
     findings = [json.loads(l) for l in open(os.path.join(out, "findings.jsonl"))]
     paths = {f["path"] for f in findings}
