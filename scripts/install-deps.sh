@@ -15,6 +15,8 @@ PACKAGES=(
   tesseract-ocr tesseract-ocr-eng poppler-utils catdoc antiword mdbtools
   # test fixtures made by real tools at test time (zip, tar, 7z, mail, images)
   zip p7zip-full xz-utils zstd bzip2 cpio genisoimage imagemagick pff-tools
+  # notification rules and letters (notify/); chromium renders report.html in its e2e test
+  libyaml-cpp-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core chromium
 )
 
 SUDO=""

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "notify/notify.h"
 #include "scan/scan.h"
 
 namespace {
@@ -32,6 +33,24 @@ int RunScanCommand(const breachscope::scan::ScanConfig& config) {
                  static_cast<unsigned long long>(result->findings),
                  static_cast<unsigned long long>(result->individuals),
                  static_cast<unsigned long long>(result->errors));
+  }
+  return kExitOk;
+}
+
+int RunNotifyCommand(const breachscope::notify::NotifyConfig& config, bool quiet) {
+  auto result = breachscope::notify::RunNotify(config);
+  if (!result.ok()) {
+    std::fprintf(stderr, "breachscope: %s\n", result.status().message().c_str());
+    return result.status().code() == breachscope::StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  if (!config.explain_person.empty()) {
+    std::fputs(result->explanation.c_str(), stdout);
+  } else if (!quiet) {
+    std::fprintf(stderr,
+                 "breachscope: %d people, %d to notify (%d by mail, %d substitute notice, %d with email) in %d "
+                 "jurisdictions; %d letter variants, %d letter pages\n",
+                 result->people, result->to_notify, result->mailed, result->substitute, result->emails,
+                 result->jurisdictions, result->variants, result->letter_pages);
   }
   return kExitOk;
 }
@@ -80,6 +99,20 @@ int main(int argc, char** argv) {
                    "Bytes per chunk when large files are split across workers (default 2 MiB; for tuning and tests)")
       ->check(CLI::Range(uint64_t{4096}, uint64_t{1} << 32));
 
+  breachscope::notify::NotifyConfig notify_config;
+  std::string notify_case, notify_incident, notify_out, letters = "batch";
+  bool notify_quiet = false;
+  auto* notify = app.add_subcommand(
+      "notify", "Work out who must be notified of a scanned breach, by when, and write the lists, reports and letters.");
+  notify->add_option("--case", notify_case, "Folder of a finished scan (holds people.jsonl)")->required();
+  notify->add_option("--incident", notify_incident, "INCIDENT.yaml describing the breach (see docs/notify.md)")->required();
+  notify->add_option("--out", notify_out, "Output folder for the notification files (created if missing)")->required();
+  notify->add_option("--explain", notify_config.explain_person,
+                     "Print how the rules apply to one person (e.g. p000123) and write nothing");
+  notify->add_option("--letters", letters, "Letters: batch (one merged PDF), per-person, or none")
+      ->check(CLI::IsMember({"batch", "per-person", "none"}));
+  notify->add_flag("--quiet,-q", notify_quiet, "No summary on the terminal");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -102,6 +135,15 @@ int main(int argc, char** argv) {
                                 : breachscope::extract::OcrMode::kAuto;
     config.progress = ::isatty(STDERR_FILENO) != 0;
     return RunScanCommand(config);
+  }
+  if (notify->parsed()) {
+    notify_config.case_dir = notify_case;
+    notify_config.incident_file = notify_incident;
+    notify_config.out_dir = notify_out;
+    notify_config.letters = letters == "none"         ? breachscope::notify::LettersMode::kNone
+                            : letters == "per-person" ? breachscope::notify::LettersMode::kPerPerson
+                                                      : breachscope::notify::LettersMode::kBatch;
+    return RunNotifyCommand(notify_config, notify_quiet);
   }
   return kExitUsage;
 }
