@@ -1,9 +1,19 @@
+// decode/base64_runs.cc — base64 runs in text, and the unpacking of decoded bytes.
+//
+// Why here: every decoder that yields bytes (base64, hex) needs the same last step —
+// is this text, or compressed text, or UTF-16 text? — so BytesToText() lives next to
+// the base64 finder that first needed it. zlib does the inflating (never by hand),
+// under an output cap so a small run cannot expand into gigabytes.
 #include "decode/base64_runs.h"
 
 #include <immintrin.h>
 #include <openssl/evp.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <array>
+
+#include "decode/text_encoding.h"
 
 namespace breachscope::decode {
 
@@ -86,7 +96,115 @@ size_t NextLongRun(std::string_view text, size_t i) {
   return kAvx2 ? NextLongRunAvx2(text, i) : NextLongRunScalar(text, i);
 }
 
+// Inflates `in` (window_bits as for inflateInit2: 15+32 gzip or zlib, -15 raw) into
+// `out`, at most `cap` bytes. False when the stream is not valid (or yields nothing).
+bool Inflate(std::string_view in, int window_bits, uint64_t cap, std::string& out, bool* limited) {
+  z_stream zs{};
+  if (inflateInit2(&zs, window_bits) != Z_OK) return false;
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(std::min<size_t>(in.size(), UINT32_MAX));
+  out.clear();
+  int rc = Z_OK;
+  while (true) {
+    if (out.size() >= cap) {
+      *limited = true;
+      break;
+    }
+    size_t have = out.size();
+    size_t grow = std::min<uint64_t>(cap - have, std::max<size_t>(4096, have));
+    out.resize(have + grow);
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + have);
+    zs.avail_out = static_cast<uInt>(grow);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out.resize(have + (grow - zs.avail_out));
+    if (rc == Z_STREAM_END) break;
+    // A gzip member followed by another: inflate() with 15+32 reads only the first.
+    if (rc != Z_OK) break;
+    if (zs.avail_in == 0 && zs.avail_out != 0) break;  // truncated input: keep what we have
+  }
+  inflateEnd(&zs);
+  if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return false;
+  return !out.empty();
+}
+
+// UTF-16 without a BOM: NULs in every other byte (ASCII-range text), on one side only.
+bool LooksLikeUtf16(std::string_view b, TextEncoding& enc) {
+  if (b.size() >= 2 && static_cast<unsigned char>(b[0]) == 0xFF && static_cast<unsigned char>(b[1]) == 0xFE) {
+    enc = TextEncoding::kUtf16Le;
+    return true;
+  }
+  if (b.size() >= 2 && static_cast<unsigned char>(b[0]) == 0xFE && static_cast<unsigned char>(b[1]) == 0xFF) {
+    enc = TextEncoding::kUtf16Be;
+    return true;
+  }
+  if (b.size() < 8 || b.size() % 2) return false;
+  size_t even0 = 0, odd0 = 0;
+  for (size_t i = 0; i + 1 < b.size(); i += 2) {
+    even0 += b[i] == 0;
+    odd0 += b[i + 1] == 0;
+  }
+  size_t pairs = b.size() / 2;
+  if (odd0 * 10 >= pairs * 7 && even0 * 10 < pairs) {
+    enc = TextEncoding::kUtf16Le;
+    return true;
+  }
+  if (even0 * 10 >= pairs * 7 && odd0 * 10 < pairs) {
+    enc = TextEncoding::kUtf16Be;
+    return true;
+  }
+  return false;
+}
+
+bool Utf16ToText(std::string_view b, std::string& text, std::vector<std::string>& layers) {
+  TextEncoding enc;
+  if (!LooksLikeUtf16(b, enc)) return false;
+  size_t bom = BomLength(b, enc);
+  std::string out;
+  size_t used = 0;
+  if (!ToUtf8(b.substr(bom), enc, out, &used).ok()) return false;
+  if (!LooksLikeText(out)) return false;
+  text = std::move(out);
+  layers.emplace_back("utf16");
+  return true;
+}
+
 }  // namespace
+
+bool BytesToText(std::string_view bytes, std::string& text, std::vector<std::string>& layers, bool* limited) {
+  if (LooksLikeText(bytes)) {
+    text.assign(bytes);
+    return true;
+  }
+  if (Utf16ToText(bytes, text, layers)) return true;
+  if (bytes.size() < 8) return false;
+  const auto b0 = static_cast<unsigned char>(bytes[0]), b1 = static_cast<unsigned char>(bytes[1]);
+  bool gzip = b0 == 0x1f && b1 == 0x8b;
+  bool zlib = (b0 & 0x0f) == 8 && (b0 >> 4) <= 7 && ((b0 << 8) | b1) % 31 == 0;
+  // Raw deflate has no header: tried only on longer runs whose first block is compressed.
+  bool raw = !gzip && !zlib && bytes.size() >= 32 && (((b0 >> 1) & 3) == 1 || ((b0 >> 1) & 3) == 2);
+  if (!gzip && !zlib && !raw) return false;
+  uint64_t cap = std::min<uint64_t>(kMaxInflatedBytes, kMaxInflateRatio * bytes.size());
+  std::string inflated;
+  bool lim = false;
+  if (!Inflate(bytes, raw ? -15 : 15 + 32, cap, inflated, &lim)) return false;
+  std::vector<std::string> inner;
+  inner.emplace_back("gzip");
+  if (LooksLikeText(inflated)) {
+    text = std::move(inflated);
+  } else if (lim) {
+    // A capped prefix may end inside a UTF-8 sequence: judge it without its last bytes.
+    size_t keep = inflated.size();
+    while (keep > 0 && (static_cast<unsigned char>(inflated[keep - 1]) & 0x80)) --keep;
+    if (!LooksLikeText(std::string_view(inflated).substr(0, keep))) return false;
+    inflated.resize(keep);
+    text = std::move(inflated);
+  } else if (!Utf16ToText(inflated, text, inner)) {
+    return false;
+  }
+  if (lim && limited) *limited = true;
+  for (auto& l : inner) layers.push_back(std::move(l));
+  return true;
+}
 
 bool LooksLikeText(std::string_view bytes) {
   if (bytes.empty()) return false;
@@ -180,8 +298,12 @@ std::vector<DecodedRun> FindBase64Runs(std::string_view text, size_t min_length)
         joined.find_first_not_of("0123456789ABCDEF") == std::string::npos)
       continue;
     if (!DecodeBase64(joined, decoded)) continue;
-    if (!LooksLikeText(decoded)) continue;
-    runs.push_back({start, end, decoded});
+    DecodedRun run;
+    run.decoders.emplace_back("base64");
+    if (!BytesToText(decoded, run.decoded, run.decoders, &run.limited)) continue;
+    run.begin = start;
+    run.end = end;
+    runs.push_back(std::move(run));
   }
   return runs;
 }

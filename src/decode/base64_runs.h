@@ -5,7 +5,9 @@
 // attributes), decodes them with OpenSSL, and keeps only those whose result is
 // readable text (UTF-8, mostly printable) — a JSON record, a CSV export, a line of
 // a log. Hashes, ids and ordinary long words decode to noise and are dropped, so
-// the caller only recurses into runs that hold something to scan.
+// the caller only recurses into runs that hold something to scan. Runs whose bytes
+// are compressed (gzip, zlib) or UTF-16 text are unpacked by BytesToText() and kept
+// with those steps in their decoder chain.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -17,9 +19,15 @@
 
 namespace breachscope::decode {
 
+// One encoded run found inside text, decoded (by any finder: this file's base64,
+// and decode/encoded_runs.h's hex, url, qp, entity, jsescape, viewstate, data: URIs).
 struct DecodedRun {
-  uint64_t begin = 0, end = 0;  // span of the encoded run in the input text
-  std::string decoded;          // the decoded bytes
+  uint64_t begin = 0, end = 0;        // span of the encoded run in the input text
+  std::string decoded;                // the decoded text (UTF-8)
+  std::vector<std::string> decoders;  // contract names of the steps applied, in order: {"base64", "gzip"}
+  bool inline_escapes = false;        // escapes among literal text (url, entity, jsescape, qp): the run
+                                      // may hold values the parent already read as they are
+  bool limited = false;               // decompression stopped at the size cap: `decoded` is a prefix
 };
 
 // Runs shorter than `min_length` encoded characters are ignored.
@@ -32,5 +40,15 @@ bool DecodeBase64(std::string_view encoded, std::string& out);
 // True when `bytes` reads as text worth scanning: valid UTF-8 (or plain ASCII),
 // at least 90% printable characters, no NUL.
 bool LooksLikeText(std::string_view bytes);
+
+// Decoded bytes to text: text as it is; a gzip or zlib stream (or, for 32 bytes and
+// more, raw deflate) inflated with zlib, at most min(64 MiB, 1000 x its size) — past
+// that *limited is set and the prefix is kept; UTF-16 (BOM, or NULs in alternating
+// positions) converted to UTF-8. Appends "gzip" / "utf16" to `layers` for the steps
+// taken. False when the result is not text.
+bool BytesToText(std::string_view bytes, std::string& text, std::vector<std::string>& layers, bool* limited);
+
+inline constexpr uint64_t kMaxInflatedBytes = 64ull << 20;
+inline constexpr uint64_t kMaxInflateRatio = 1000;
 
 }  // namespace breachscope::decode

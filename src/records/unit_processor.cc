@@ -8,7 +8,7 @@
 #include <optional>
 #include <set>
 
-#include "decode/base64_runs.h"
+#include "decode/encoded_runs.h"
 #include "detect/addresses.h"
 #include "detect/names.h"
 
@@ -91,6 +91,7 @@ class Job {
     if (in_.format == Format::kJsonLines) JsonLineContacts();
     Children();
     WindowContacts();
+    DropDuplicateChildFindings();
     Finish();
   }
 
@@ -645,24 +646,39 @@ class Job {
   }
 
   // ---------------------------------------------------------------- decoded runs
+  // Encoded runs (decode/encoded_runs.h: base64, hex, url, qp, entity, jsescape,
+  // viewstate, data: URIs; compressed or UTF-16 bytes unpacked) become child units,
+  // scanned recursively up to the depth budget; their findings are located at the
+  // run's line and their offset in the decoded text.
   void Children() {
-    if (synthetic_text_) return;
     uint64_t hi = std::min<uint64_t>(text_.size(), own_end_ + kRunTail);
     std::string_view region = text_.substr(own_begin_, hi - own_begin_);
-    auto runs = decode::FindBase64Runs(region);
+    auto runs = decode::FindEncodedRuns(region);
     for (auto& run : runs) {
       uint64_t rb = own_begin_ + run.begin, re = own_begin_ + run.end;
       if (rb >= own_end_) continue;
+      const bool is_base64 = run.decoders.front() == "base64";
+      // Escapes among literal text with nothing a detector could read (no digit, no
+      // '@') are not worth a child unit: "Jane%20Public" alone yields no finding.
+      if (!is_base64 && std::none_of(run.decoded.begin(), run.decoded.end(),
+                                     [](char c) { return (c >= '0' && c <= '9') || c == '@'; }))
+        continue;
       if (in_.depth + 1 > opt_.max_depth) {
         out_.problems.push_back(LimitError("decoded runs nested deeper than the depth limit were not decoded"));
         continue;
       }
+      if (run.limited)
+        out_.problems.push_back(LimitError("a compressed run expanded past the size limit; only its start was scanned"));
       UnitInput child;
       child.text = run.decoded;
-      child.format = SniffFormat("", run.decoded);
+      // Escapes widened with their line's context are a piece of this text, and a
+      // ViewState's strings are lines: plain text. Other runs are sniffed.
+      bool piece = run.decoders.front() == "viewstate" ||
+                   (run.inline_escapes && (run.context_begin != run.begin || run.context_end != run.end));
+      child.format = piece ? Format::kText : SniffFormat("", run.decoded);
       child.depth = in_.depth + 1;
       child.decoders = in_.decoders;
-      child.decoders.push_back("base64");
+      for (auto& d : run.decoders) child.decoders.push_back(d);
       if (auto name = FormatDecoderName(child.format); !name.empty()) child.decoders.emplace_back(name);
       UnitOutput sub;
       Job(up_, lex_, opt_, child, sub).Run();
@@ -672,6 +688,12 @@ class Job {
       if (sub.findings.empty()) continue;
       runs_.emplace_back(rb, re);
       ChildBlock block{rb, re, sub.records > 1, {}};
+      if (run.inline_escapes) {
+        // Literal text around the escapes was read by this unit already.
+        block.dedup = true;
+        block.literal_begin = own_begin_ + run.context_begin;
+        block.literal_end = own_begin_ + run.context_end;
+      }
       uint16_t chain_base = static_cast<uint16_t>(out_.chains.size());
       for (auto& ch : sub.chains) out_.chains.push_back(std::move(ch));
       for (auto& f : sub.findings) {
@@ -682,6 +704,31 @@ class Job {
         block.findings.push_back(std::move(f));
       }
       blocks_.push_back(std::move(block));
+    }
+  }
+
+  // A child of inline escapes (a %-encoded query, a line with entities) also holds
+  // the literal text around them: what this unit found there itself (same type and
+  // value, inside the child's span) is not reported a second time from the child.
+  void DropDuplicateChildFindings() {
+    if (blocks_.empty()) return;
+    std::vector<std::pair<uint64_t, uint32_t>> by_begin;
+    for (uint32_t i = 0; i < cands_.size(); ++i)
+      if (cands_[i].confidence >= opt_.min_confidence) by_begin.emplace_back(cands_[i].begin, i);
+    if (by_begin.empty()) return;
+    std::sort(by_begin.begin(), by_begin.end());
+    for (auto& b : blocks_) {
+      if (!b.dedup) continue;
+      auto first = std::lower_bound(by_begin.begin(), by_begin.end(),
+                                    std::make_pair(b.literal_begin > 1024 ? b.literal_begin - 1024 : 0, uint32_t{0}));
+      auto dup = [&](const UnitFinding& f) {
+        for (auto it = first; it != by_begin.end() && it->first < b.literal_end; ++it) {
+          const Candidate& c = cands_[it->second];
+          if (c.end > b.literal_begin && c.type == f.candidate.type && c.canonical == f.candidate.canonical) return true;
+        }
+        return false;
+      };
+      b.findings.erase(std::remove_if(b.findings.begin(), b.findings.end(), dup), b.findings.end());
     }
   }
 
@@ -840,6 +887,8 @@ class Job {
     uint64_t begin, end;
     bool several;
     std::vector<UnitFinding> findings;
+    bool dedup = false;                         // inline escapes: drop what this unit found itself
+    uint64_t literal_begin = 0, literal_end = 0;  // the span the child's text covers
   };
 
   const UnitProcessor& up_;

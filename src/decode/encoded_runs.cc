@@ -1,0 +1,743 @@
+// decode/encoded_runs.cc — finders for hex, %-encoding, quoted-printable, HTML
+// character references, JS escapes, ViewState and data: URIs.
+//
+// Why one file: the finders share their shape (a memchr trigger, a run grown while
+// escapes keep coming, a decoder, a "is the result text" check) and FindEncodedRuns()
+// must see all of them at once to resolve overlaps and to clip the context it adds
+// around inline runs at the neighbouring runs (so a run's context never holds another
+// run, which would be found twice). The decoders are simple character maps defined
+// by their specs (RFC 3986 §2.1, RFC 2045 §6.7, HTML §13.5, ECMA-262 string escapes);
+// compressed bytes are inflated by zlib in BytesToText().
+#include "decode/encoded_runs.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace breachscope::decode {
+
+namespace {
+
+constexpr std::array<int8_t, 256> MakeHex() {
+  std::array<int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<int8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<int8_t>(c - 'A' + 10);
+  return t;
+}
+constexpr std::array<int8_t, 256> kHex = MakeHex();
+
+inline int HexVal(char c) { return kHex[static_cast<unsigned char>(c)]; }
+inline bool IsHex(char c) { return HexVal(c) >= 0; }
+inline bool IsUpperHex(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); }
+inline bool IsAlnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool IsB64(char c) { return IsAlnum(c) || c == '+' || c == '/'; }
+// Letters, digits and '@': what an identifier hidden as escapes is made of.
+inline bool IsSignal(uint32_t cp) { return cp < 0x80 && (IsAlnum(static_cast<char>(cp)) || cp == '@'); }
+
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+bool HasNewline(std::string_view t, size_t b, size_t e) {
+  return e > b && std::memchr(t.data() + b, '\n', e - b) != nullptr;
+}
+
+constexpr size_t kMaxGap = 16;      // literal characters allowed between two escapes of one run
+constexpr size_t kContext = 64;     // bytes of the line kept on each side of an inline run
+constexpr size_t kUrlMerge = 64;    // escaped url tokens closer than this form one run
+
+// ------------------------------------------------------------------ hex
+
+bool HexToBytes(std::string_view hex, std::string& out) {
+  out.clear();
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    int a = HexVal(hex[i]), b = HexVal(hex[i + 1]);
+    if (a < 0 || b < 0) return false;
+    out.push_back(static_cast<char>(a << 4 | b));
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------ url
+
+bool IsUrlDelim(char ch) {
+  unsigned char c = static_cast<unsigned char>(ch);
+  if (c <= ' ' || c == 0x7f) return true;
+  switch (c) {
+    case '"': case '\'': case '<': case '>': case '&': case '?': case '`': case '(': case ')':
+    case '[': case ']': case '{': case '}': case '|': case '\\': case ',':
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string DecodeUrl(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t stretch_end = 0;  // end of the current base64-looking stretch
+  bool keep_plus = false;
+  for (size_t i = 0; i < s.size();) {
+    char c = s[i];
+    if (i >= stretch_end && IsB64(c)) {
+      size_t e = i;
+      while (e < s.size() && IsB64(s[e])) ++e;
+      stretch_end = e;
+      keep_plus = e - i >= 20;  // '+' inside a long base64-looking stretch is base64, not a space
+    }
+    if (c == '%' && i + 2 < s.size() && IsHex(s[i + 1]) && IsHex(s[i + 2])) {
+      out.push_back(static_cast<char>(HexVal(s[i + 1]) << 4 | HexVal(s[i + 2])));
+      i += 3;
+      continue;
+    }
+    if (c == '+' && !(i < stretch_end && keep_plus)) {
+      out.push_back(' ');
+      ++i;
+      continue;
+    }
+    out.push_back(c);
+    ++i;
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ entities
+
+struct Named {
+  std::string_view name;
+  uint32_t cp;
+};
+constexpr Named kNamed[] = {
+    {"amp", '&'},     {"lt", '<'},       {"gt", '>'},      {"quot", '"'},    {"apos", '\''},   {"nbsp", 0xA0},
+    {"commat", '@'},  {"period", '.'},   {"colon", ':'},   {"semi", ';'},    {"comma", ','},   {"hyphen", 0x2010},
+    {"dash", 0x2010}, {"num", '#'},      {"dollar", '$'},  {"percnt", '%'},  {"lpar", '('},    {"rpar", ')'},
+    {"plus", '+'},    {"equals", '='},   {"sol", '/'},     {"bsol", '\\'},   {"lowbar", '_'},  {"excl", '!'},
+    {"quest", '?'},   {"Tab", '\t'},     {"NewLine", '\n'}, {"ndash", 0x2013}, {"mdash", 0x2014}, {"copy", 0xA9},
+    {"reg", 0xAE},    {"rsquo", 0x2019}, {"lsquo", 0x2018}, {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"hellip", 0x2026},
+};
+
+// A character reference at t[p] == '&': its code point and length; 0 when none.
+// *numeric: written as a number (&#52; &#x34;), which is what hiding uses.
+size_t ParseEntity(std::string_view t, size_t p, uint32_t& cp, bool& numeric) {
+  size_t n = t.size(), i = p + 1;
+  if (i < n && t[i] == '#') {
+    ++i;
+    bool hex = i < n && (t[i] == 'x' || t[i] == 'X');
+    if (hex) ++i;
+    size_t start = i;
+    uint32_t v = 0;
+    while (i < n && i - start < 7 && (hex ? IsHex(t[i]) : (t[i] >= '0' && t[i] <= '9'))) {
+      v = v * (hex ? 16 : 10) + static_cast<uint32_t>(HexVal(t[i]));
+      ++i;
+    }
+    if (i == start) return 0;
+    if (i < n && t[i] == ';') ++i;
+    cp = v;
+    numeric = true;
+    return i - p;
+  }
+  size_t start = i;
+  while (i < n && i - start <= 8 && IsAlnum(t[i])) ++i;
+  if (i == start || i >= n || t[i] != ';') return 0;
+  std::string_view name = t.substr(start, i - start);
+  for (const auto& e : kNamed)
+    if (e.name == name) {
+      cp = e.cp;
+      numeric = false;
+      return i + 1 - p;
+    }
+  return 0;
+}
+
+std::string DecodeEntities(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp;
+    bool numeric;
+    size_t len = s[i] == '&' ? ParseEntity(s, i, cp, numeric) : 0;
+    if (len) {
+      AppendUtf8(out, cp);
+      i += len;
+    } else {
+      out.push_back(s[i++]);
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ JS escapes
+
+// An escape at t[p] == '\\' that hides a character: \uXXXX (a surrogate pair as one)
+// or \xNN. Returns its length, 0 when none. *x: the \xNN form.
+size_t ParseJsEscape(std::string_view t, size_t p, uint32_t& cp, bool& x) {
+  size_t n = t.size();
+  if (p + 1 >= n) return 0;
+  if (t[p + 1] == 'u' && p + 5 < n && IsHex(t[p + 2]) && IsHex(t[p + 3]) && IsHex(t[p + 4]) && IsHex(t[p + 5])) {
+    cp = static_cast<uint32_t>(HexVal(t[p + 2]) << 12 | HexVal(t[p + 3]) << 8 | HexVal(t[p + 4]) << 4 | HexVal(t[p + 5]));
+    x = false;
+    if (cp >= 0xD800 && cp <= 0xDBFF && p + 11 < n && t[p + 6] == '\\' && t[p + 7] == 'u' && IsHex(t[p + 8]) &&
+        IsHex(t[p + 9]) && IsHex(t[p + 10]) && IsHex(t[p + 11])) {
+      uint32_t lo = static_cast<uint32_t>(HexVal(t[p + 8]) << 12 | HexVal(t[p + 9]) << 8 | HexVal(t[p + 10]) << 4 |
+                                          HexVal(t[p + 11]));
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        return 12;
+      }
+    }
+    return 6;
+  }
+  if (t[p + 1] == 'x' && p + 3 < n && IsHex(t[p + 2]) && IsHex(t[p + 3])) {
+    cp = static_cast<uint32_t>(HexVal(t[p + 2]) << 4 | HexVal(t[p + 3]));
+    x = true;
+    return 4;
+  }
+  return 0;
+}
+
+std::string DecodeJs(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] != '\\' || i + 1 >= s.size()) {
+      out.push_back(s[i++]);
+      continue;
+    }
+    uint32_t cp;
+    bool x;
+    if (size_t len = ParseJsEscape(s, i, cp, x)) {
+      AppendUtf8(out, cp);
+      i += len;
+      continue;
+    }
+    char c = s[i + 1];
+    switch (c) {
+      case 'n': out.push_back('\n'); break;
+      case 't': out.push_back('\t'); break;
+      case 'r': out.push_back('\r'); break;
+      case 'b': case 'f': case 'v': out.push_back(' '); break;
+      case '0': out.push_back(' '); break;
+      default: out.push_back(c); break;  // \" \' \\ \/ and anything else: the character
+    }
+    i += 2;
+  }
+  return out;
+}
+
+// Bytes written as \xNN\xNN...: decoded as bytes (a C/Python byte string).
+std::string BackslashXBytes(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i + 4 <= s.size(); i += 4)
+    out.push_back(static_cast<char>(HexVal(s[i + 2]) << 4 | HexVal(s[i + 3])));
+  return out;
+}
+
+// ------------------------------------------------------------------ quoted-printable
+
+std::string DecodeQp(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] != '=') {
+      out.push_back(s[i++]);
+      continue;
+    }
+    if (i + 1 < s.size() && s[i + 1] == '\n') {
+      i += 2;
+      continue;
+    }
+    if (i + 2 < s.size() && s[i + 1] == '\r' && s[i + 2] == '\n') {
+      i += 3;
+      continue;
+    }
+    if (i + 2 < s.size() && IsHex(s[i + 1]) && IsHex(s[i + 2])) {
+      out.push_back(static_cast<char>(HexVal(s[i + 1]) << 4 | HexVal(s[i + 2])));
+      i += 3;
+      continue;
+    }
+    out.push_back(s[i++]);
+  }
+  return out;
+}
+
+// A sign of quoted-printable at t[q] == '=': a soft line break, "=3D", a UTF-8
+// sequence written as =XX=XX, or an encoded space before a line end. Returns the
+// length of the sign, 0 when none.
+size_t QpSign(std::string_view t, size_t q) {
+  size_t n = t.size();
+  auto soft_at = [&](size_t p) {
+    return p < n && t[p] == '=' && ((p + 1 < n && t[p + 1] == '\n') || (p + 2 < n && t[p + 1] == '\r' && t[p + 2] == '\n'));
+  };
+  auto byte_at = [&](size_t p) -> int {
+    if (p + 2 >= n || t[p] != '=' || !IsUpperHex(t[p + 1]) || !IsUpperHex(t[p + 2])) return -1;
+    return HexVal(t[p + 1]) << 4 | HexVal(t[p + 2]);
+  };
+  if (soft_at(q)) {
+    // Base64 padding and assignments split over lines are not soft breaks.
+    if (q == 0 || t[q - 1] == '=' || t[q - 1] == ' ' || t[q - 1] == '\n') return 0;
+    size_t b = q;
+    while (b > 0 && q - b < 256 && IsB64(t[b - 1])) --b;
+    if (b == 0 || t[b - 1] == '\n') return 0;  // a line of base64 ending in its padding
+    return 2;
+  }
+  int v = byte_at(q);
+  if (v < 0) return 0;
+  if (v == 0x3D) return 3;
+  if (v >= 0xC2 && v <= 0xF4) {
+    int c = byte_at(q + 3);
+    if (c >= 0x80 && c <= 0xBF) return 6;
+    return 0;
+  }
+  if ((v == 0x20 || v == 0x09) && (q + 3 >= n || t[q + 3] == '\n' || t[q + 3] == '\r' || soft_at(q + 3))) return 3;
+  return 0;
+}
+
+// ------------------------------------------------------------------ ViewState
+
+bool ValidUtf8Printable(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t') return false;
+      if (c == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    int k = (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
+    if (k < 0 || c < 0xC2 || i + static_cast<size_t>(k) >= s.size()) return false;
+    for (int j = 1; j <= k; ++j)
+      if ((static_cast<unsigned char>(s[i + j]) >> 6) != 2) return false;
+    i += static_cast<size_t>(k) + 1;
+  }
+  return true;
+}
+
+void AppendPrintableRuns(std::string_view b, std::string& out) {
+  size_t i = 0;
+  while (i < b.size()) {
+    size_t s = i;
+    while (i < b.size() && b[i] >= 0x20 && b[i] < 0x7f) ++i;
+    if (i - s >= 4) {
+      out.append(b.substr(s, i - s));
+      out.push_back('\n');
+    }
+    if (i == s) ++i;
+  }
+}
+
+// ------------------------------------------------------------------ runs
+
+DecodedRun MakeRun(size_t b, size_t e, std::string decoded, std::string_view decoder, bool inline_escapes) {
+  DecodedRun r;
+  r.begin = b;
+  r.end = e;
+  r.decoded = std::move(decoded);
+  r.decoders.emplace_back(decoder);
+  r.inline_escapes = inline_escapes;
+  return r;
+}
+
+}  // namespace
+
+std::string ViewStateStrings(std::string_view b) {
+  std::string out;
+  size_t plain_from = 0, i = 0;
+  while (i < b.size()) {
+    unsigned char c = static_cast<unsigned char>(b[i]);
+    if (c == 0x05 || c == 0x1E) {
+      // A string token: 7-bit encoded length, then UTF-8 bytes.
+      uint64_t len = 0;
+      size_t p = i + 1;
+      int shift = 0;
+      bool ok = false;
+      while (p < b.size() && shift <= 28) {
+        unsigned char v = static_cast<unsigned char>(b[p++]);
+        len |= static_cast<uint64_t>(v & 0x7f) << shift;
+        shift += 7;
+        if (!(v & 0x80)) {
+          ok = true;
+          break;
+        }
+      }
+      if (ok && len >= 1 && len <= b.size() - p && ValidUtf8Printable(b.substr(p, len))) {
+        AppendPrintableRuns(b.substr(plain_from, i - plain_from), out);
+        out.append(b.substr(p, len));
+        out.push_back('\n');
+        i = p + len;
+        plain_from = i;
+        continue;
+      }
+    }
+    ++i;
+  }
+  AppendPrintableRuns(b.substr(plain_from), out);
+  return out;
+}
+
+std::string DecodeInline(std::string_view decoder, std::string_view text) {
+  if (decoder == "url") return DecodeUrl(text);
+  if (decoder == "entity") return DecodeEntities(text);
+  if (decoder == "jsescape" || decoder == "hex") return DecodeJs(text);
+  if (decoder == "qp") return DecodeQp(text);
+  return std::string(text);
+}
+
+std::vector<DecodedRun> FindHexRuns(std::string_view t) {
+  std::vector<DecodedRun> runs;
+  const size_t n = t.size();
+  std::string bytes;
+  size_t i = 0;
+  // A run of 32 or more hex digits covers t[i + 31] for some i on a 32-byte stride:
+  // one probe per 32 bytes of ordinary text.
+  while (i + 32 <= n) {
+    if (!IsHex(t[i + 31])) {
+      i += 32;
+      continue;
+    }
+    size_t s = i + 31;
+    while (s > i && IsHex(t[s - 1])) --s;
+    size_t e = i + 32;
+    while (e < n && IsHex(t[e])) ++e;
+    i = e;
+    if (e - s < 32 || (e - s) % 2) continue;
+    bool prefixed = s >= 2 && t[s - 1] == 'x' && t[s - 2] == '0';
+    if (s > 0 && !prefixed && (IsB64(t[s - 1]) || t[s - 1] == '_')) continue;  // part of a word or a base64 run
+    if (e < n && (IsB64(t[e]) || t[e] == '_')) continue;
+    HexToBytes(t.substr(s, e - s), bytes);
+    DecodedRun r;
+    r.decoders.emplace_back("hex");
+    if (!BytesToText(bytes, r.decoded, r.decoders, &r.limited)) continue;
+    r.begin = prefixed ? s - 2 : s;
+    r.end = e;
+    runs.push_back(std::move(r));
+  }
+  return runs;
+}
+
+std::vector<DecodedRun> FindUrlRuns(std::string_view t) {
+  std::vector<DecodedRun> runs;
+  const size_t n = t.size();
+  size_t rb = 0, re = 0;
+  bool open = false;
+  auto flush = [&] {
+    if (!open) return;
+    open = false;
+    std::string d = DecodeUrl(t.substr(rb, re - rb));
+    if (LooksLikeText(d)) runs.push_back(MakeRun(rb, re, std::move(d), "url", true));
+  };
+  size_t p = 0;
+  while (p < n) {
+    const void* hit = std::memchr(t.data() + p, '%', n - p);
+    if (!hit) break;
+    size_t q = static_cast<const char*>(hit) - t.data();
+    if (q + 2 >= n || !IsHex(t[q + 1]) || !IsHex(t[q + 2])) {
+      p = q + 1;
+      continue;
+    }
+    size_t ts = q;
+    while (ts > 0 && q - ts < 4096 && !IsUrlDelim(t[ts - 1])) --ts;
+    size_t te = q + 3;
+    while (te < n && !IsUrlDelim(t[te])) ++te;
+    if (open && ts >= re && ts - re <= kUrlMerge && !HasNewline(t, re, ts)) {
+      re = te;
+    } else {
+      flush();
+      rb = ts;
+      re = te;
+      open = true;
+    }
+    p = te;
+  }
+  flush();
+  return runs;
+}
+
+std::vector<DecodedRun> FindQpRuns(std::string_view t) {
+  std::vector<DecodedRun> runs;
+  const size_t n = t.size();
+  size_t first = 0, last_end = 0, count = 0;
+  auto line_start = [&](size_t p) {
+    while (p > 0 && t[p - 1] != '\n') --p;
+    return p;
+  };
+  auto flush = [&] {
+    if (count < 2) return;
+    size_t b = line_start(first);
+    // The line of the last sign; a soft break continues into the next line.
+    size_t e = last_end;
+    const void* nl = e < n ? std::memchr(t.data() + e, '\n', n - e) : nullptr;
+    e = nl ? static_cast<const char*>(nl) - t.data() : n;
+    std::string d = DecodeQp(t.substr(b, e - b));
+    if (LooksLikeText(d)) runs.push_back(MakeRun(b, e, std::move(d), "qp", true));
+  };
+  size_t p = 0;
+  while (p < n) {
+    const void* hit = std::memchr(t.data() + p, '=', n - p);
+    if (!hit) break;
+    size_t q = static_cast<const char*>(hit) - t.data();
+    size_t len = QpSign(t, q);
+    if (!len) {
+      p = q + 1;
+      continue;
+    }
+    // Signs in one run: at most one line without a sign between them.
+    bool joins = count > 0 && q - last_end < 4096;
+    if (joins) {
+      int lines = 0;
+      for (size_t k = last_end; k < q && lines <= 2; ++k) lines += t[k] == '\n';
+      joins = lines <= 2;
+    }
+    if (!joins) {
+      flush();
+      count = 0;
+      first = q;
+    }
+    ++count;
+    last_end = q + len;
+    if (t[q + 1] == '\r') ++last_end;  // "=\r\n"
+    p = last_end;
+  }
+  flush();
+  return runs;
+}
+
+std::vector<DecodedRun> FindEntityRuns(std::string_view t) {
+  std::vector<DecodedRun> runs;
+  const size_t n = t.size();
+  size_t p = 0;
+  while (p < n) {
+    const void* hit = std::memchr(t.data() + p, '&', n - p);
+    if (!hit) break;
+    size_t q = static_cast<const char*>(hit) - t.data();
+    uint32_t cp;
+    bool numeric;
+    size_t len = ParseEntity(t, q, cp, numeric);
+    if (!len) {
+      p = q + 1;
+      continue;
+    }
+    size_t rb = q, re = q + len;
+    int signal = numeric && IsSignal(cp);
+    while (re < n) {
+      const void* nx = std::memchr(t.data() + re, '&', std::min(n - re, kMaxGap + 1));
+      if (!nx) break;
+      size_t r = static_cast<const char*>(nx) - t.data();
+      if (HasNewline(t, re, r)) break;
+      size_t l = ParseEntity(t, r, cp, numeric);
+      if (!l) break;
+      signal += numeric && IsSignal(cp);
+      re = r + l;
+    }
+    p = re;
+    if (signal < 3) continue;
+    std::string d = DecodeEntities(t.substr(rb, re - rb));
+    if (LooksLikeText(d)) runs.push_back(MakeRun(rb, re, std::move(d), "entity", true));
+  }
+  return runs;
+}
+
+std::vector<DecodedRun> FindJsEscapeRuns(std::string_view t) {
+  std::vector<DecodedRun> runs;
+  const size_t n = t.size();
+  size_t p = 0;
+  std::string bytes;
+  while (p < n) {
+    const void* hit = std::memchr(t.data() + p, '\\', n - p);
+    if (!hit) break;
+    size_t q = static_cast<const char*>(hit) - t.data();
+    uint32_t cp;
+    bool x;
+    size_t len = ParseJsEscape(t, q, cp, x);
+    if (!len) {
+      p = q + 2;  // skip the escaped character too ("\\u0034" is a backslash, then text)
+      continue;
+    }
+    size_t rb = q, re = q + len;  // re: the end of the last hiding escape
+    int signal = IsSignal(cp), count = 1;
+    bool only_x = x;
+    size_t scan = re;
+    while (scan < n) {
+      size_t limit = std::min(n, re + kMaxGap + 1);  // the next hiding escape starts this close
+      if (scan >= limit) break;
+      const void* nx = std::memchr(t.data() + scan, '\\', limit - scan);
+      if (!nx) break;
+      size_t r = static_cast<const char*>(nx) - t.data();
+      if (HasNewline(t, scan, r)) break;
+      size_t l = ParseJsEscape(t, r, cp, x);
+      if (!l) {
+        // Another escape (\n, \") inside the string: step over it and go on.
+        if (r + 1 < n && t[r + 1] != '\n') {
+          only_x = false;
+          scan = r + 2;
+          continue;
+        }
+        break;
+      }
+      if (!(x && r == re)) only_x = false;
+      ++count;
+      signal += IsSignal(cp);
+      re = r + l;
+      scan = re;
+    }
+    p = std::max(re, q + len);
+    if (only_x && count >= 4) {
+      // A byte string: \x34\x31... in a row.
+      bytes = BackslashXBytes(t.substr(rb, re - rb));
+      DecodedRun r = MakeRun(rb, re, {}, "hex", true);
+      if (BytesToText(bytes, r.decoded, r.decoders, &r.limited)) runs.push_back(std::move(r));
+      continue;
+    }
+    if (signal < 3) continue;
+    std::string d = DecodeJs(t.substr(rb, re - rb));
+    if (LooksLikeText(d)) runs.push_back(MakeRun(rb, re, std::move(d), "jsescape", true));
+  }
+  return runs;
+}
+
+std::vector<DecodedRun> FindViewStateRuns(std::string_view t) {
+  std::vector<DecodedRun> runs;
+  const size_t n = t.size();
+  std::string bytes;
+  size_t p = 0;
+  while (p + 3 <= n) {
+    const void* hit = memmem(t.data() + p, n - p, "/wE", 3);
+    if (!hit) break;
+    size_t q = static_cast<const char*>(hit) - t.data();
+    p = q + 3;
+    if (q > 0 && (IsB64(t[q - 1]) || t[q - 1] == '=')) continue;  // inside another run
+    size_t e = q;
+    while (e < n && IsB64(t[e])) ++e;
+    while (e < n && t[e] == '=' && (e - q) % 4) ++e;
+    p = e;
+    if (e - q < 8) continue;
+    if (!DecodeBase64(t.substr(q, e - q), bytes) || bytes.size() < 3) continue;
+    if (static_cast<unsigned char>(bytes[0]) != 0xFF || static_cast<unsigned char>(bytes[1]) != 0x01) continue;
+    std::string strings = ViewStateStrings(std::string_view(bytes).substr(2));
+    if (strings.empty()) continue;
+    runs.push_back(MakeRun(q, e, std::move(strings), "viewstate", false));
+  }
+  return runs;
+}
+
+std::vector<DecodedRun> FindDataUriRuns(std::string_view t) {
+  std::vector<DecodedRun> runs;
+  const size_t n = t.size();
+  std::string bytes;
+  size_t p = 0;
+  while (p + 5 < n) {
+    const void* hit = memmem(t.data() + p, n - p, "data:", 5);
+    if (!hit) break;
+    size_t q = static_cast<const char*>(hit) - t.data();
+    p = q + 5;
+    if (q > 0 && IsAlnum(t[q - 1])) continue;
+    // [mime][;params] up to the comma.
+    size_t c = q + 5;
+    while (c < n && c - q < 256 && (IsAlnum(t[c]) || std::strchr("/+.-;=_", t[c]) != nullptr)) ++c;
+    if (c >= n || t[c] != ',') continue;
+    std::string_view head = t.substr(q + 5, c - q - 5);
+    bool b64 = head.size() >= 7 && (head.ends_with(";base64") || head.ends_with(";BASE64"));
+    size_t e = c + 1;
+    while (e < n && !IsUrlDelim(t[e]) && t[e] != '&' && t[e] != ';') ++e;
+    // '&', '?' and ',' are data in a non-base64 payload: extend over them up to a quote or space.
+    if (!b64)
+      while (e < n && t[e] != '"' && t[e] != '\'' && t[e] != ')' && t[e] != '<' && t[e] != '>' &&
+             static_cast<unsigned char>(t[e]) > ' ')
+        ++e;
+    std::string_view payload = t.substr(c + 1, e - c - 1);
+    p = e;
+    if (b64) {
+      if (payload.size() < 4 || !DecodeBase64(payload, bytes)) continue;
+      DecodedRun r = MakeRun(q, e, {}, "base64", false);
+      if (BytesToText(bytes, r.decoded, r.decoders, &r.limited)) runs.push_back(std::move(r));
+    } else if (payload.find('%') != std::string_view::npos) {
+      std::string d = DecodeUrl(payload);
+      if (d != payload && LooksLikeText(d)) runs.push_back(MakeRun(q, e, std::move(d), "url", true));
+    }
+  }
+  return runs;
+}
+
+std::vector<EncodedRun> FindEncodedRuns(std::string_view t) {
+  struct Ranked {
+    DecodedRun run;
+    int priority;
+  };
+  std::vector<Ranked> all;
+  auto add = [&](std::vector<DecodedRun>&& v, int priority) {
+    for (auto& r : v) all.push_back({std::move(r), priority});
+  };
+  add(FindViewStateRuns(t), 0);
+  add(FindDataUriRuns(t), 1);
+  add(FindQpRuns(t), 2);
+  add(FindUrlRuns(t), 3);
+  add(FindEntityRuns(t), 4);
+  add(FindJsEscapeRuns(t), 5);
+  add(FindHexRuns(t), 6);
+  add(FindBase64Runs(t), 7);
+  std::vector<EncodedRun> out;
+  if (all.empty()) return out;
+  std::sort(all.begin(), all.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.run.begin != b.run.begin) return a.run.begin < b.run.begin;
+    if (a.run.end - a.run.begin != b.run.end - b.run.begin) return a.run.end - a.run.begin > b.run.end - b.run.begin;
+    return a.priority < b.priority;
+  });
+  // Of overlapping runs the first (at one position, the longest) is kept: its child
+  // unit finds the runs inside it again, with the chain that led to them.
+  std::vector<DecodedRun*> clean;
+  for (auto& r : all) {
+    if (!clean.empty() && r.run.begin < clean.back()->end) continue;
+    clean.push_back(&r.run);
+  }
+  out.reserve(clean.size());
+  for (size_t k = 0; k < clean.size(); ++k) {
+    DecodedRun& r = *clean[k];
+    EncodedRun e;
+    e.begin = r.begin;
+    e.end = r.end;
+    e.context_begin = r.begin;
+    e.context_end = r.end;
+    e.decoders = std::move(r.decoders);
+    e.inline_escapes = r.inline_escapes;
+    e.limited = r.limited;
+    const std::string& name = e.decoders.front();
+    if (r.inline_escapes && name != "qp") {
+      size_t lo = k > 0 ? clean[k - 1]->end : 0, hi = k + 1 < clean.size() ? clean[k + 1]->begin : t.size();
+      size_t cb = r.begin, floor = std::max(lo, r.begin > kContext ? r.begin - kContext : size_t{0});
+      while (cb > floor && t[cb - 1] != '\n') --cb;
+      while (cb < r.begin && (static_cast<unsigned char>(t[cb]) & 0xC0) == 0x80) ++cb;
+      size_t ce = r.end, ceil = std::min(hi, r.end + kContext);
+      while (ce < ceil && t[ce] != '\n') ++ce;
+      while (ce > r.end && ce < t.size() && (static_cast<unsigned char>(t[ce]) & 0xC0) == 0x80) --ce;
+      e.context_begin = cb;
+      e.context_end = ce;
+      e.decoded = DecodeInline(name, t.substr(cb, r.begin - cb));
+      e.decoded += r.decoded;
+      e.decoded += DecodeInline(name, t.substr(r.end, ce - r.end));
+    } else {
+      e.decoded = std::move(r.decoded);
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace breachscope::decode
