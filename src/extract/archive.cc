@@ -27,7 +27,10 @@
 //   but share one compressed kernel. The member being read when the cap is passed
 //   is reported with sink.Error(name, kLimit) and is NOT handed over (its bytes so
 //   far are the bomb), and the archive stops with kLimit: skipping on inside a
-//   compressed stream would mean decompressing the rest of the bomb. Note plain
+//   compressed stream would mean decompressing the rest of the bomb. A size the
+//   headers declare (zip central directory, tar, 7z) is checked before inflating;
+//   the bytes actually produced are checked as they come (lying headers, lone
+//   compressed files, which declare nothing). Note plain
 //   deflate cannot exceed ~1032:1, so a 42.zip-style nest of deflate layers stays
 //   under the ratio at every level; it is bounded by max_depth (the scan) and
 //   max_expanded_bytes.
@@ -48,6 +51,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -264,6 +268,21 @@ Status ArchiveReader::Read(const Source& source, MemberSink& sink, bool raw_only
       continue;
     }
 
+    // A size the headers declare (zip central directory, tar, 7z) is checked before
+    // anything is inflated; the same checks run again on the bytes really read, for
+    // headers that lie and formats that declare nothing (a lone .gz).
+    if (archive_entry_size_is_set(entry) && archive_entry_size(entry) > 0) {
+      auto declared = static_cast<uint64_t>(archive_entry_size(entry));
+      if (declared > ratio_cap - std::min(expanded, ratio_cap)) {
+        sink.Error(name, StatusCode::kLimit, "archive: member declares a size past max_ratio times the archive's size");
+        return LimitError("archive: stopped at a member past the expansion ratio (possible zip bomb)");
+      }
+      if (declared > budget.max_expanded_bytes - std::min(expanded, budget.max_expanded_bytes)) {
+        sink.Error(name, StatusCode::kLimit, "archive: member declares a size past max_expanded_bytes");
+        return LimitError("archive: stopped at max_expanded_bytes");
+      }
+    }
+
     MemberBuffer buffer(budget.max_member_in_memory, budget.temp_dir);
     StatusCode failure = StatusCode::kOk;
     std::string failure_msg;
@@ -321,15 +340,13 @@ Status ArchiveReader::Read(const Source& source, MemberSink& sink, bool raw_only
     // Whatever was read is handed over, also when the entry turned out damaged.
     if (failure == StatusCode::kOk || buffer.size() > 0) {
       Member m;
-      m.name = std::move(name);
+      m.name = name;
       m.decoders = decoders;
       Status s = buffer.MoveInto(m);
       if (!s.ok()) {
-        sink.Error(m.name, s.code(), s.message());
+        sink.Error(name, s.code(), s.message());
       } else {
-        std::string kept_name = m.name;
         BS_RETURN_IF_ERROR(sink.Add(std::move(m)));
-        name = std::move(kept_name);
       }
     }
     if (fatal) return CorruptError(failure_msg);

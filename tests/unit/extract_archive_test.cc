@@ -460,7 +460,9 @@ TEST_F(ZipBombs, DeflateGigabyteEndsAsLimitForThatMember) {
   TempDir spill;
   Budget b;
   b.temp_dir = spill.path();
+  auto start = std::chrono::steady_clock::now();
   auto run = Extract(bytes, b);  // default max_ratio 1000: 1 GiB / ~1 MB passes it
+  EXPECT_LT(Seconds(start), 2.0);  // refused on the size the central directory declares
   EXPECT_EQ(run->status.code(), StatusCode::kLimit) << run->status.ToString();
   EXPECT_TRUE(run->sink.members.empty());
   ASSERT_EQ(run->sink.errors.size(), 1u);
@@ -468,11 +470,28 @@ TEST_F(ZipBombs, DeflateGigabyteEndsAsLimitForThatMember) {
   EXPECT_EQ(run->sink.errors[0].reason, StatusCode::kLimit);
   EXPECT_EQ(spill.Count(), 0u);  // the partial spill file was removed
 
-  // With a tighter ratio it stops long before the end.
-  b.max_ratio = 20;
+}
+
+TEST_F(ZipBombs, ALyingSizeIsCaughtWhileInflating) {
+  std::string bytes = ReadFile(dir_->path() / "deflate_1g.zip");
+  // Make the headers claim 1 MiB instead of 1 GiB: the central directory's 32-bit
+  // size and the local header's zip64 extra field (python writes one there).
+  const std::string real("\x00\x00\x00\x40", 4), one_mib("\x00\x00\x10\x00", 4);
+  size_t patched = 0;
+  for (size_t region : {size_t{0}, bytes.size() - 200}) {
+    for (size_t at = bytes.find(real, region); at != std::string::npos && at < region + 200;
+         at = bytes.find(real, at + 4), ++patched)
+      bytes.replace(at, 4, one_mib);
+  }
+  ASSERT_GE(patched, 2u);
+  TempDir spill;
+  Budget b;
+  b.temp_dir = spill.path();
+  b.max_ratio = 20;  // 20 x ~1 MB: the real 1 GiB passes it early
   auto start = std::chrono::steady_clock::now();
-  auto quick = Extract(bytes, b);
-  EXPECT_EQ(quick->status.code(), StatusCode::kLimit);
+  auto run = Extract(bytes, b);
+  EXPECT_EQ(run->status.code(), StatusCode::kLimit) << Describe(*run);
+  EXPECT_TRUE(run->sink.members.empty()) << Describe(*run);
   EXPECT_LT(Seconds(start), 5.0);
   EXPECT_EQ(spill.Count(), 0u);
 }

@@ -102,7 +102,7 @@ std::string Describe(const Status& s, const TestSink& sink) {
   return d;
 }
 
-Status Run(const Extractor* e, std::string_view bytes, TestSink& sink, const fs::path* disk = nullptr) {
+Status RunOn(const Extractor* e, std::string_view bytes, TestSink& sink, const fs::path* disk = nullptr) {
   Source src{bytes, "db", disk};
   return e->Extract(src, sink);
 }
@@ -144,7 +144,7 @@ TEST(SqliteExtractor, AcceptsTheMagicOnly) {
 TEST(SqliteExtractor, TablesFromMemory) {
   std::string bytes = ReadFile(Fixture("people.sqlite"));
   TestSink sink;
-  Status s = Run(SqliteExtractor(), bytes, sink);
+  Status s = RunOn(SqliteExtractor(), bytes, sink);
   ASSERT_TRUE(s.ok()) << Describe(s, sink);
   ExpectPeopleDb(sink);
   EXPECT_TRUE(sink.errors.empty()) << Describe(s, sink);
@@ -158,7 +158,7 @@ TEST(SqliteExtractor, TablesFromDiskReadOnly) {
   auto before = fs::last_write_time(p);
   std::string bytes = ReadFile(p);
   TestSink sink;
-  Status s = Run(SqliteExtractor(), bytes, sink, &p);
+  Status s = RunOn(SqliteExtractor(), bytes, sink, &p);
   ASSERT_TRUE(s.ok()) << Describe(s, sink);
   ExpectPeopleDb(sink);
   EXPECT_EQ(fs::last_write_time(p), before);
@@ -170,7 +170,7 @@ TEST(SqliteExtractor, WalModeDatabase) {
   ASSERT_EQ(bytes[18], 2);  // the header says WAL
   {
     TestSink sink;
-    Status s = Run(SqliteExtractor(), bytes, sink);
+    Status s = RunOn(SqliteExtractor(), bytes, sink);
     ASSERT_TRUE(s.ok()) << Describe(s, sink);
     ASSERT_EQ(sink.members.size(), 1u);
     EXPECT_EQ(Lines(sink.members[0].data), (Strings{"a", "in wal mode"}));
@@ -180,7 +180,7 @@ TEST(SqliteExtractor, WalModeDatabase) {
     fs::path p = dir.path() / "wal.sqlite";
     fs::copy_file(Fixture("wal.sqlite"), p);
     TestSink sink;
-    Status s = Run(SqliteExtractor(), bytes, sink, &p);
+    Status s = RunOn(SqliteExtractor(), bytes, sink, &p);
     ASSERT_TRUE(s.ok()) << Describe(s, sink);
     ASSERT_EQ(sink.members.size(), 1u);
     EXPECT_EQ(Lines(sink.members[0].data), (Strings{"a", "in wal mode"}));
@@ -190,7 +190,7 @@ TEST(SqliteExtractor, WalModeDatabase) {
 TEST(SqliteExtractor, CorruptDatabaseIsCorruptWithSqlitesMessage) {
   std::string bytes = ReadFile(Fixture("corrupt.sqlite"));
   TestSink sink;
-  Status s = Run(SqliteExtractor(), bytes, sink);
+  Status s = RunOn(SqliteExtractor(), bytes, sink);
   EXPECT_EQ(s.code(), StatusCode::kCorrupt) << Describe(s, sink);
   EXPECT_NE(s.message().find("sqlite: "), std::string::npos);
   EXPECT_GT(s.message().size(), std::string("sqlite: cannot read the schema: ").size());
@@ -201,7 +201,7 @@ TEST(SqliteExtractor, TruncatedDatabaseNeverCrashes) {
   std::string bytes = ReadFile(Fixture("people.sqlite"));
   for (size_t cut : {16ul, 100ul, 4096ul, 4097ul, 8192ul, bytes.size() - 1}) {
     TestSink sink;
-    Status s = Run(SqliteExtractor(), std::string_view(bytes).substr(0, cut), sink);
+    Status s = RunOn(SqliteExtractor(), std::string_view(bytes).substr(0, cut), sink);
     // Either an error for the file, or errors for tables: never a silent success
     // with the full content.
     bool complete = s.ok() && sink.errors.empty() && sink.members.size() == 2 &&
@@ -217,7 +217,7 @@ TEST(SqliteExtractor, BigTablesAndBigDatabasesGoToTemporaryFiles) {
   b.temp_dir = dir.path();
   std::string bytes = ReadFile(Fixture("people.sqlite"));
   TestSink sink(b);
-  Status s = Run(SqliteExtractor(), bytes, sink);
+  Status s = RunOn(SqliteExtractor(), bytes, sink);
   ASSERT_TRUE(s.ok()) << Describe(s, sink);
   EXPECT_EQ(sink.file_backed, 2u);
   ExpectPeopleDb(sink);
@@ -230,14 +230,15 @@ TEST(SqliteExtractor, Budgets) {
     Budget b;
     b.max_members = 1;
     TestSink sink(b);
-    EXPECT_EQ(Run(SqliteExtractor(), bytes, sink).code(), StatusCode::kLimit);
+    EXPECT_EQ(RunOn(SqliteExtractor(), bytes, sink).code(), StatusCode::kLimit);
     EXPECT_TRUE(sink.members.empty());
   }
   {
     Budget b;
-    b.max_expanded_bytes = 100;  // the header and first row, not the second
+    // The header and first row, not the second.
+    b.max_expanded_bytes = kPeopleLines[0].size() + 1 + kPeopleLines[1].size() + 1 + 5;
     TestSink sink(b);
-    Status s = Run(SqliteExtractor(), bytes, sink);
+    Status s = RunOn(SqliteExtractor(), bytes, sink);
     EXPECT_EQ(s.code(), StatusCode::kLimit);
     ASSERT_EQ(sink.members.size(), 1u);
     EXPECT_EQ(Lines(sink.members[0].data).size(), 2u);
@@ -245,7 +246,7 @@ TEST(SqliteExtractor, Budgets) {
   {
     TestSink sink;
     sink.stop_after = 1;
-    EXPECT_EQ(Run(SqliteExtractor(), bytes, sink).code(), StatusCode::kLimit);
+    EXPECT_EQ(RunOn(SqliteExtractor(), bytes, sink).code(), StatusCode::kLimit);
     EXPECT_EQ(sink.members.size(), 1u);
   }
 }
@@ -295,7 +296,7 @@ TEST(MdbExtractor, TablesFromMemoryViaATemporaryFile) {
   b.temp_dir = dir.path();
   std::string bytes = FruitMdb();
   TestSink sink(b);
-  Status s = Run(MdbExtractor(), bytes, sink);
+  Status s = RunOn(MdbExtractor(), bytes, sink);
   ExpectFruit(s, sink);
   EXPECT_EQ(dir.Count(), 0u);  // the temporary copy is gone
 }
@@ -306,7 +307,7 @@ TEST(MdbExtractor, TablesFromDisk) {
   std::string bytes = FruitMdb();
   std::ofstream(p, std::ios::binary) << bytes;
   TestSink sink;
-  ExpectFruit(Run(MdbExtractor(), bytes, sink, &p), sink);
+  ExpectFruit(RunOn(MdbExtractor(), bytes, sink, &p), sink);
 }
 
 TEST(MdbExtractor, BigTablesGoToTemporaryFiles) {
@@ -316,7 +317,7 @@ TEST(MdbExtractor, BigTablesGoToTemporaryFiles) {
   b.temp_dir = dir.path();
   std::string bytes = FruitMdb();
   TestSink sink(b);
-  Status s = Run(MdbExtractor(), bytes, sink);
+  Status s = RunOn(MdbExtractor(), bytes, sink);
   ExpectFruit(s, sink);
   EXPECT_GE(sink.file_backed, 1u);
   EXPECT_EQ(dir.Count(), 0u);
@@ -325,7 +326,7 @@ TEST(MdbExtractor, BigTablesGoToTemporaryFiles) {
 TEST(MdbExtractor, DamagedDatabaseIsCorrupt) {
   std::string bytes = FruitMdb().substr(0, 4096);  // the header page only
   TestSink sink;
-  Status s = Run(MdbExtractor(), bytes, sink);
+  Status s = RunOn(MdbExtractor(), bytes, sink);
   EXPECT_EQ(s.code(), StatusCode::kCorrupt) << Describe(s, sink);
   EXPECT_TRUE(sink.members.empty());
 }
@@ -334,7 +335,7 @@ TEST(MdbExtractor, MaxMembers) {
   Budget b;
   b.max_members = 2;
   TestSink sink(b);
-  EXPECT_EQ(Run(MdbExtractor(), FruitMdb(), sink).code(), StatusCode::kLimit);
+  EXPECT_EQ(RunOn(MdbExtractor(), FruitMdb(), sink).code(), StatusCode::kLimit);
 }
 
 TEST(MdbExtractor, MissingMdbtoolsIsUnsupported) {
@@ -342,7 +343,7 @@ TEST(MdbExtractor, MissingMdbtoolsIsUnsupported) {
   std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "";
   ::setenv("PATH", "/nonexistent", 1);
   TestSink sink;
-  Status s = Run(MdbExtractor(), bytes, sink);
+  Status s = RunOn(MdbExtractor(), bytes, sink);
   ::setenv("PATH", old_path.c_str(), 1);
   EXPECT_EQ(s.code(), StatusCode::kUnsupported) << Describe(s, sink);
 }
