@@ -7,6 +7,10 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -37,6 +41,31 @@ int RunScanCommand(const breachscope::scan::ScanConfig& config) {
   return kExitOk;
 }
 
+// `export all` writes every output file into --out (default: the case folder);
+// `export findings|people|errors|summary` prints that one file.
+int RunExportCommand(const std::string& what, const std::string& case_dir, const std::string& out_dir) {
+  namespace fs = std::filesystem;
+  const bool all = what == "all";
+  fs::path target = all ? fs::path(out_dir.empty() ? case_dir : out_dir) : fs::path(case_dir) / ".export";
+  auto result = breachscope::scan::ExportCase(case_dir, target);
+  if (!result.ok()) {
+    std::fprintf(stderr, "breachscope: %s\n", result.status().message().c_str());
+    return result.status().code() == breachscope::StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  if (all) return kExitOk;
+  const char* name = what == "findings" ? "findings.jsonl"
+                     : what == "people" ? "people.jsonl"
+                     : what == "errors" ? "errors.jsonl"
+                                        : "summary.json";
+  {
+    std::ifstream in(target / name, std::ios::binary);
+    std::cout << in.rdbuf();
+  }
+  std::error_code ec;
+  fs::remove_all(target, ec);
+  return std::cout.good() ? kExitOk : kExitFailure;
+}
+
 int RunNotifyCommand(const breachscope::notify::NotifyConfig& config, bool quiet) {
   auto result = breachscope::notify::RunNotify(config);
   if (!result.ok()) {
@@ -58,6 +87,13 @@ int RunNotifyCommand(const breachscope::notify::NotifyConfig& config, bool quiet
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Tesseract is built with OpenMP; with several scan workers each OCR call must stay
+  // on its own thread (Tesseract's advice). libgomp reads the limit when it loads, so
+  // it is set by running ourselves again once with it in the environment.
+  if (!std::getenv("OMP_THREAD_LIMIT")) {
+    ::setenv("OMP_THREAD_LIMIT", "1", 1);
+    ::execv("/proc/self/exe", argv);  // on failure, go on without the limit
+  }
   // Workers allocate and free chunk-sized buffers all the time; keeping them in the
   // heap instead of mmap/munmap each time saves the page faults (measured: ~20% of CPU).
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
@@ -113,6 +149,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"batch", "per-person", "none"}));
   notify->add_flag("--quiet,-q", notify_quiet, "No summary on the terminal");
 
+  std::string export_what, export_case, export_out;
+  auto* exporter = app.add_subcommand("export", "Write a case's output files again from its case database alone.");
+  exporter->add_option("WHAT", export_what, "findings, people, errors or summary (printed), or all (files into --out)")
+      ->required()
+      ->check(CLI::IsMember({"findings", "people", "errors", "summary", "all"}));
+  exporter->add_option("--case", export_case, "Folder of a scan (holds case.db)")->required();
+  exporter->add_option("--out", export_out, "With `all`: folder for the files (default: the case folder)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -136,6 +180,7 @@ int main(int argc, char** argv) {
     config.progress = ::isatty(STDERR_FILENO) != 0;
     return RunScanCommand(config);
   }
+  if (exporter->parsed()) return RunExportCommand(export_what, export_case, export_out);
   if (notify->parsed()) {
     notify_config.case_dir = notify_case;
     notify_config.incident_file = notify_incident;

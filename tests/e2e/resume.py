@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""The case store: a scan killed at any moment (kill -9) and run again with the same
+arguments ends with exactly the output of an uninterrupted scan; a re-scan skips
+files the case already holds (same file, or the same content under another name);
+a changed file is scanned again; `breachscope export` writes the same files from
+the case store alone.
+
+Usage: resume.py --breachscope BIN --work DIR
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+KEY = os.path.join(HERE, "contract_example", "key")
+OUTPUTS = ("findings.jsonl", "people.jsonl", "errors.jsonl", "summary.json")
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def scan(bs, inp, out, *extra):
+    return subprocess.run([bs, "scan", inp, "--out", out, "--key-file", KEY, "--quiet", *extra],
+                          capture_output=True, text=True)
+
+
+def stats(out):
+    return json.load(open(os.path.join(out, "scan_stats.json")))
+
+
+def same_outputs(a, b):
+    return all(read(os.path.join(a, n)) == read(os.path.join(b, n)) for n in OUTPUTS)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--breachscope", required=True)
+    ap.add_argument("--work", required=True)
+    args = ap.parse_args()
+    bs = args.breachscope
+    shutil.rmtree(args.work, ignore_errors=True)
+    os.makedirs(args.work)
+    corpus = os.path.join(args.work, "corpus")
+    subprocess.run([sys.executable, os.path.join(REPO, "tests", "corpus", "generate.py"), "--out", corpus,
+                    "--seed", "7", "--people", "300", "--quiet"], check=True)
+    inp = os.path.join(corpus, "input")
+    n_files = sum(len(fs) for _, _, fs in os.walk(inp))
+
+    ref = os.path.join(args.work, "ref")
+    t0 = time.time()
+    r = scan(bs, inp, ref)
+    full = time.time() - t0
+    check(r.returncode == 0, f"uninterrupted scan completes ({full:.1f} s, {n_files} files)")
+    if r.returncode:
+        print(r.stderr)
+        return 1
+
+    # Killed at several moments, then resumed with the same arguments.
+    resumed_some = False
+    for i, frac in enumerate((0.15, 0.35, 0.55, 0.75, 0.95)):
+        out = os.path.join(args.work, f"killed{i}")
+        p = subprocess.Popen([bs, "scan", inp, "--out", out, "--key-file", KEY, "--quiet"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(full * frac)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        r = scan(bs, inp, out)
+        check(r.returncode == 0, f"scan killed at {frac:.0%} of its time resumes and completes")
+        check(same_outputs(out, ref), f"resumed scan (killed at {frac:.0%}) gives exactly the uninterrupted output")
+        resumed_some |= stats(out)["files_reused"] > 0
+    check(resumed_some, "at least one resumed scan reused files a killed run had completed")
+
+    # A second scan of an unchanged case reads nothing again.
+    r = scan(bs, inp, ref)
+    check(r.returncode == 0 and stats(ref)["files_reused"] == n_files,
+          f"re-scan reuses all {n_files} files (reused {stats(ref)['files_reused']})")
+    first = os.path.join(args.work, "first")
+    shutil.copytree(ref, first)
+    check(same_outputs(ref, first), "re-scan output is unchanged")
+
+    # A changed file is scanned again; a copy under a new name is known by its content.
+    changed = None
+    for dirpath, _, files in os.walk(inp):
+        for name in sorted(files):
+            if name.endswith(".txt"):
+                changed = os.path.join(dirpath, name)
+                break
+        if changed:
+            break
+    with open(changed, "a") as f:
+        f.write("\nEmployee SSN: 529-18-3306\n")
+    some_csv = next(os.path.join(d, n) for d, _, fs in os.walk(inp) for n in sorted(fs) if n.endswith(".csv"))
+    shutil.copy(some_csv, os.path.join(inp, "copy-of-export.csv"))
+    r = scan(bs, inp, ref)
+    st = stats(ref)
+    check(r.returncode == 0 and st["files_reused"] == n_files,
+          f"after one change and one copy: {n_files - 1} unchanged files and the copy reused (reused {st['files_reused']})")
+    findings = [json.loads(l) for l in open(os.path.join(ref, "findings.jsonl"))]
+    rel_changed = os.path.relpath(changed, inp)
+    check(any(f["path"] == rel_changed and f["masked"] == "***-**-3306" for f in findings),
+          "the changed file's new SSN is found")
+    rel_csv = os.path.relpath(some_csv, inp)
+    orig = sorted((f["type"], f["hash"]) for f in findings if f["path"] == rel_csv)
+    copy = sorted((f["type"], f["hash"]) for f in findings if f["path"] == "copy-of-export.csv")
+    check(orig and orig == copy, "the copy's findings are the original's, under the copy's path")
+
+    # Exports from the case store alone.
+    exp = os.path.join(args.work, "export")
+    r = subprocess.run([bs, "export", "all", "--case", ref, "--out", exp], capture_output=True, text=True)
+    check(r.returncode == 0 and same_outputs(exp, ref), "export all writes the scan's output files again")
+    r = subprocess.run([bs, "export", "findings", "--case", ref], capture_output=True)
+    check(r.returncode == 0 and r.stdout == read(os.path.join(ref, "findings.jsonl")),
+          "export findings prints findings.jsonl")
+    r = subprocess.run([bs, "export", "people", "--case", os.path.join(args.work, "nowhere")], capture_output=True)
+    check(r.returncode == 2, "export from a folder without a case is a usage error")
+    print(f"{len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
