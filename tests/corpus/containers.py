@@ -73,15 +73,19 @@ def tar_bz2_bytes(members):
 
 
 # ------------------------------------------------------------------------- mail
-def email_message(frm, to, subject, date, body, attachments=(), boundary=None):
+def email_message(frm, to, subject, date, body, attachments=(), boundary=None, body_cte=None):
     """An EmailMessage; attachments [(filename, bytes, maintype, subtype)] are
-    base64-encoded (the email package's default for bytes content)."""
+    base64-encoded. body_cte forces the text's transfer encoding ("base64",
+    "quoted-printable"); by default the email package picks one."""
     m = EmailMessage()
     m["From"] = frm
     m["To"] = to
     m["Subject"] = subject
     m["Date"] = date
-    m.set_content(body)
+    if body_cte:
+        m.set_content(body, cte=body_cte)
+    else:
+        m.set_content(body)
     for name, data, maintype, subtype in attachments:
         m.add_attachment(data, maintype=maintype, subtype=subtype, filename=name, cte="base64")
     if attachments:

@@ -10,7 +10,14 @@ Writes:
   DIR/input/...              the files to scan (CSV, TSV, quoted CSV with embedded
                              newlines, JSON, JSON Lines, app logs, SQL dump, UTF-8 prose,
                              Windows-1252 text, UTF-16LE with BOM, UTF-16BE without BOM,
-                             HTML with a base64 JSON record, source code, trap memos)
+                             HTML with a base64 JSON record, source code, trap memos),
+                             and a second set of such documents, for other people,
+                             wrapped in containers and encodings (zip, tar.gz, tar.bz2,
+                             gz, zip in tar.gz, eml, mbox, base64 / gzip+base64 in HTML,
+                             url, hex, docx, xlsx, sqlite, pdf; see build_wrapped and
+                             containers.py). Their truth paths are member paths
+                             ("a.zip!dir/b.csv", "m.mbox!2!b.txt") and kinds
+                             "<container>:<document kind>".
   DIR/truth.jsonl            one line per planted finding (one per occurrence):
                              {"path","type","canonical","hash","person","written","kind"}
   DIR/truth_people.jsonl     one line per synthetic person: id, name, dob, state, types
@@ -20,7 +27,8 @@ Writes:
                              bank_account, drivers_license, passport, mbi, health_id,
                              student_id) in every written form used, plus its canonical
   DIR/contact_values.txt     names, emails, phones, streets as written (and canonical)
-  DIR/manifest.json          path -> file kind, and per-kind / per-type truth counts
+  DIR/manifest.json          path -> file kind, member path -> kind, and per-kind /
+                             per-type document and truth counts
   DIR/key                    the HMAC key (fixed 32 bytes unless --key-file is given)
 
 hash = lowercase hex HMAC-SHA256(key, TYPE + ":" + CANONICAL) as in shared/contract.md.
@@ -43,8 +51,10 @@ import random
 import re
 import shutil
 import sys
+import tarfile
 import unicodedata
 import urllib.parse
+import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import containers  # noqa: E402  (tests/corpus/containers.py)
@@ -536,6 +546,10 @@ def make_dl(rng, reg, state):
             else:
                 out.append(c)
         d = "".join(out)
+        if shape.startswith("WDL"):
+            # Washington's "WDL" prefix is literal (the first W above only keeps the
+            # random stream as it was before this fix).
+            d = "WDL" + d[3:]
         if card_valid(d) or (d.isdigit() and len(d) in (9, 10)):
             continue
         if reg.claim(d):
@@ -1609,9 +1623,9 @@ def build_traps(c, nz):
 # and a whole-file format such as docx, pdf, sqlite keep the file's path) and the kind
 # "<container>:<document kind>", e.g. "zip:csv".
 # --------------------------------------------------------------------------------------
-CONTAINER_KINDS = ("zip", "tar.gz", "tar.bz2", "gz", "tar.gz>zip", "eml", "mbox",
-                   "html-base64", "html-gzip-base64", "url", "hex", "docx", "xlsx", "sqlite",
-                   "pdf")
+CONTAINER_KINDS = ("zip", "zip>docx", "tar.gz", "tar.bz2", "gz", "tar.gz>zip", "eml", "eml-body",
+                   "mbox", "mbox-body", "html-base64", "html-gzip-base64", "url", "hex", "docx",
+                   "xlsx", "sqlite", "pdf")
 MAIL_DATE = "Wed, 01 Mar 2023 09:30:00 -0600"
 
 
@@ -1648,6 +1662,12 @@ class Wrapper:
 
     def file(self, path, ck, data):
         self.c.files.append((path, ck, data))
+        if ck in ("zip", "tar.gz", "tar.bz2", "tar.gz>zip"):  # (zip>docx members sit in "zip")
+            # self-check: the member paths in the truth are what the archive lists
+            want = {m for m in self.c.members if m.startswith(path + "!")}
+            got = set(archive_paths(path, data)) - {f"{path}!README.txt"}
+            assert got == want, (path, sorted(got ^ want))
+
 
     def audit(self, path, text):
         self.audits.append((path, text))
@@ -1655,6 +1675,24 @@ class Wrapper:
     def tmp(self, name):
         os.makedirs(self.tmpdir, exist_ok=True)
         return os.path.join(self.tmpdir, name)
+
+
+def archive_paths(prefix, data):
+    """Contract paths of the files inside a zip or tar (compressed or not), recursing
+    into archives inside."""
+    out = []
+    if data[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            entries = [(n, z.read(n)) for n in z.namelist()]
+    else:
+        with tarfile.open(fileobj=io.BytesIO(data)) as t:
+            entries = [(m.name, t.extractfile(m).read()) for m in t.getmembers() if m.isfile()]
+    for name, inner in entries:
+        if name.endswith((".zip", ".tar.gz", ".tar.bz2")):
+            out += archive_paths(f"{prefix}!{name}", inner)
+        else:
+            out.append(f"{prefix}!{name}")
+    return out
 
 
 def noise_mail_body(nz, n=3):
@@ -1665,7 +1703,7 @@ def build_wrapped(c, seed, n_people, emails, tmpdir):
     """Builds a second set of documents for fresh people and wraps every one of them in
     a container or encoding. Returns (wrapped people, Wrapper)."""
     wrng = random.Random(f"breachscope-corpus-containers-{seed}")
-    wpeople = make_people(wrng, max(60, n_people // 4), c.reg, prefix="w", emails=emails)
+    wpeople = make_people(wrng, max(100, n_people // 4), c.reg, prefix="w", emails=emails)
     saved = c.rng
     c.rng = wrng
     nz = Noise(wrng)
@@ -1713,7 +1751,7 @@ def build_wrapped(c, seed, n_people, emails, tmpdir):
     d = w.take("school/counselor_notes.txt")
     w.member(d, "school/counselor_notes.docx", "docx")
     w.file("school/counselor_notes.docx", "docx", C.docx_bytes(lines(d)))
-    for i in range(2):
+    for i in range(3):
         d = letter()
         if d:
             p = f"letters/pdf/{os.path.basename(d.path)[:-4]}.pdf"
@@ -1729,7 +1767,7 @@ def build_wrapped(c, seed, n_people, emails, tmpdir):
     w.file("school/roster_2023.db", "sqlite", C.sqlite_bytes("roster", rows, w.tmp("roster.db")))
 
     # web pages: a letter base64-encoded in a script variable, or gzip+base64
-    for i in range(2):
+    for i in range(3):
         for ck, gz in (("html-base64", False), ("html-gzip-base64", True)):
             d = letter()
             if not d:
@@ -1749,7 +1787,7 @@ def build_wrapped(c, seed, n_people, emails, tmpdir):
             w.file(p, ck, page.encode("utf-8"))
 
     # a letter %-encoded in a URL query string, and hex-encoded dumps
-    for i in range(2):
+    for i in range(3):
         d = letter()
         if d:
             p = f"logs/proxy_capture_{i + 1}.log"
@@ -1772,11 +1810,19 @@ def build_wrapped(c, seed, n_people, emails, tmpdir):
     # an mbox: messages with letters or a JSON export attached, and messages without
     msgs, k = [], 0
     box = "mail/member_services.mbox"
-    plan = [[], ["letter"], ["travel/bookings.json"], [], ["letter", "letter"], ["letter"]]
+    # "body" puts a letter in the message text itself (base64 transfer encoding); its
+    # findings have the message's path, "box!N".
+    plan = [[], ["letter"], ["travel/bookings.json"], ["body"], ["letter", "letter"], ["letter"]]
     for atts in plan:
         k += 1
-        body = noise_mail_body(nz)
-        w.audit(f"{box}!{k}", body)
+        body, cte = noise_mail_body(nz), None
+        if "body" in atts and letters:
+            d = letter()
+            w.member(d, f"{box}!{k}", "mbox-body")
+            body, cte = d.text(), "base64"
+        else:
+            w.audit(f"{box}!{k}", body)
+        atts = [a for a in atts if a != "body"]
         files = []
         for a in atts:
             d = letter() if a == "letter" else w.take(a)
@@ -1788,7 +1834,7 @@ def build_wrapped(c, seed, n_people, emails, tmpdir):
             files.append((name, data(d), "application" if sub == "json" else "text", sub))
         msgs.append(C.email_message("hr@example.com", "privacy@example.com",
                                     f"Member services export {k}", MAIL_DATE, body, files,
-                                    boundary=f"=_corpus_mbox_{k:04d}"))
+                                    boundary=f"=_corpus_mbox_{k:04d}", body_cte=cte))
     w.file(box, "mbox", C.mbox_bytes(msgs, w.tmp("box.mbox")))
 
     # .eml with a base64 attachment
@@ -1802,6 +1848,15 @@ def build_wrapped(c, seed, n_people, emails, tmpdir):
         m = C.email_message("noreply@example.com", "security@example.com", "Scheduled export",
                             MAIL_DATE, body, [(name, data(d), mt, st)], boundary="=_corpus_eml_0001")
         w.file(p, "eml", C.eml_bytes(m))
+
+    # .eml whose text is a letter (quoted-printable): findings have the .eml's path
+    d = letter()
+    if d:
+        p = "mail/notice_resend.eml"
+        w.member(d, p, "eml-body")
+        m = C.email_message("noreply@example.com", "privacy@example.com", "Notice (resent)",
+                            MAIL_DATE, d.text(), body_cte="quoted-printable")
+        w.file(p, "eml-body", C.eml_bytes(m))
 
     # lone .gz files
     for src, p in (("marketing/newsletter_subscribers.csv", "marketing/newsletter_subscribers_2019.csv.gz"),
@@ -1838,17 +1893,25 @@ def build_wrapped(c, seed, n_people, emails, tmpdir):
     for d in (w.take_prefix("logs/") + [w.take("api/events.jsonl"),
                                          w.take("legacy/member_roster_cp1252.txt"),
                                          w.take("src/billing_client.py")]):
-        w.member(d, f"{p}!{d.path}", "tar.gz")
-        tmembers.append((d.path, data(d)))
+        name = d.path
+        w.member(d, f"{p}!{name}", "tar.gz")
+        tmembers.append((name, data(d)))
     w.file(p, "tar.gz", C.tar_gz_bytes(tmembers))
 
-    # zip (deflate): everything left, letters included
+    # zip (deflate): two letters as .docx members, then everything left
     p = "archive/hr_export_2023.zip"
     zmembers = []
+    for i in range(2):
+        d = letter()
+        if d:
+            name = d.path[:-4] + ".docx"
+            w.member(d, f"{p}!{name}", "zip>docx")
+            zmembers.append((name, C.docx_bytes(lines(d))))
     rest = [w.docs.pop(k) for k in sorted(w.docs)] + letters
     for d in rest:
-        w.member(d, f"{p}!{d.path}", "zip")
-        zmembers.append((d.path, data(d)))
+        name = d.path
+        w.member(d, f"{p}!{name}", "zip")
+        zmembers.append((name, data(d)))
     w.file(p, "zip", C.zip_bytes(zmembers))
     assert not w.docs, sorted(w.docs)
     c.rng = saved
