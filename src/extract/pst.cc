@@ -399,6 +399,12 @@ class PstWalker {
       return LimitError("pst: more members than the budget allows");
     }
     ++added_;
+    if (m.file.empty()) {
+      if (Status st = mail::SpillIfLarge(m, sink_.budget()); !st.ok()) {
+        sink_.Error(m.name, st.code(), st.message());
+        return Status::Ok();
+      }
+    }
     return sink_.Add(std::move(m));
   }
 
