@@ -241,7 +241,9 @@ Aggregate Summarise(const Rules& rules, const Incident& inc, const std::vector<O
     }
     std::vector<std::string> names, thresholds, timings, undated;
     for (const auto& n : j.regulator_notices) {
-      bool applicable = n.applies_to == "all" || (n.applies_to == "government" && inc.IsGovernment());
+      // A public-agency duty binds that jurisdiction's own public bodies only.
+      bool applicable = n.applies_to == "all" ||
+                        (n.applies_to == "government" && inc.IsGovernment() && inc.entity_state == code);
       if (!applicable || row.residents_state_law < n.min_affected) continue;
       names.push_back(n.recipient);
       thresholds.push_back(n.threshold_text);

@@ -51,6 +51,23 @@ std::string LocationPhrase(const std::string& l) {
 
 bool Has(const std::vector<std::string>& v, std::string_view t) { return std::find(v.begin(), v.end(), t) != v.end(); }
 
+std::string JoinOr(const std::vector<std::string>& items) {
+  std::string s;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) s += (i + 1 == items.size()) ? (items.size() > 2 ? ", or " : " or ") : ", ";
+    s += items[i];
+  }
+  return s;
+}
+
+// "https://www.example.org/x/" -> "www.example.org/x": shorter lines on paper.
+std::string Site(std::string_view url) {
+  for (std::string_view scheme : {"https://", "http://"})
+    if (url.substr(0, scheme.size()) == scheme) url.remove_prefix(scheme.size());
+  if (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  return std::string(url);
+}
+
 }  // namespace
 
 std::string LongDate(Date d) {
@@ -151,7 +168,7 @@ std::vector<LetterBlock> ComposeLetter(const Rules& rules, const Incident& inc, 
   b.push_back({LetterBlock::kText, vigilant});
   b.push_back({LetterBlock::kText, "Free credit reports: you are entitled to a free credit report from each of the "
                                    "three nationwide consumer reporting agencies. Visit " +
-                                       rules.annual_credit_report.website + " or call " +
+                                       Site(rules.annual_credit_report.website) + " or call " +
                                        rules.annual_credit_report.phone + "."});
   b.push_back({LetterBlock::kText, "Fraud alert: you may place a fraud alert on your credit file at no charge. An "
                                    "initial fraud alert lasts one year and tells lenders to verify your identity "
@@ -164,12 +181,12 @@ std::vector<LetterBlock> ComposeLetter(const Rules& rules, const Incident& inc, 
   std::string bureaus;
   for (const auto& c : rules.credit_bureaus) {
     if (!bureaus.empty()) bureaus += "\n";
-    bureaus += c.name + "   " + c.phone + "   " + c.website;
+    bureaus += c.name + "   " + c.phone + "   " + Site(c.website);
   }
   b.push_back({LetterBlock::kAddress, bureaus});
   b.push_back({LetterBlock::kText, "Federal Trade Commission: learn about identity theft, report it and get a recovery "
                                    "plan at " +
-                                       rules.ftc.website + " or " + rules.ftc.phone +
+                                       Site(rules.ftc.website) + " or " + rules.ftc.phone +
                                        ". You can also contact your state attorney general."});
   if (v.ma)
     b.push_back({LetterBlock::kText, "Massachusetts residents: you have the right to obtain a police report about "
@@ -183,7 +200,7 @@ std::vector<LetterBlock> ComposeLetter(const Rules& rules, const Incident& inc, 
   if (!inc.contact.email.empty()) how.push_back("email " + inc.contact.email);
   if (!inc.contact.website.empty()) how.push_back("visit " + inc.contact.website);
   if (!inc.contact.address.empty()) how.push_back("write to " + entity + ", " + inc.contact.address);
-  b.push_back({LetterBlock::kText, "If you have questions, please " + JoinWords(how) +
+  b.push_back({LetterBlock::kText, "If you have questions, please " + JoinOr(how) +
                                        ". We sincerely regret any concern or inconvenience this may cause you."});
   b.push_back({LetterBlock::kText, "Sincerely,\n" + entity});
   b.push_back({LetterBlock::kFooter, "Reference " + (r ? r->person : std::string("[PERSON ID]")) + " - letter " + v.id});
@@ -263,7 +280,7 @@ Status PdfWriter::AddLetter(const std::vector<LetterBlock>& blocks) {
     pango_layout_set_alignment(layout, block.kind == LetterBlock::kFooter ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
     pango_layout_set_text(layout, block.text.c_str(), static_cast<int>(block.text.size()));
     double before = block.kind == LetterBlock::kHeading ? 10 : block.kind == LetterBlock::kTitle ? 14 : 4;
-    if (block.kind == LetterBlock::kAddress && y < 100) before = 26;
+    if (block.kind == LetterBlock::kAddress && y < 120) before = 30;
     y += before;
     if (block.kind == LetterBlock::kFooter) y = std::max(y, kBottom - 12);
     const int lines = pango_layout_get_line_count(layout);

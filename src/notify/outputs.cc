@@ -579,7 +579,7 @@ std::string RenderReportHtml(const NotifyRun& run) {
   h += "<section><h2>What was exposed (people per type)</h2>";
   for (const auto& [t, n] : tv) {
     h += "<div class=\"row\"><span class=\"l\">" + Html(DescribeType(t)) + "</span><div class=\"bar\" style=\"width:" +
-         std::to_string(std::max(2, n.second * 600 / tmax)) + "px\"></div><div class=\"bar n\" style=\"width:" +
+         std::to_string(n.second > 0 ? std::max(2, n.second * 600 / tmax) : 0) + "px\"></div><div class=\"bar n\" style=\"width:" +
          std::to_string(std::max(0, (n.first - n.second) * 600 / tmax)) + "px\"></div><span>" +
          std::to_string(n.first) + " (" + std::to_string(n.second) + " to notify)</span></div>";
   }
