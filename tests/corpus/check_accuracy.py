@@ -309,7 +309,9 @@ def main(argv=None):
         print_container_scores(cstats)
         for ck in generate_mod.CONTAINER_KINDS:
             s = cstats.get(ck)
-            if s is None:
+            if s is None or not s["truth"]:
+                if ck in CONTAINER_RECALL_FLOORS:
+                    failures.append(f"container {ck}: the corpus has no planted values in it")
                 continue
             rec = evaluate_mod.ratio(s["tp"], s["truth"])
             prec = evaluate_mod.ratio(s["tp"], s["found"])
