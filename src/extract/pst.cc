@@ -438,8 +438,12 @@ class PstExtractorImpl final : public Extractor {
     libpff_error_t* error = nullptr;
     if (libpff_file_initialize(&file.file, &error) != 1)
       return InternalError(TakeError(error, "pst: libpff initialisation failed"));
-    if (libpff_file_open(file.file, path.c_str(), LIBPFF_OPEN_READ, &error) != 1)
-      return CorruptError(TakeError(error, "pst: libpff cannot open the file"));
+    if (libpff_file_open(file.file, path.c_str(), LIBPFF_OPEN_READ, &error) != 1) {
+      // libpff names the file; a file name may hold an identifier, so it is cut out.
+      std::string msg = TakeError(error, "pst: libpff cannot open the file");
+      for (size_t at; (at = msg.find(path)) != std::string::npos;) msg.replace(at, path.size(), "(the file)");
+      return CorruptError(std::move(msg));
+    }
     file.open = true;
 
     uint8_t encryption = 0;

@@ -105,6 +105,7 @@ TEST(PstExtract, CorruptFileOnDiskIsReadInPlace) {
   Sink sink(b);
   Status st = Pst().Extract(Source{bytes, "broken.pst", &path}, sink);
   EXPECT_EQ(st.code(), StatusCode::kCorrupt) << st.message();
+  EXPECT_EQ(st.message().find("broken.pst"), std::string::npos) << st.message();  // no file names in messages
 }
 
 TEST(PstExtract, RealOstHeaderCutShortOpensButHasNoFolders) {
