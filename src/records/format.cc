@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "records/x12.h"
+
 namespace breachscope::records {
 
 namespace {
@@ -40,11 +42,14 @@ std::string_view FormatDecoderName(Format format) {
     case Format::kJsonLines: return "json";
     case Format::kHtml: return "html";
     case Format::kXml: return "xml";
+    case Format::kX12: return "x12";
     default: return "";
   }
 }
 
 Format SniffFormat(std::string_view file_name, std::string_view head) {
+  // An ISA interchange header is unmistakable, whatever the file is called (.txt, .dat, .edi).
+  if (LooksLikeX12(head)) return Format::kX12;
   std::string ext = LowerExtension(file_name);
   if (ext == "csv") return Format::kCsv;
   if (ext == "tsv" || ext == "tab") return Format::kTsv;

@@ -1,7 +1,8 @@
 // records/format.h — what kind of text a unit is, and the header of a table.
 //
 // SniffFormat() decides from the file name and the first bytes whether a text unit
-// is prose, a log, CSV/TSV, JSON, JSON Lines, an SQL dump or HTML; the unit
+// is prose, a log, CSV/TSV, JSON, JSON Lines, an SQL dump, HTML or ASC X12 (content
+// starting with a valid ISA header, whatever the name); the unit
 // processor reads structure (rows, objects, tuples) accordingly. ReadTableHeader()
 // parses a CSV/TSV header row and labels its columns from the header synonyms.
 //
@@ -17,9 +18,9 @@
 
 namespace breachscope::records {
 
-enum class Format { kText, kLog, kCsv, kTsv, kJson, kJsonLines, kSql, kHtml, kXml };
+enum class Format { kText, kLog, kCsv, kTsv, kJson, kJsonLines, kSql, kHtml, kXml, kX12 };
 
-// The contract's decoder name for the format ("csv", "json", "html", "xml"), or
+// The contract's decoder name for the format ("csv", "json", "html", "xml", "x12"), or
 // empty for plain text, logs and SQL.
 std::string_view FormatDecoderName(Format format);
 

@@ -11,6 +11,7 @@
 #include "decode/encoded_runs.h"
 #include "detect/addresses.h"
 #include "detect/names.h"
+#include "records/x12.h"
 
 namespace breachscope::records {
 
@@ -86,7 +87,8 @@ class Job {
     req.own_begin = own_begin_;
     req.own_end = own_end_;
     req.fields = fields_;
-    up_.scanner().Scan(req, cands_);
+    // X12 is read by its qualified elements (X12(); free-text notes scanned there).
+    if (in_.format != Format::kX12) up_.scanner().Scan(req, cands_);
     FieldContacts();
     if (in_.format == Format::kJsonLines) JsonLineContacts();
     Children();
@@ -114,9 +116,22 @@ class Job {
       case Format::kSql:
         Sql();
         break;
+      case Format::kX12:
+        X12();
+        break;
       default:
         break;  // prose: records by window
     }
+  }
+
+  // ASC X12: the reader's candidates from qualified elements (records/x12.h); each
+  // person's loop is a segment, so its findings form one record.
+  void X12() {
+    X12Result x;
+    ReadX12(text_, up_.scanner(), x, X12Region{own_begin_, own_end_});
+    for (auto& p : x.problems) out_.problems.push_back(std::move(p));
+    for (auto [b, e] : x.record_spans) AddSegment(b, e);
+    for (auto& c : x.candidates) cands_.push_back(std::move(c));
   }
 
   void AddSegment(uint64_t b, uint64_t e) { segs_.emplace_back(b, e); }
