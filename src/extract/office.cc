@@ -894,7 +894,9 @@ class Run {
         break;
       }
       if (!*r) break;
-      if (names_.size() >= budget_.max_members) return LimitError("package holds too many parts");
+      // Part names are all pass 1 keeps; members are counted when handed over.
+      if (names_.size() >= std::max<uint64_t>(budget_.max_members, 100000))
+        return LimitError("package holds too many parts");
       index_.emplace(name, static_cast<int>(names_.size()));
       lower_index_.emplace(Lower(name), static_cast<int>(names_.size()));
       names_.push_back(name);
