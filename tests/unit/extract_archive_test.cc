@@ -315,6 +315,16 @@ TEST(ArchiveExtractor, Encrypted7zMemberIsReported) {
   EXPECT_TRUE(encrypted) << run->status.ToString();
 }
 
+TEST(ArchiveExtractor, Deflate64MemberIsUnsupportedAndTheOthersRead) {
+  std::string bytes = ReadFile(Fixture("deflate64.zip"));
+  auto run = Extract(bytes);
+  EXPECT_TRUE(run->status.ok()) << Describe(*run);
+  EXPECT_EQ(Names(run->sink), Strings{"docs/note.txt"});
+  ASSERT_EQ(run->sink.errors.size(), 1u) << Describe(*run);
+  EXPECT_EQ(run->sink.errors[0].member, "people.csv");
+  EXPECT_EQ(run->sink.errors[0].reason, StatusCode::kUnsupported);
+}
+
 TEST(ArchiveExtractor, BadCrcHandsOverTheBytesAndReportsCorrupt) {
   std::string bytes = ReadFile(Fixture("badcrc.zip"));
   auto run = Extract(bytes);
