@@ -174,6 +174,14 @@ TEST(ArchiveExtractor, ZipMembersAreNamedByPathAndFoldersSkipped) {
   EXPECT_TRUE(run->sink.errors.empty());
 }
 
+TEST(ArchiveExtractor, NonUtf8NamesBecomeUtf8) {
+  // "caf\xe9.txt" stored as Latin-1 bytes without the UTF-8 flag: read as Windows-1252.
+  std::string bytes = ReadFile(Fixture("latin1_name.zip"));
+  auto run = Extract(bytes);
+  ASSERT_TRUE(run->status.ok()) << Describe(*run);
+  EXPECT_EQ(Names(run->sink), Strings{"caf\xc3\xa9.txt"});
+}
+
 TEST(ArchiveExtractor, Zip64) {
   std::string bytes = ReadFile(Fixture("zip64.zip"));
   auto run = Extract(bytes);
