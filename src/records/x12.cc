@@ -712,8 +712,10 @@ class Reader {
 
   void FinishRecords() {
     out_.records = static_cast<uint32_t>(next_record_);
-    std::stable_sort(out_.candidates.begin(), out_.candidates.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+    // Emitted in segment order, so already sorted unless a note's finding came out of order.
+    auto by_begin = [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; };
+    if (!std::is_sorted(out_.candidates.begin(), out_.candidates.end(), by_begin))
+      std::stable_sort(out_.candidates.begin(), out_.candidates.end(), by_begin);
   }
 
   struct Street {
