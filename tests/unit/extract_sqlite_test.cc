@@ -251,6 +251,29 @@ TEST(SqliteExtractor, Budgets) {
   }
 }
 
+TEST(SqliteExtractor, ASlowTableStopsAtMemberSeconds) {
+  TempDir dir;
+  fs::path p = dir.path() / "big.sqlite";
+  std::string cmd = "sqlite3 '" + p.string() +
+                    "' 'CREATE TABLE t(a); WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                    "WHERE x < 200000) INSERT INTO t SELECT x FROM c;'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::string bytes = ReadFile(p);
+  Budget b;
+  b.member_seconds = 0;  // every statement is past its deadline after its first steps
+  TestSink sink(b);
+  Status s = RunOn(SqliteExtractor(), bytes, sink);
+  bool limited = s.code() == StatusCode::kLimit;
+  for (const auto& e : sink.errors) limited |= e.reason == StatusCode::kLimit;
+  EXPECT_TRUE(limited) << Describe(s, sink);
+  for (const auto& m : sink.members) EXPECT_LT(Lines(m.data).size(), 200001u);
+  // With the default budget the same file reads whole.
+  TestSink whole;
+  ASSERT_TRUE(RunOn(SqliteExtractor(), bytes, whole).ok());
+  ASSERT_EQ(whole.members.size(), 1u);
+  EXPECT_EQ(Lines(whole.members[0].data).size(), 200001u);
+}
+
 // ---- Access (mdbtools) ----
 
 // fruit.mdb is kept gzipped; the archive reader unpacks it (as the scan would).
@@ -336,6 +359,14 @@ TEST(MdbExtractor, MaxMembers) {
   b.max_members = 2;
   TestSink sink(b);
   EXPECT_EQ(RunOn(MdbExtractor(), FruitMdb(), sink).code(), StatusCode::kLimit);
+}
+
+TEST(MdbExtractor, ChildTimeLimitIsLimit) {
+  Budget b;
+  b.member_seconds = 0;
+  TestSink sink(b);
+  Status s = RunOn(MdbExtractor(), FruitMdb(), sink);
+  EXPECT_EQ(s.code(), StatusCode::kLimit) << Describe(s, sink);
 }
 
 TEST(MdbExtractor, MissingMdbtoolsIsUnsupported) {
