@@ -448,21 +448,33 @@ TEST(ArchiveExtractor, MaxExpandedBytesCountsAllMembers) {
   EXPECT_EQ(run->sink.errors[0].reason, StatusCode::kLimit);
 }
 
-// The bombs are built once for all tests below.
+// The bombs are built at run time, each once per process and only when a test
+// needs it (ctest runs every test in its own process).
 class ZipBombs : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    std::string cmd = "python3 '" + Fixture("bombs.py").string() + "' '" + dir_->path().string() + "'";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-    // Zeros after a line of text: a stream that starts with zeros reads as an empty
-    // tar first (tested below too).
-    cmd = "(echo id,ssn; head -c 1073741824 /dev/zero) | zstd -q -c > '" + (dir_->path() / "zeros.zst").string() + "'";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-  }
+  static void SetUpTestSuite() { dir_ = new TempDir(); }
   static void TearDownTestSuite() {
     delete dir_;
     dir_ = nullptr;
+  }
+  // The path of bomb `file`, made by `command` (with OUT replaced by the folder).
+  static fs::path Bomb(const std::string& file, const std::string& command) {
+    fs::path p = dir_->path() / file;
+    if (!fs::exists(p)) {
+      std::string cmd = command;
+      cmd.replace(cmd.find("OUT"), 3, "'" + dir_->path().string() + "'");
+      EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    }
+    return p;
+  }
+  static fs::path Deflate1G() {
+    return Bomb("deflate_1g.zip", "python3 '" + Fixture("bombs.py").string() + "' OUT deflate");
+  }
+  static fs::path Overlap() { return Bomb("overlap.zip", "python3 '" + Fixture("bombs.py").string() + "' OUT overlap"); }
+  // Zeros after a line of text: a stream that starts with zeros reads as an empty
+  // tar first (tested above).
+  static fs::path ZstdZeros() {
+    return Bomb("zeros.zst", "(echo id,ssn; head -c 1073741824 /dev/zero) | zstd -q -c > OUT/zeros.zst");
   }
   static TempDir* dir_;
 };
@@ -473,7 +485,7 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 }
 
 TEST_F(ZipBombs, DeflateGigabyteEndsAsLimitForThatMember) {
-  std::string bytes = ReadFile(dir_->path() / "deflate_1g.zip");
+  std::string bytes = ReadFile(Deflate1G());
   ASSERT_LT(bytes.size(), 2u << 20);
   TempDir spill;
   Budget b;
@@ -491,7 +503,7 @@ TEST_F(ZipBombs, DeflateGigabyteEndsAsLimitForThatMember) {
 }
 
 TEST_F(ZipBombs, ALyingSizeIsCaughtWhileInflating) {
-  std::string bytes = ReadFile(dir_->path() / "deflate_1g.zip");
+  std::string bytes = ReadFile(Deflate1G());
   // Make the headers claim 1 MiB instead of 1 GiB: the central directory's 32-bit
   // size and the local header's zip64 extra field (python writes one there).
   const std::string real("\x00\x00\x00\x40", 4), one_mib("\x00\x00\x10\x00", 4);
@@ -515,7 +527,7 @@ TEST_F(ZipBombs, ALyingSizeIsCaughtWhileInflating) {
 }
 
 TEST_F(ZipBombs, OverlappingEntriesStopAtTheArchiveWideRatio) {
-  std::string bytes = ReadFile(dir_->path() / "overlap.zip");
+  std::string bytes = ReadFile(Overlap());
   ASSERT_LT(bytes.size(), 200u << 10);
   auto start = std::chrono::steady_clock::now();
   auto run = Extract(bytes);
@@ -528,7 +540,7 @@ TEST_F(ZipBombs, OverlappingEntriesStopAtTheArchiveWideRatio) {
 }
 
 TEST_F(ZipBombs, LoneZstdOfZerosEndsAsLimit) {
-  std::string bytes = ReadFile(dir_->path() / "zeros.zst");
+  std::string bytes = ReadFile(ZstdZeros());
   ASSERT_LT(bytes.size(), 1u << 20);
   auto run = Extract(bytes);
   EXPECT_EQ(run->status.code(), StatusCode::kLimit) << Describe(*run);
