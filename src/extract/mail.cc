@@ -357,8 +357,22 @@ class MessageWalker {
     if (GMIME_IS_MULTIPART(obj)) {
       auto* mp = GMIME_MULTIPART(obj);
       int n = g_mime_multipart_get_count(mp);
-      for (int i = 0; i < n; ++i)
-        if (GMimeObject* child = g_mime_multipart_get_part(mp, i)) Collect(child, depth + 1);
+      // multipart/alternative holds the same content twice: when it has a plain-text
+      // rendering, the HTML one is skipped so each finding is counted once.
+      GMimeContentType* mct = g_mime_object_get_content_type(obj);
+      bool alternative = mct && g_mime_content_type_is_type(mct, "multipart", "alternative");
+      auto is_part = [&](GMimeObject* child, const char* subtype) {
+        if (!child || !GMIME_IS_PART(child) || g_mime_part_is_attachment(GMIME_PART(child))) return false;
+        GMimeContentType* cct = g_mime_object_get_content_type(child);
+        return cct && g_mime_content_type_is_type(cct, "text", subtype);
+      };
+      bool has_plain = false;
+      for (int i = 0; alternative && i < n; ++i) has_plain |= is_part(g_mime_multipart_get_part(mp, i), "plain");
+      for (int i = 0; i < n; ++i) {
+        GMimeObject* child = g_mime_multipart_get_part(mp, i);
+        if (!child || (has_plain && is_part(child, "html"))) continue;
+        Collect(child, depth + 1);
+      }
       return;
     }
     if (GMIME_IS_MESSAGE_PART(obj)) {

@@ -81,6 +81,8 @@ void EncodeRows(const std::vector<report::FindingRow>& rows, std::string& out) {
     PutU64(out, r.location.line);
     PutStr(out, r.location.column);
     PutU64(out, static_cast<uint64_t>(r.location.offset));
+    PutU64(out, r.location.segment);
+    PutStr(out, r.location.loop);
     PutU32(out, r.record);
   }
 }
@@ -93,7 +95,7 @@ Status DecodeRows(std::string_view blob, std::vector<report::FindingRow>& rows) 
     uint8_t type;
     uint64_t off;
     if (!r.Raw(&type, 1) || !r.Str(row.head) || !r.U64(row.location.line) || !r.Str(row.location.column) ||
-        !r.U64(off) || !r.U32(row.record))
+        !r.U64(off) || !r.U64(row.location.segment) || !r.Str(row.location.loop) || !r.U32(row.record))
       return InternalError("case database: a chunk's finding rows are truncated");
     row.type = static_cast<PiiType>(type);
     row.location.offset = static_cast<int64_t>(off);

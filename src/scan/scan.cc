@@ -45,6 +45,7 @@ namespace {
 constexpr uint64_t kHeadBytes = 64 * 1024;
 constexpr uint64_t kOverlap = 64 * 1024;   // read around a chunk: lookback context and tokens that cross its end
 constexpr uint64_t kMaxJsonDocument = 64u << 20;
+constexpr uint64_t kMaxX12Document = 256u << 20;
 
 // What a file is, decided once from its name and first bytes.
 struct FilePlan {
@@ -703,11 +704,23 @@ class Scan {
 
     void Error(std::string_view member_name, StatusCode reason, std::string detail) override {
       std::string where = f_.members[parent_.member];
-      if (!member_name.empty()) where += "!" + scan_.SafePath(std::string(member_name));
+      if (!member_name.empty()) where += scan_.LevelsPath(std::string(member_name), MailLevels(member_name));
       scan_.AddError(f_, {where, reason, std::move(detail)});
     }
 
     const extract::Budget& budget() const override { return scan_.budget_; }
+
+    // Mail extractors name a message's members "<message>!<attachment>", where the
+    // message is a number or a folder path ending in one ("17", "Inbox/3"); errors
+    // about them carry that name, which splits like Member::name_has_levels.
+    static bool MailLevels(std::string_view name) {
+      size_t bang = name.find('!');
+      if (bang == std::string_view::npos || bang == 0) return false;
+      size_t slash = name.substr(0, bang).rfind('/');
+      std::string_view number = name.substr(slash == std::string_view::npos ? 0 : slash + 1,
+                                            bang - (slash == std::string_view::npos ? 0 : slash + 1));
+      return !number.empty() && number.find_first_not_of("0123456789") == std::string_view::npos;
+    }
 
    private:
     Scan& scan_;
@@ -733,20 +746,19 @@ class Scan {
     return name;
   }
 
+  // "!<level>" for a member name, made safe. A name with levels ("17!claims.csv": an
+  // mbox message and its attachment) is split at its first '!' only, so an
+  // attachment's own '!' stays inside its level.
+  std::string LevelsPath(const std::string& name, bool has_levels) const {
+    size_t bang = has_levels ? name.find('!') : std::string::npos;
+    if (bang == std::string::npos) return "!" + SafePath(name);
+    return "!" + SafePath(name.substr(0, bang)) + "!" + SafePath(name.substr(bang + 1));
+  }
+
   // A new path level under `parent`; returns its index in FileState::members.
   uint32_t AddMember(FileState& f, uint32_t parent, const extract::Member& m) {
     std::string path = f.members[parent];
-    if (m.name_has_levels) {
-      size_t at = 0;
-      while (at <= m.name.size()) {
-        size_t bang = m.name.find('!', at);
-        if (bang == std::string::npos) bang = m.name.size();
-        path += "!" + SafePath(m.name.substr(at, bang - at));
-        at = bang + 1;
-      }
-    } else {
-      path += "!" + SafePath(m.name);
-    }
+    path += LevelsPath(m.name, m.name_has_levels);
     f.members.push_back(std::move(path));
     f.member_json.emplace_back();
     AppendJsonString(f.member_json.back(), f.members.back());
@@ -826,6 +838,10 @@ class Scan {
     const uint64_t size = src.size;
     uint64_t chunk = cfg_.chunk_bytes;
     if (plan.format == Format::kJson && size <= kMaxJsonDocument) chunk = std::max<uint64_t>(chunk, size + 1);
+    // An X12 file is read whole up to kMaxX12Document: segment numbers count from ISA
+    // and a person's loop must not be cut between chunks. Larger files are chunked
+    // (segment numbers then restart per chunk: a known limit, docs/containers.md).
+    if (plan.format == Format::kX12 && size <= kMaxX12Document) chunk = std::max<uint64_t>(chunk, size + 1);
     records::SqlState sql;
     std::string text, carry, pending_raw, converted;
     uint64_t context = 0;            // bytes of `carry` that are lookback context only
