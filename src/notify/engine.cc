@@ -82,6 +82,8 @@ LawResult Engine::EvaluateState(const Jurisdiction& j, const CasePerson& p) cons
         if (listed)
           misses.push_back(e + " is listed in " + j.code + " but needs " + c->second +
                            ", which the scan does not detect: not counted");
+        else
+          misses.push_back(e + " is not an element in " + j.code);
         continue;
       }
       if (j.standalone_elements.count(e)) {
