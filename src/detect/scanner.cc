@@ -461,7 +461,10 @@ class Pass {
       if (l != Label::kNegative) Emit(PiiType::kMbi, bo, eo, l == Label::kMbi ? 0.99f : 0.7f, canon);
       return q;
     }
-    if (digits >= 4 && canon.size() >= 5) Labelled(bo, eo, canon, letters == 0);
+    // Mostly-letter tokens are words and codes, not ids; Washington's WDL licence
+    // numbers (WDL + 9 random characters, since 2018) may hold a single digit.
+    bool wdl = canon.size() == 12 && canon.compare(0, 3, "WDL") == 0;
+    if ((digits >= 4 || wdl) && canon.size() >= 5) Labelled(bo, eo, canon, letters == 0);
     return q;
   }
 

@@ -116,6 +116,9 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"Driver's License: F123456789012", {{"drivers_license", "F123456789012"}}},
         Case{"F123456789012", {}},
         Case{"Driver's license (MO): A123456", {{"drivers_license", "A123456"}}},
+        // Washington's WDL numbers (since 2018) may hold a single digit.
+        Case{"Driver's License WDL7TJ9PWWKD", {{"drivers_license", "WDL7TJ9PWWKD"}}},
+        Case{"Driver's License WDLPTJXPWWKD", {}},
         Case{"Passport number A90583942", {{"passport", "A90583942"}}},
         Case{"Passport No. 7903699371", {}},
         Case{"Medicaid ID 40981726", {{"health_id", "40981726"}}},
