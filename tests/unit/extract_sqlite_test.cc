@@ -206,7 +206,9 @@ TEST(SqliteExtractor, TruncatedDatabaseNeverCrashes) {
     // with the full content.
     bool complete = s.ok() && sink.errors.empty() && sink.members.size() == 2 &&
                     Lines(sink.members[0].data) == kPeopleLines;
-    if (cut < 8192) EXPECT_FALSE(complete) << cut;
+    if (cut < 8192) {
+      EXPECT_FALSE(complete) << cut;
+    }
   }
 }
 
