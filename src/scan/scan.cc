@@ -680,7 +680,7 @@ class Scan {
         return LimitError("member limit");
       }
       f_.expanded += size;
-      if (f_.expanded > scan_.budget_.max_expanded_bytes) {
+      if (f_.expanded > scan_.ExpandedLimit(f_)) {
         scan_.AddError(f_, {where, StatusCode::kLimit,
                             "the file expands to more than the expanded-bytes limit; the rest was not read"});
         return LimitError("expanded-bytes limit");
@@ -708,7 +708,14 @@ class Scan {
       scan_.AddError(f_, {where, reason, std::move(detail)});
     }
 
-    const extract::Budget& budget() const override { return scan_.budget_; }
+    // The scan's budget, with what is left of the file's expanded-bytes allowance, so
+    // an extractor deep in a nest stops a member as it passes the file's limit.
+    const extract::Budget& budget() const override {
+      budget_ = scan_.budget_;
+      uint64_t limit = scan_.ExpandedLimit(f_);
+      budget_.max_expanded_bytes = f_.expanded < limit ? limit - f_.expanded : 0;
+      return budget_;
+    }
 
     // Mail extractors name a message's members "<message>!<attachment>", where the
     // message is a number or a folder path ending in one ("17", "Inbox/3"); errors
@@ -726,10 +733,19 @@ class Scan {
     Scan& scan_;
     FileState& f_;
     uint64_t members_ns_ = 0;  // time spent in Add(): the members' own scanning
+    mutable extract::Budget budget_;
     const ItemContext& parent_;
     SpillBuffers& spill_;
     redact::HmacScratch& scratch_;
   };
+
+  // Bytes all members of one file may expand to: --max-expanded, and no more than
+  // --max-ratio times the file's own size (at least 1 GiB), so a 42 KB zip bomb
+  // stops after 1 GiB however its layers are nested.
+  uint64_t ExpandedLimit(const FileState& f) const {
+    double by_ratio = std::max(double(1ull << 30), budget_.max_ratio * static_cast<double>(f.entry.size));
+    return std::min<uint64_t>(budget_.max_expanded_bytes, static_cast<uint64_t>(std::min(by_ratio, 1.8e19)));
+  }
 
   // "2022/staff.xlsx" -> "staff.xlsx"; "17!report.pdf" -> "report.pdf".
   static std::string LastLevelName(const std::string& name) {
