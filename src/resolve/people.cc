@@ -78,6 +78,7 @@ void PeopleBuilder::Tidy(Person& person) {
   }
   std::sort(person.sources.begin(), person.sources.end());
   person.sources.erase(std::unique(person.sources.begin(), person.sources.end()), person.sources.end());
+  person.substitute_notice = !person.HasPostalAddress();
 }
 
 void PeopleBuilder::Feed(uint32_t record, RecordSummary&& summary,

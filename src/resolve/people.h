@@ -46,7 +46,11 @@ struct Person {
   std::map<PiiType, std::vector<redact::Fingerprint>> identifiers;  // sorted, unique
   PiiTypeSet exposed = 0;
   std::vector<uint32_t> sources;  // sorted, unique
+  // No usable postal address (a street and a ZIP, or a street, city and state): the
+  // person can only be told by substitute notice (people.jsonl "substitute_notice").
+  bool substitute_notice = false;
 
+  bool HasPostalAddress() const { return !street.empty() && (!zip.empty() || (!city.empty() && !state.empty())); }
   // Counted in summary.json's `individuals`: a finding other than a name alone.
   bool Counted() const { return (exposed & ~Bit(PiiType::kName)) != 0; }
 };

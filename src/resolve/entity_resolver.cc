@@ -1,0 +1,622 @@
+// resolve/entity_resolver.cc — blocking, Fellegi–Sunter scoring, conflict-aware
+// clustering, and the best contact data of each person.
+//
+// Why this shape: a dense case has millions of records, so phase 1 keeps ~60 bytes a
+// record (no strings but interned names), blocking is sort-based over one key kind at
+// a time (no hash map of lists), pairs are scored once and merged strongest first so
+// that identifier evidence is settled before weaker contact evidence, and the merge
+// checks conflicts between whole clusters (a chain of individually plausible pairs
+// must not join two people with different SSNs). Everything is ordered by record id,
+// so the result does not depend on how the records were produced.
+//
+// The weights (m/u probabilities) below are the documented ones (docs/resolution.md).
+// They were set from what the fields mean, not fitted: e.g. two different people share
+// a DOB with probability ~1/20000, but ~1/500 when they share a surname (families,
+// twins); a phone or a street address agrees for different people with the same
+// surname far more often than for strangers (households), so those agreements count
+// less when the surnames agree.
+#include "resolve/entity_resolver.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <iterator>
+#include <limits>
+#include <numeric>
+#include <tuple>
+
+namespace breachscope::resolve {
+namespace {
+
+struct MU {
+  double m, u;
+};
+double W(MU x) { return std::log2(x.m / x.u); }
+
+// ---- the Fellegi–Sunter table (m = P(level | same person), u = P(level | different))
+constexpr MU kSsnAgree{0.98, 1e-9};
+constexpr MU kPersonIdAgree{0.95, 1e-8};  // passport, driver's licence, MBI, student id
+constexpr MU kPersonIdDisagree{0.20, 0.9999};
+constexpr MU kHealthIdAgree{0.90, 1e-6};  // member ids: a family may share a case number
+constexpr MU kHealthIdDisagree{0.20, 0.9999};
+constexpr MU kFinancialAgree{0.90, 1e-6};  // card, bank account (joint accounts exist)
+constexpr MU kDobExact{0.95, 5e-5};
+constexpr MU kDobExactSameSurname{0.95, 2e-3};
+constexpr MU kDobTransposed{0.01, 1e-4};
+constexpr MU kDobDisagree{0.02, 0.9999};  // only reached with a shared person identifier
+constexpr MU kLastExact{0.92, 0.003};
+constexpr MU kLastSimilar{0.05, 0.01};
+constexpr MU kLastDisagree{0.01, 0.987};
+constexpr MU kFirstExact{0.85, 0.01};
+constexpr MU kFirstNickname{0.07, 0.002};
+constexpr MU kFirstSimilar{0.02, 0.005};
+constexpr MU kFirstInitial{0.04, 0.02};
+constexpr MU kFirstDisagree{0.005, 0.96};
+constexpr MU kEmailAgree{0.60, 1e-6};
+constexpr MU kEmailDisagree{0.30, 0.999999};
+constexpr MU kPhoneAgree{0.60, 2e-6};
+constexpr MU kPhoneAgreeSameSurname{0.60, 0.05};
+constexpr MU kPhoneDisagree{0.35, 0.99999};
+constexpr MU kAddressAgree{0.70, 1e-4};  // ZIP and street number
+constexpr MU kAddressAgreeSameSurname{0.70, 0.10};
+constexpr MU kZipOnly{0.15, 0.01};  // same ZIP, one side without a street number
+constexpr MU kZipOnlySameSurname{0.15, 0.15};
+constexpr MU kAddressDisagree{0.25, 0.99};
+
+uint64_t Mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+uint64_t Combine(uint64_t kind, uint64_t a, uint64_t b = 0) {
+  return Mix64(Mix64(kind * 0x9E3779B97F4A7C15ULL + a) ^ (b + 0x632BE59BD9B4E019ULL));
+}
+uint64_t HashString(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return Mix64(h) | 1;  // never 0 (0 = none)
+}
+
+uint32_t ParseDob(std::string_view s) {  // YYYY-MM-DD -> yyyymmdd
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return 0;
+  uint32_t v = 0;
+  for (char c : s) {
+    if (c == '-') continue;
+    if (c < '0' || c > '9') return 0;
+    v = v * 10 + static_cast<uint32_t>(c - '0');
+  }
+  const uint32_t m = v / 100 % 100, d = v % 100;
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31 ? v : 0;
+}
+uint32_t Transposed(uint32_t dob) {  // day and month swapped, 0 when not a valid swap
+  uint32_t d = dob % 100, m = dob / 100 % 100;
+  if (d == m || d > 12 || d == 0) return 0;
+  return dob / 10000 * 10000 + d * 100 + m;
+}
+bool DobCompatible(uint32_t a, uint32_t b) { return a == b || Transposed(a) == b; }
+
+uint64_t Digits(std::string_view s, size_t max_digits) {
+  uint64_t v = 0;
+  size_t n = 0;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      if (++n > max_digits) break;
+      v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+  }
+  return n ? v + 1 : 0;
+}
+uint32_t StreetNumber(std::string_view street) {
+  size_t i = 0;
+  while (i < street.size() && street[i] == ' ') ++i;
+  uint32_t v = 0;
+  size_t n = 0;
+  while (i < street.size() && street[i] >= '0' && street[i] <= '9' && n < 9) {
+    v = v * 10 + static_cast<uint32_t>(street[i++] - '0');
+    ++n;
+  }
+  return n ? v + 1 : 0;
+}
+
+bool IsOverrideId(PiiType t) {  // identifiers of one person only
+  return t == PiiType::kSsn || t == PiiType::kPassport || t == PiiType::kDriversLicense || t == PiiType::kMbi ||
+         t == PiiType::kStudentId;
+}
+uint64_t Tagged(const PiiType t, uint64_t digest) { return Combine(0x1D, static_cast<uint64_t>(t), digest); }
+
+template <typename T>
+void SortUnique(std::vector<T>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+template <typename T>
+bool Intersects(const std::vector<T>& x, const std::vector<T>& y) {
+  for (size_t i = 0, j = 0; i < x.size() && j < y.size();) {
+    if (x[i] == y[j]) return true;
+    x[i] < y[j] ? ++i : ++j;
+  }
+  return false;
+}
+
+enum BlockKind : uint64_t { kBlockEmail = 1, kBlockPhone, kBlockLastDob, kBlockFirstDob, kBlockLastZip, kBlockId };
+
+}  // namespace
+
+EntityResolver::EntityResolver(ResolverOptions options, const NicknameTable& nicknames)
+    : options_(options), nicknames_(nicknames) {}
+
+uint32_t EntityResolver::AddRecords(uint32_t count) {
+  uint32_t first = added_;
+  added_ += count;
+  keys_.resize(added_);
+  return first;
+}
+
+uint32_t EntityResolver::Intern(const std::string& s) {
+  if (s.empty()) return 0;
+  auto [it, fresh] = name_ids_.emplace(s, static_cast<uint32_t>(names_.size()));
+  if (fresh) names_.push_back(s);
+  return it->second;
+}
+
+void EntityResolver::AddRecord(uint32_t record, const RecordSummary& r) {
+  Key& k = keys_[record];
+  k.first = Intern(NormalizeFirst(r.first));
+  k.last = Intern(NormalizeLast(r.last));
+  k.dob = ParseDob(r.dob);
+  k.email = r.email.empty() ? 0 : HashString(r.email);
+  k.phone = Digits(r.phone, 15);
+  k.zip = static_cast<uint32_t>(Digits(r.zip.substr(0, std::min<size_t>(r.zip.size(), 5)), 5));
+  k.number = StreetNumber(r.street);
+  k.id_off = static_cast<uint32_t>(ids_.size());
+  for (const auto& [type, fp] : r.identifiers) {
+    if (!IsProtected(type) || k.id_count == UINT16_MAX) continue;
+    IdKey id;
+    std::memcpy(&id.digest, fp.data(), sizeof id.digest);
+    id.type = type;
+    ids_.push_back(id);
+    ++k.id_count;
+  }
+}
+
+bool EntityResolver::HasEvidence(const Key& k) const {
+  return k.dob || k.email || k.phone || k.zip || k.id_count;
+}
+
+double EntityResolver::Score(uint32_t a, uint32_t b) const {
+  constexpr double kNo = -std::numeric_limits<double>::infinity();
+  const Key &x = keys_[a], &y = keys_[b];
+  if (!HasEvidence(x) || !HasEvidence(y)) return kNo;  // a name alone never merges
+  double s = 0;
+
+  // Identifiers, type by type.
+  bool override_shared = false;
+  uint32_t seen = 0;
+  for (uint32_t i = 0; i < x.id_count; ++i) {
+    const IdKey& xi = ids_[x.id_off + i];
+    const uint32_t bit = 1u << static_cast<int>(xi.type);
+    if (xi.ignored || (seen & bit)) continue;
+    seen |= bit;
+    bool y_has = false, agree = false;
+    for (uint32_t j = 0; j < y.id_count; ++j) {
+      const IdKey& yj = ids_[y.id_off + j];
+      if (yj.ignored || yj.type != xi.type) continue;
+      y_has = true;
+      for (uint32_t k = i; k < x.id_count && !agree; ++k)
+        agree = ids_[x.id_off + k].type == xi.type && !ids_[x.id_off + k].ignored && ids_[x.id_off + k].digest == yj.digest;
+    }
+    if (!y_has) continue;
+    switch (xi.type) {
+      case PiiType::kSsn:
+        if (!agree) return kNo;  // two different SSNs never merge
+        s += W(kSsnAgree);
+        break;
+      case PiiType::kHealthId:
+        s += agree ? W(kHealthIdAgree) : W(kHealthIdDisagree);
+        break;
+      case PiiType::kCreditCard:
+      case PiiType::kBankAccount:
+        if (agree) s += W(kFinancialAgree);
+        break;
+      default:
+        s += agree ? W(kPersonIdAgree) : W(kPersonIdDisagree);
+        break;
+    }
+    if (agree && IsOverrideId(xi.type)) override_shared = true;
+  }
+
+  // Names.
+  NameLevel last = CompareLast(names_[x.last], names_[y.last]);
+  NameLevel first = CompareFirst(names_[x.first], names_[y.first], nicknames_);
+  if (last == NameLevel::kDisagree && first == NameLevel::kDisagree && x.first && y.first &&
+      CompareLast(names_[x.first], names_[y.last]) == NameLevel::kExact &&
+      CompareLast(names_[x.last], names_[y.first]) == NameLevel::kExact) {
+    last = first = NameLevel::kSimilar;  // first and last swapped
+  }
+  const bool same_surname = last == NameLevel::kExact || last == NameLevel::kSimilar;
+  switch (last) {
+    case NameLevel::kExact: s += W(kLastExact); break;
+    case NameLevel::kSimilar: s += W(kLastSimilar); break;
+    case NameLevel::kDisagree: s += W(kLastDisagree); break;
+    default: break;
+  }
+  switch (first) {
+    case NameLevel::kExact: s += W(kFirstExact); break;
+    case NameLevel::kNickname: s += W(kFirstNickname); break;
+    case NameLevel::kSimilar: s += W(kFirstSimilar); break;
+    case NameLevel::kInitial: s += W(kFirstInitial); break;
+    case NameLevel::kDisagree: s += W(kFirstDisagree); break;
+    default: break;
+  }
+
+  // Date of birth.
+  if (x.dob && y.dob) {
+    if (x.dob == y.dob) s += W(same_surname ? kDobExactSameSurname : kDobExact);
+    else if (Transposed(x.dob) == y.dob) s += W(kDobTransposed);
+    else if (!override_shared) return kNo;  // different DOBs and no shared identifier
+    else s += W(kDobDisagree);
+  }
+
+  // Contact data.
+  if (x.email && y.email) s += x.email == y.email ? W(kEmailAgree) : W(kEmailDisagree);
+  if (x.phone && y.phone)
+    s += x.phone == y.phone ? W(same_surname ? kPhoneAgreeSameSurname : kPhoneAgree) : W(kPhoneDisagree);
+  if (x.zip && y.zip) {
+    if (x.zip != y.zip) s += W(kAddressDisagree);
+    else if (x.number && y.number)
+      s += x.number == y.number ? W(same_surname ? kAddressAgreeSameSurname : kAddressAgree) : W(kAddressDisagree);
+    else s += W(same_surname ? kZipOnlySameSurname : kZipOnly);
+  }
+  return s;
+}
+
+void EntityResolver::Block(std::vector<Pair>& pairs) {
+  struct Entry {
+    uint64_t key;
+    uint32_t record;
+    uint32_t surname;
+    bool operator<(const Entry& o) const { return key != o.key ? key < o.key : record < o.record; }
+  };
+  const uint32_t n = added_;
+  std::vector<Entry> entries;
+  auto collect = [&](BlockKind kind) {
+    entries.clear();
+    for (uint32_t r = 0; r < n; ++r) {
+      const Key& k = keys_[r];
+      switch (kind) {
+        case kBlockEmail:
+          if (k.email) entries.push_back({Combine(kind, k.email), r, k.last});
+          break;
+        case kBlockPhone:
+          if (k.phone) entries.push_back({Combine(kind, k.phone), r, k.last});
+          break;
+        case kBlockLastDob:
+          if (k.last && k.dob) entries.push_back({Combine(kind, k.last, k.dob), r, k.last});
+          break;
+        case kBlockFirstDob:
+          if (k.first && k.dob) entries.push_back({Combine(kind, k.first, k.dob), r, k.last});
+          break;
+        case kBlockLastZip:
+          if (k.last && k.zip) entries.push_back({Combine(kind, k.last, k.zip), r, k.last});
+          break;
+        case kBlockId:
+          for (uint32_t i = 0; i < k.id_count; ++i) {
+            const IdKey& id = ids_[k.id_off + i];
+            if (!id.ignored) entries.push_back({Combine(kind + 1 + static_cast<uint64_t>(id.type), id.digest), r, k.last});
+          }
+          break;
+      }
+    }
+    std::sort(entries.begin(), entries.end());
+  };
+  // Number of distinct surnames (near spellings count once) among a block's records.
+  std::vector<uint32_t> reps;
+  auto surnames = [&](size_t from, size_t to, uint32_t stop) {
+    reps.clear();
+    for (size_t i = from; i < to && reps.size() <= stop; ++i) {
+      uint32_t s = entries[i].surname;
+      if (!s) continue;
+      bool known = false;
+      for (uint32_t r : reps)
+        if (r == s || CompareLast(names_[r], names_[s]) != NameLevel::kDisagree) known = true;
+      if (!known) reps.push_back(s);
+    }
+    return reps.size();
+  };
+  auto for_groups = [&](auto&& fn) {
+    for (size_t i = 0; i < entries.size();) {
+      size_t j = i + 1;
+      while (j < entries.size() && entries[j].key == entries[i].key) ++j;
+      if (j - i > 1) fn(i, j);
+      i = j;
+    }
+  };
+
+  // Pass 1: values that are not specific stop being evidence at all.
+  for (BlockKind kind : {kBlockEmail, kBlockPhone}) {
+    collect(kind);
+    for_groups([&](size_t i, size_t j) {
+      if (j - i <= options_.max_contact_block && surnames(i, j, options_.max_block_surnames) <= options_.max_block_surnames)
+        return;
+      ++stats_.nonspecific_values;
+      for (size_t e = i; e < j; ++e) (kind == kBlockEmail ? keys_[entries[e].record].email : keys_[entries[e].record].phone) = 0;
+    });
+  }
+  collect(kBlockId);
+  for_groups([&](size_t i, size_t j) {
+    // The group's identifier: find it in the first record's list by its key.
+    const Key& k0 = keys_[entries[i].record];
+    PiiType type = PiiType::kSsn;
+    uint64_t digest = 0;
+    for (uint32_t t = 0; t < k0.id_count; ++t) {
+      const IdKey& id = ids_[k0.id_off + t];
+      if (Combine(kBlockId + 1 + static_cast<uint64_t>(id.type), id.digest) == entries[i].key) {
+        type = id.type;
+        digest = id.digest;
+      }
+    }
+    if (type == PiiType::kSsn) return;  // an SSN is always specific
+    if (j - i <= options_.max_contact_block && surnames(i, j, options_.max_id_surnames) <= options_.max_id_surnames)
+      return;
+    ++stats_.nonspecific_values;
+    for (size_t e = i; e < j; ++e) {
+      const Key& k = keys_[entries[e].record];
+      for (uint32_t t = 0; t < k.id_count; ++t) {
+        IdKey& id = ids_[k.id_off + t];
+        if (id.type == type && id.digest == digest) id.ignored = true;
+      }
+    }
+  });
+
+  // Pass 2: candidate pairs, each record against the previous `window` of its block.
+  const uint32_t window = std::max<uint32_t>(1, options_.window);
+  for (BlockKind kind : {kBlockId, kBlockEmail, kBlockPhone, kBlockLastDob, kBlockFirstDob, kBlockLastZip}) {
+    collect(kind);
+    const bool name_block = kind == kBlockLastDob || kind == kBlockFirstDob || kind == kBlockLastZip;
+    for_groups([&](size_t i, size_t j) {
+      if (name_block && j - i > options_.max_name_block) {
+        ++stats_.skipped_blocks;
+        return;
+      }
+      for (size_t b = i + 1; b < j; ++b) {
+        for (size_t a = b > i + window ? b - window : i; a < b; ++a) {
+          ++stats_.comparisons;
+          double score = Score(entries[a].record, entries[b].record);
+          if (score >= options_.threshold) pairs.push_back({static_cast<float>(score), entries[a].record, entries[b].record});
+        }
+      }
+    });
+  }
+  entries.clear();
+  entries.shrink_to_fit();
+}
+
+uint32_t EntityResolver::Find(uint32_t x) {
+  while (parent_[x] != x) {
+    parent_[x] = parent_[parent_[x]];
+    x = parent_[x];
+  }
+  return x;
+}
+
+EntityResolver::Agg EntityResolver::AggOf(uint32_t record) const {
+  Agg g;
+  const Key& k = keys_[record];
+  for (uint32_t i = 0; i < k.id_count; ++i) {
+    const IdKey& id = ids_[k.id_off + i];
+    if (id.ignored || !IsOverrideId(id.type)) continue;
+    if (id.type == PiiType::kSsn) g.ssn.push_back(id.digest);
+    g.ids.push_back(Tagged(id.type, id.digest));
+  }
+  SortUnique(g.ssn);
+  SortUnique(g.ids);
+  if (k.dob) g.dob.push_back(k.dob);
+  if (k.first) g.first.push_back(k.first);
+  return g;
+}
+
+bool EntityResolver::Conflict(const Agg& x, const Agg& y) const {
+  if (!x.ssn.empty() && !y.ssn.empty() && !std::includes(x.ssn.begin(), x.ssn.end(), y.ssn.begin(), y.ssn.end()) &&
+      !std::includes(y.ssn.begin(), y.ssn.end(), x.ssn.begin(), x.ssn.end()))
+    return true;  // different SSNs
+  if (Intersects(x.ids, y.ids)) return false;  // a shared person identifier outweighs DOB and name
+  if (!x.dob.empty() && !y.dob.empty()) {
+    bool compatible = false;
+    for (uint32_t a : x.dob)
+      for (uint32_t b : y.dob) compatible = compatible || DobCompatible(a, b) || DobCompatible(b, a);
+    if (!compatible) return true;
+  }
+  // Initials are left out: "R." sits with "Robert" and "Bob" alike (pairs weigh them).
+  for (uint32_t a : x.first)
+    for (uint32_t b : y.first)
+      if (a != b && names_[a].size() > 1 && names_[b].size() > 1 &&
+          CompareFirst(names_[a], names_[b], nicknames_) == NameLevel::kDisagree)
+        return true;
+  return false;
+}
+
+void EntityResolver::Merge(std::vector<Pair>& pairs) {
+  std::sort(pairs.begin(), pairs.end(), [](const Pair& p, const Pair& q) {
+    if (p.score != q.score) return p.score > q.score;
+    return p.a != q.a ? p.a < q.a : p.b < q.b;
+  });
+  pairs.erase(std::unique(pairs.begin(), pairs.end(),
+                          [](const Pair& p, const Pair& q) { return p.a == q.a && p.b == q.b && p.score == q.score; }),
+              pairs.end());
+  stats_.accepted_pairs = pairs.size();
+  constexpr size_t kMaxFirstNames = 32;  // a cluster's distinct first names kept for the name check
+  std::unordered_map<uint32_t, Agg> aggs;  // clusters of more than one record
+  Agg tx, ty;
+  for (const Pair& p : pairs) {
+    uint32_t ra = Find(p.a), rb = Find(p.b);
+    if (ra == rb) continue;
+    auto ia = aggs.find(ra), ib = aggs.find(rb);
+    const Agg& x = ia != aggs.end() ? ia->second : (tx = AggOf(ra));
+    const Agg& y = ib != aggs.end() ? ib->second : (ty = AggOf(rb));
+    if (Conflict(x, y)) {
+      ++stats_.refused_merges;
+      continue;
+    }
+    Agg m;
+    auto unite = [](auto& out, const auto& a, const auto& b) {
+      out.reserve(a.size() + b.size());
+      std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    };
+    unite(m.ssn, x.ssn, y.ssn);
+    unite(m.ids, x.ids, y.ids);
+    unite(m.dob, x.dob, y.dob);
+    unite(m.first, x.first, y.first);
+    if (m.first.size() > kMaxFirstNames) m.first.resize(kMaxFirstNames);
+    const uint32_t root = std::min(ra, rb), child = std::max(ra, rb);
+    parent_[child] = root;
+    if (ia != aggs.end()) aggs.erase(ia);
+    if ((ib = aggs.find(rb)) != aggs.end()) aggs.erase(ib);
+    aggs[root] = std::move(m);
+    ++stats_.merges;
+  }
+}
+
+void EntityResolver::Finalize() {
+  const uint32_t n = added_;
+  stats_.records = n;
+  stats_.distinct_names = names_.size() - 1;
+  parent_.resize(n);
+  std::iota(parent_.begin(), parent_.end(), 0u);
+  {
+    std::vector<Pair> pairs;
+    Block(pairs);
+    Merge(pairs);
+  }
+  // People in order of their first record.
+  person_of_.assign(n, 0);
+  std::vector<uint32_t>& person_of_root = parent_;  // reused: roots point to themselves
+  for (uint32_t r = 0; r < n; ++r) parent_[r] = Find(r);
+  std::vector<uint32_t> number(n, UINT32_MAX);
+  people_ = 0;
+  for (uint32_t r = 0; r < n; ++r) {
+    uint32_t root = person_of_root[r];
+    if (number[root] == UINT32_MAX) number[root] = people_++;
+    person_of_[r] = number[root];
+    if (root != r) last_record_[person_of_[r]] = r;
+  }
+  for (auto* v : {&parent_, &number}) {
+    v->clear();
+    v->shrink_to_fit();
+  }
+  keys_.clear();
+  keys_.shrink_to_fit();
+  ids_.clear();
+  ids_.shrink_to_fit();
+  name_ids_.clear();
+  names_.assign(1, "");
+}
+
+// ---------------------------------------------------------------- phase 3
+namespace {
+
+int AddressCompleteness(const RecordSummary& r) {
+  return !r.street.empty() * 8 + !r.zip.empty() * 4 + !r.state.empty() * 2 + !r.city.empty();
+}
+
+std::string CollapseLower(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == ' ' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+void EntityResolver::Fold(Pending& p, uint32_t record, RecordSummary&& r) {
+  auto add = [record](std::vector<Tally>& tallies, std::string key, int completeness, std::vector<std::string>&& fields) {
+    for (Tally& t : tallies) {
+      if (t.key != key) continue;
+      ++t.count;
+      if (completeness >= t.completeness) {
+        t.completeness = completeness;
+        t.fields = std::move(fields);
+      }
+      t.last_record = record;
+      return;
+    }
+    tallies.push_back({std::move(key), 1, completeness, record, std::move(fields)});
+  };
+  if (!r.first.empty() || !r.last.empty()) {
+    std::string nf = NormalizeFirst(r.first);
+    int completeness = (nf.size() > 1) * 2 + !r.last.empty();
+    std::string key = nf + "|" + NormalizeLast(r.last);  // before the fields are moved
+    add(p.names, std::move(key), completeness, {std::move(r.first), std::move(r.last)});
+  }
+  if (!r.dob.empty()) add(p.dobs, r.dob, 1, {r.dob});
+  if (!r.email.empty()) add(p.emails, r.email, 1, {r.email});
+  if (!r.phone.empty()) add(p.phones, r.phone, 1, {r.phone});
+  int completeness = AddressCompleteness(r);
+  if (completeness) {
+    std::string key = CollapseLower(r.street) + "|" + r.zip.substr(0, std::min<size_t>(r.zip.size(), 5));
+    add(p.addresses, std::move(key), completeness,
+        {std::move(r.street), std::move(r.city), std::move(r.state), std::move(r.zip)});
+  }
+  for (const auto& [type, fp] : r.identifiers) p.person.identifiers[type].push_back(fp);
+  p.person.exposed |= r.types;
+  p.person.sources.push_back(r.source);
+}
+
+Person EntityResolver::Finish(Pending&& p) {
+  // Most frequent; tie: most complete, then the latest record.
+  auto best = [](const std::vector<Tally>& tallies) -> const Tally* {
+    const Tally* b = nullptr;
+    for (const Tally& t : tallies)
+      if (!b || std::tie(t.count, t.completeness, t.last_record) > std::tie(b->count, b->completeness, b->last_record))
+        b = &t;
+    return b;
+  };
+  Person person = std::move(p.person);
+  if (const Tally* t = best(p.names)) {
+    person.first = t->fields[0];
+    person.last = t->fields[1];
+  }
+  if (const Tally* t = best(p.dobs)) person.dob = t->fields[0];
+  if (const Tally* t = best(p.emails)) person.email = t->fields[0];
+  if (const Tally* t = best(p.phones)) person.phone = t->fields[0];
+  if (const Tally* t = best(p.addresses)) {
+    person.street = t->fields[0];
+    person.city = t->fields[1];
+    person.state = t->fields[2];
+    person.zip = t->fields[3];
+  }
+  for (auto& [type, fps] : person.identifiers) SortUnique(fps);
+  SortUnique(person.sources);
+  person.substitute_notice = !person.HasPostalAddress();
+  return person;
+}
+
+void EntityResolver::Feed(uint32_t record, RecordSummary&& summary,
+                          const std::function<void(uint32_t, Person&&)>& emit) {
+  const uint32_t p = person_of_[record];
+  auto last = last_record_.find(p);
+  if (last == last_record_.end()) {  // a person of one record
+    Pending one;
+    Fold(one, record, std::move(summary));
+    emit(p, Finish(std::move(one)));
+    return;
+  }
+  Pending& pending = pending_[p];
+  Fold(pending, record, std::move(summary));
+  if (record == last->second) {
+    Person person = Finish(std::move(pending));
+    pending_.erase(p);
+    last_record_.erase(last);
+    emit(p, std::move(person));
+  }
+}
+
+}  // namespace breachscope::resolve

@@ -1,0 +1,152 @@
+// resolve/entity_resolver.h — records into people: entity resolution across a case.
+//
+// The same phases as PeopleBuilder (people.h), so the scan can use either:
+//   1. AddRecords(count) then AddRecord(record, summary) for each record, in record
+//      order. Only compact keys are kept per record (interned normalised names, the
+//      DOB as an integer, 64-bit digests of e-mail and identifier fingerprints, the
+//      phone as a number, ZIP and street number): about 60 bytes a record.
+//   2. Finalize(): blocking, pair scoring, clustering; then people are numbered in
+//      order of their first record. Deterministic: the result depends only on the
+//      records and their order (one thread; no hash-table iteration order leaks).
+//   3. Feed(record, summary, emit) in record order: folds each record into its person
+//      and emits the person when its last record arrives, with the best contact data.
+//
+// Blocking: records are compared only when they share a key: an SSN, another
+// identifier (same type), surname + DOB, first name + DOB, e-mail, phone, surname +
+// ZIP. Inside a block each record is compared with the previous `window` records
+// (a chain is enough for union-find). A contact value (e-mail, phone) or non-SSN
+// identifier shared by records of more than `max_block_surnames` surnames, or by more
+// than `max_contact_block` records, is not specific (a school office's number): it is
+// neither a block nor evidence. Name blocks larger than `max_name_block` are skipped.
+//
+// Scoring: Fellegi–Sunter. Each field comparison has m = P(level | same person) and
+// u = P(level | different people); a pair's score is the sum of log2(m/u) over the
+// fields both records have. The m/u table is in entity_resolver.cc and
+// docs/resolution.md. Pairs scoring >= `threshold` are accepted.
+//
+// Clustering: accepted pairs, strongest first, are merged by union-find unless the
+// merge joins conflicting clusters: two different SSNs; DOBs that differ (not just a
+// day/month transposition) with no shared person identifier (SSN, passport, driver's
+// licence, MBI, student id); first names that disagree (not equal, nickname, initial
+// or near spelling) with no shared person identifier. Conflicts are checked between
+// whole clusters, so a chain A–B (SSN), B–C (e-mail) cannot join A and C when their
+// SSNs differ.
+//
+// A record whose only usable field is a name is never merged by a name: it stays alone.
+//
+// Thread-safety: single-threaded, like PeopleBuilder.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "resolve/name_match.h"
+#include "resolve/people.h"
+
+namespace breachscope::resolve {
+
+struct ResolverOptions {
+  double threshold = 15.0;           // log2 likelihood ratio a pair needs
+  uint32_t window = 16;              // comparisons per record inside one block
+  uint32_t max_contact_block = 50;   // e-mail/phone/non-SSN id shared by more records: not specific
+  uint32_t max_block_surnames = 1;   // ... or by records carrying more distinct surnames
+  uint32_t max_id_surnames = 3;      // the same, for non-SSN identifiers (maiden names, typos)
+  uint32_t max_name_block = 200;     // surname+DOB, first+DOB, surname+ZIP blocks larger: skipped
+};
+
+struct ResolverStats {
+  uint64_t records = 0, comparisons = 0, accepted_pairs = 0, merges = 0, refused_merges = 0;
+  uint64_t skipped_blocks = 0, nonspecific_values = 0;
+  uint64_t distinct_names = 0;
+};
+
+class EntityResolver {
+ public:
+  explicit EntityResolver(ResolverOptions options = {}, const NicknameTable& nicknames = NicknameTable::Default());
+
+  // Phase 1, in record order.
+  uint32_t AddRecords(uint32_t count);
+  // Keeps the compact keys of `record` (a record never added keeps no keys).
+  void AddRecord(uint32_t record, const RecordSummary& r);
+
+  // Phase 2.
+  void Finalize();
+  uint32_t PersonOf(uint32_t record) const { return person_of_[record]; }
+  uint32_t people() const { return people_; }
+  uint32_t records() const { return added_; }
+  const ResolverStats& stats() const { return stats_; }
+
+  // Phase 3, in record order; `emit(person, p)` once per person, after its last record.
+  void Feed(uint32_t record, RecordSummary&& summary, const std::function<void(uint32_t, Person&&)>& emit);
+
+  // The pair score of two records (phase 1 keys; for tests and docs). -infinity for a
+  // hard conflict or a record with nothing but a name.
+  double Score(uint32_t a, uint32_t b) const;
+
+ private:
+  struct Key {
+    uint32_t first = 0, last = 0;  // interned normalised names (0 = none)
+    uint32_t dob = 0;              // yyyymmdd
+    uint32_t zip = 0;              // ZIP5 as a number + 1
+    uint32_t number = 0;           // street number + 1
+    uint32_t id_off = 0;           // this record's identifiers: ids_[id_off, id_off + id_count)
+    uint64_t email = 0, phone = 0;
+    uint16_t id_count = 0;
+  };
+  struct IdKey {
+    uint64_t digest = 0;  // first 8 bytes of the fingerprint
+    PiiType type = PiiType::kSsn;
+    bool ignored = false;  // not specific (shared by many people)
+  };
+  struct Pair {
+    float score;
+    uint32_t a, b;
+  };
+  // Conflict state of a cluster: its SSNs, person identifiers, DOBs and first names.
+  struct Agg {
+    std::vector<uint64_t> ssn, ids;
+    std::vector<uint32_t> dob, first;
+  };
+  // Phase 3: candidate values of a person with their counts.
+  struct Tally {
+    std::string key;
+    uint32_t count = 0;
+    int completeness = 0;
+    uint32_t last_record = 0;
+    std::vector<std::string> fields;  // the values as written (latest most complete)
+  };
+  struct Pending {
+    Person person;
+    std::vector<Tally> names, dobs, emails, phones, addresses;
+  };
+
+  uint32_t Intern(const std::string& s);
+  uint32_t Find(uint32_t x);
+  bool HasEvidence(const Key& k) const;
+  void Block(std::vector<Pair>& pairs);
+  void Merge(std::vector<Pair>& pairs);
+  Agg AggOf(uint32_t record) const;
+  bool Conflict(const Agg& x, const Agg& y) const;
+  static void Fold(Pending& p, uint32_t record, RecordSummary&& r);
+  static Person Finish(Pending&& p);
+
+  ResolverOptions options_;
+  const NicknameTable& nicknames_;
+  std::vector<Key> keys_;
+  std::vector<IdKey> ids_;
+  std::unordered_map<std::string, uint32_t> name_ids_;
+  std::vector<std::string> names_{""};
+  std::vector<uint32_t> parent_;
+  std::vector<uint32_t> person_of_;
+  uint32_t people_ = 0;
+  uint32_t added_ = 0;
+  ResolverStats stats_;
+
+  std::unordered_map<uint32_t, uint32_t> last_record_;  // person -> last record (people with several)
+  std::unordered_map<uint32_t, Pending> pending_;
+};
+
+}  // namespace breachscope::resolve

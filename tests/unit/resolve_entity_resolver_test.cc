@@ -1,0 +1,314 @@
+// Entity resolution: merging name variants, refusing conflicts, contact selection,
+// determinism. Each test feeds record summaries as the scan would (phase 1, Finalize,
+// phase 3) and checks which records end up as one person.
+#include "resolve/entity_resolver.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <set>
+
+namespace breachscope::resolve {
+namespace {
+
+redact::Fingerprint Fp(uint64_t v) {
+  redact::Fingerprint f{};
+  for (int i = 0; i < 8; ++i) f[i] = static_cast<uint8_t>(v >> (8 * i));
+  f[31] = 0x5a;
+  return f;
+}
+
+struct R {
+  std::string first, last, dob, email, phone, street, city, state, zip;
+  std::vector<std::pair<PiiType, uint64_t>> ids;
+};
+
+RecordSummary Summary(const R& r, uint32_t source = 0) {
+  RecordSummary s;
+  s.source = source;
+  s.first = r.first;
+  s.last = r.last;
+  s.dob = r.dob;
+  s.email = r.email;
+  s.phone = r.phone;
+  s.street = r.street;
+  s.city = r.city;
+  s.state = r.state;
+  s.zip = r.zip;
+  if (!r.first.empty() || !r.last.empty()) s.types |= Bit(PiiType::kName);
+  if (!r.dob.empty()) s.types |= Bit(PiiType::kDob);
+  if (!r.email.empty()) s.types |= Bit(PiiType::kEmail);
+  if (!r.phone.empty()) s.types |= Bit(PiiType::kPhone);
+  if (!r.street.empty()) s.types |= Bit(PiiType::kAddress);
+  for (auto [t, v] : r.ids) {
+    s.identifiers.emplace_back(t, Fp(v));
+    s.types |= Bit(t);
+  }
+  return s;
+}
+
+// Resolves the records (phases 1 and 2) and returns each record's person.
+std::vector<uint32_t> Resolve(const std::vector<R>& records, EntityResolver& er) {
+  uint32_t base = er.AddRecords(static_cast<uint32_t>(records.size()));
+  for (size_t i = 0; i < records.size(); ++i) er.AddRecord(base + static_cast<uint32_t>(i), Summary(records[i]));
+  er.Finalize();
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < records.size(); ++i) out.push_back(er.PersonOf(base + static_cast<uint32_t>(i)));
+  return out;
+}
+std::vector<uint32_t> Resolve(const std::vector<R>& records) {
+  EntityResolver er;
+  return Resolve(records, er);
+}
+
+const std::string kDob = "1980-04-02";
+
+TEST(EntityResolver, NameVariantsMergeWhenDobAgrees) {
+  auto p = Resolve({
+      {"Robert", "Smith", kDob},
+      {"BOB", "SMITH", kDob},          // nickname, upper case
+      {"Robert J.", "Smith", kDob},    // middle initial
+      {"R.", "Smith", kDob},           // initial
+      {"Rob", "Smith Jr.", kDob},      // another nickname, suffix
+      {"José", "Núñez", "1975-11-30"},
+      {"JOSE", "NUNEZ", "1975-11-30"},  // accents and case
+      {"Jose", "Nunez", "1975-30-11"},  // not a date: no DOB evidence, so only a name
+  });
+  EXPECT_NE(p[7], p[5]);
+  for (int i = 1; i < 5; ++i) EXPECT_EQ(p[i], p[0]) << i;
+  EXPECT_EQ(p[6], p[5]);
+  EXPECT_NE(p[5], p[0]);
+}
+
+TEST(EntityResolver, NameVariantsMergeWhenAnIdentifierAgrees) {
+  auto p = Resolve({
+      {"William", "Turner", "", "", "", "", "", "", "", {{PiiType::kSsn, 11}}},
+      {"Bill", "TURNER", "", "", "", "", "", "", "", {{PiiType::kSsn, 11}}},
+      {"Élodie", "Durand", "", "", "", "", "", "", "", {{PiiType::kHealthId, 7}}},
+      {"ELODIE", "DURAND", "", "", "", "", "", "", "", {{PiiType::kHealthId, 7}}},
+      {"", "", "", "", "", "", "", "", "", {{PiiType::kSsn, 11}}},  // the SSN alone
+  });
+  EXPECT_EQ(p[1], p[0]);
+  EXPECT_EQ(p[4], p[0]);
+  EXPECT_EQ(p[3], p[2]);
+  EXPECT_NE(p[2], p[0]);
+}
+
+TEST(EntityResolver, SameNameDifferentDobsDoNotMerge) {
+  auto p = Resolve({
+      {"John", "Smith", "1980-01-01", "", "5735550101", "12 Elm St", "Columbia", "MO", "65201"},
+      {"John", "Smith", "1975-05-05", "", "5735550101", "12 Elm St", "Columbia", "MO", "65201"},
+      {"John", "Smith", "1980-01-01"},
+      {"John", "Smith", "1980-01-10"},  // 10 Jan vs 1 Jan is not a day/month swap
+  });
+  EXPECT_NE(p[0], p[1]);
+  EXPECT_EQ(p[2], p[0]);
+  EXPECT_NE(p[3], p[0]);
+  EXPECT_NE(p[3], p[1]);
+}
+
+TEST(EntityResolver, TransposedDobStillMergesWithMoreEvidence) {
+  auto p = Resolve({
+      {"Ann", "Lee", "1980-04-02", "ann.lee@example.org"},
+      {"Ann", "Lee", "1980-02-04", "ann.lee@example.org"},
+  });
+  EXPECT_EQ(p[0], p[1]);
+}
+
+TEST(EntityResolver, DifferentSsnsNeverMerge) {
+  auto p = Resolve({
+      {"Maria", "Garcia", kDob, "mg@example.org", "3145550100", "5 Oak Ave", "St. Louis", "MO", "63101",
+       {{PiiType::kSsn, 1}}},
+      {"Maria", "Garcia", kDob, "mg@example.org", "3145550100", "5 Oak Ave", "St. Louis", "MO", "63101",
+       {{PiiType::kSsn, 2}}},
+  });
+  EXPECT_NE(p[0], p[1]);
+}
+
+TEST(EntityResolver, SharedOfficePhoneDoesNotMergePeople) {
+  const std::string office = "5735551000";
+  std::vector<R> recs = {
+      {"Alice", "Adams", "", "", office}, {"Brian", "Baker", "", "", office}, {"Chloe", "Clark", "", "", office},
+      {"Dylan", "Davis", "", "", office}, {"", "", "", "", office},  // the number alone
+      {"Alice", "Adams", "2008-03-04", "", office}, {"Brian", "Baker", "2009-05-06", "", office},
+  };
+  EntityResolver er;
+  auto p = Resolve(recs, er);
+  EXPECT_EQ(std::set<uint32_t>(p.begin(), p.end()).size(), recs.size());
+  EXPECT_GE(er.stats().nonspecific_values, 1u);
+}
+
+TEST(EntityResolver, PersonalPhoneStillLinks) {
+  auto p = Resolve({
+      {"Grace", "Hopper", "", "", "2025550123"},
+      {"", "", "", "", "2025550123"},  // the phone alone, in a log line
+      {"Grace", "Hopper", "", "", "2025550123", "1 Navy Way", "Arlington", "VA", "22202"},
+  });
+  EXPECT_EQ(p[1], p[0]);
+  EXPECT_EQ(p[2], p[0]);
+}
+
+TEST(EntityResolver, HouseholdMembersStaySeparate) {
+  const R a{"Laura", "Nguyen", "", "", "6125550199", "88 Lake Dr", "Minneapolis", "MN", "55455"};
+  R b = a;
+  b.first = "Peter";
+  R twin1{"Emma", "Olsen", "2010-06-01", "", "", "3 Pine Rd", "Duluth", "MN", "55802"};
+  R twin2 = twin1;
+  twin2.first = "Noah";
+  auto p = Resolve({a, b, twin1, twin2});
+  EXPECT_NE(p[0], p[1]);
+  EXPECT_NE(p[2], p[3]);
+}
+
+TEST(EntityResolver, NameOnlyRecordsStayAlone) {
+  auto p = Resolve({
+      {"John", "Doe"},
+      {"John", "Doe"},
+      {"JOHN", "DOE", "", "", "", "", "", "", "", {{PiiType::kSsn, 9}}},
+      {"John", "Doe", "", "", "", "", "", "", "", {{PiiType::kSsn, 9}}},
+  });
+  EXPECT_NE(p[0], p[1]);
+  EXPECT_NE(p[0], p[2]);
+  EXPECT_NE(p[1], p[2]);
+  EXPECT_EQ(p[2], p[3]);
+}
+
+TEST(EntityResolver, ChainThroughSharedSsnAndEmailRespectsSsnConflict) {
+  // A–B share an SSN, B–C share an e-mail; A and C have different SSNs.
+  auto p = Resolve({
+      {"Ann", "Lee", "", "", "", "", "", "", "", {{PiiType::kSsn, 100}}},
+      {"Ann", "Lee", "", "ann@example.org", "", "", "", "", "", {{PiiType::kSsn, 100}}},
+      {"Ann", "Lee", "", "ann@example.org", "", "", "", "", "", {{PiiType::kSsn, 200}}},
+  });
+  EXPECT_EQ(p[0], p[1]);
+  EXPECT_NE(p[0], p[2]);
+}
+
+TEST(EntityResolver, ConflictIsCheckedBetweenClustersNotOnlyPairs) {
+  // A–B share a passport (B has no SSN), B–C share an e-mail (C's SSN differs from A's):
+  // each pair is fine on its own; the three together would join two SSNs.
+  auto p = Resolve({
+      {"Ann", "Lee", "", "", "", "", "", "", "", {{PiiType::kSsn, 100}, {PiiType::kPassport, 5}}},
+      {"Ann", "Lee", "", "ann@example.org", "", "", "", "", "", {{PiiType::kPassport, 5}}},
+      {"Ann", "Lee", "", "ann@example.org", "", "", "", "", "", {{PiiType::kSsn, 200}}},
+  });
+  EXPECT_EQ(p[0], p[1]);  // the passport is the stronger link, merged first
+  EXPECT_NE(p[0], p[2]);
+  // The same with DOBs: A–B by e-mail, B–C by phone, A and C born on different days.
+  auto q = Resolve({
+      {"Ann", "Lee", "1980-01-01", "ann@example.org"},
+      {"Ann", "Lee", "", "ann@example.org", "3125550142"},
+      {"Ann", "Lee", "1990-07-07", "", "3125550142"},
+  });
+  EXPECT_FALSE(q[0] == q[1] && q[1] == q[2]);
+}
+
+TEST(EntityResolver, ScoreIsSymmetricAndExplainsDecisions) {
+  EntityResolver er;
+  er.AddRecords(4);
+  er.AddRecord(0, Summary({"Robert", "Smith", kDob}));
+  er.AddRecord(1, Summary({"Bob", "Smith", kDob}));
+  er.AddRecord(2, Summary({"Robert", "Smith", "1970-01-01"}));
+  er.AddRecord(3, Summary({"Robert", "Smith"}));
+  EXPECT_DOUBLE_EQ(er.Score(0, 1), er.Score(1, 0));
+  EXPECT_GE(er.Score(0, 1), ResolverOptions{}.threshold);
+  EXPECT_EQ(er.Score(0, 2), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(er.Score(0, 3), -std::numeric_limits<double>::infinity());
+}
+
+// Random people, each written several times with variants, in a shuffled order.
+std::vector<R> SyntheticRecords(uint32_t seed, int people) {
+  std::mt19937 rng(seed);
+  const char* firsts[] = {"Robert", "William", "Elizabeth", "Mary", "James", "Linda", "Michael", "Susan"};
+  const char* nicks[] = {"Bob", "Bill", "Liz", "Mary", "Jim", "Linda", "Mike", "Sue"};
+  const char* lasts[] = {"Smith", "Johnson", "Brown", "Garcia", "Miller", "Davis", "Lopez", "Wilson", "Moore"};
+  std::vector<R> out;
+  for (int i = 0; i < people; ++i) {
+    int f = rng() % 8;
+    R base{firsts[f], lasts[rng() % 9], "19" + std::to_string(50 + rng() % 50) + "-0" + std::to_string(1 + rng() % 9) +
+                                            "-1" + std::to_string(rng() % 10)};
+    if (rng() % 2) base.ids.push_back({PiiType::kSsn, 1000 + static_cast<uint64_t>(i)});
+    int copies = 1 + static_cast<int>(rng() % 4);
+    for (int c = 0; c < copies; ++c) {
+      R r = base;
+      if (rng() % 3 == 0) r.first = nicks[f];
+      if (rng() % 4 == 0) r.dob.clear();
+      out.push_back(r);
+    }
+  }
+  std::shuffle(out.begin(), out.end(), rng);
+  return out;
+}
+
+TEST(EntityResolver, DeterministicAndNumberedByFirstRecord) {
+  auto recs = SyntheticRecords(7, 400);
+  auto p1 = Resolve(recs), p2 = Resolve(recs);
+  EXPECT_EQ(p1, p2);
+  uint32_t next = 0;
+  for (uint32_t p : p1) {
+    ASSERT_LE(p, next);  // a new person is always the next number
+    if (p == next) ++next;
+  }
+  EXPECT_GT(next, 0u);
+  EXPECT_LT(next, recs.size());  // something merged
+}
+
+TEST(EntityResolver, FeedEmitsEachPersonOnceWithBestContactData) {
+  std::vector<R> recs = {
+      {"Dana", "Whitfield", "1984-07-19", "dana@example.org", "", "1207 Elm Street", "Columbia", "MO", "65201",
+       {{PiiType::kSsn, 42}}},
+      {"Kim", "Park"},  // name only: a person of one record
+      {"DANA", "WHITFIELD", "", "", "5738824410", "99 Old Rd", "Austin", "TX", "78701", {{PiiType::kSsn, 42}}},
+      {"Dana", "Whitfield", "1984-07-19", "", "", "1207 Elm Street", "", "", "65201", {{PiiType::kSsn, 42}}},
+  };
+  EntityResolver er;
+  auto p = Resolve(recs, er);
+  ASSERT_EQ(p[0], p[2]);
+  ASSERT_EQ(p[0], p[3]);
+  ASSERT_EQ(er.people(), 2u);
+  std::map<uint32_t, Person> got;
+  std::vector<uint32_t> order;
+  for (uint32_t r = 0; r < recs.size(); ++r) {
+    er.Feed(r, Summary(recs[r], 10 - r), [&](uint32_t id, Person&& person) {
+      EXPECT_FALSE(got.count(id));
+      order.push_back(id);
+      got[id] = std::move(person);
+    });
+  }
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(order, (std::vector<uint32_t>{1, 0}));  // Kim is complete first; Dana after her last record
+  const Person& dana = got[0];
+  EXPECT_EQ(dana.first, "Dana");  // the most frequent spelling
+  EXPECT_EQ(dana.dob, "1984-07-19");
+  EXPECT_EQ(dana.street, "1207 Elm Street");  // twice, against once in Austin
+  EXPECT_EQ(dana.city, "Columbia");           // the more complete occurrence
+  EXPECT_EQ(dana.state, "MO");
+  EXPECT_EQ(dana.phone, "5738824410");
+  EXPECT_FALSE(dana.substitute_notice);
+  EXPECT_EQ(dana.identifiers.at(PiiType::kSsn).size(), 1u);
+  EXPECT_EQ(dana.sources, (std::vector<uint32_t>{7, 8, 10}));
+  EXPECT_TRUE(dana.exposed & Bit(PiiType::kPhone));
+  const Person& kim = got[1];
+  EXPECT_EQ(kim.last, "Park");
+  EXPECT_TRUE(kim.substitute_notice);
+  EXPECT_TRUE(kim.state.empty());
+  EXPECT_FALSE(kim.Counted());
+}
+
+TEST(EntityResolver, AddressTieGoesToTheLatestRecord) {
+  std::vector<R> recs = {
+      {"Ana", "Silva", "", "", "", "", "", "", "", {{PiiType::kSsn, 5}}},
+      {"Ana", "Silva", "", "", "", "1 First St", "Reno", "NV", "89501", {{PiiType::kSsn, 5}}},
+      {"Ana", "Silva", "", "", "", "2 Second St", "Boise", "ID", "83702", {{PiiType::kSsn, 5}}},
+  };
+  EntityResolver er;
+  auto p = Resolve(recs, er);
+  Person got;
+  for (uint32_t r = 0; r < recs.size(); ++r) er.Feed(r, Summary(recs[r]), [&](uint32_t, Person&& x) { got = x; });
+  EXPECT_EQ(got.state, "ID");
+  EXPECT_EQ(got.zip, "83702");
+}
+
+}  // namespace
+}  // namespace breachscope::resolve
