@@ -182,11 +182,13 @@ std::vector<LetterBlock> ComposeLetter(const Rules& rules, const Incident& inc, 
   for (const auto& c : rules.credit_bureaus) {
     if (!bureaus.empty()) bureaus += "\n";
     bureaus += c.name + "   " + c.phone + "   " + Site(c.website);
+    if (!c.address.empty()) bureaus += "\n      " + c.address;
   }
   b.push_back({LetterBlock::kAddress, bureaus});
   b.push_back({LetterBlock::kText, "Federal Trade Commission: learn about identity theft, report it and get a recovery "
                                    "plan at " +
                                        Site(rules.ftc.website) + " or " + rules.ftc.phone +
+                                       (rules.ftc.address.empty() ? std::string() : ", or write to " + rules.ftc.address) +
                                        ". You can also contact your state attorney general."});
   if (v.ma)
     b.push_back({LetterBlock::kText, "Massachusetts residents: you have the right to obtain a police report about "

@@ -163,7 +163,7 @@ Result<Rules> ParseRules(std::string_view jurisdictions_yaml, std::string_view f
   rules.ferpa.position = Str(f["position"]);
   rules.ferpa.contract_types = StrList(f["contract_types"]);
   if (YAML::Node cr = fed["consumer_resources"]; cr.IsMap()) {
-    auto read = [](const YAML::Node& n) { return ConsumerResource{Str(n["name"]), Str(n["phone"]), Str(n["website"])}; };
+    auto read = [](const YAML::Node& n) { return ConsumerResource{Str(n["name"]), Str(n["phone"]), Str(n["website"]), Str(n["address"])}; };
     if (cr["credit_bureaus"].IsSequence())
       for (size_t i = 0; i < cr["credit_bureaus"].size(); ++i) rules.credit_bureaus.push_back(read(cr["credit_bureaus"][i]));
     rules.ftc = read(cr["ftc"]);

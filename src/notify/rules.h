@@ -82,7 +82,7 @@ struct FerpaNote {
 };
 
 struct ConsumerResource {
-  std::string name, phone, website;
+  std::string name, phone, website, address;
 };
 
 struct Rules {

@@ -59,7 +59,8 @@ TEST(NotifyLetters, ContentRequirements) {
                            "What We Are Doing", "What You Can Do", "For More Information", "February 18, 2023",
                            "copied files", "your Social Security number", "your date of birth", "Credit freeze",
                            "Fraud alert", "annualcreditreport.com", "identitytheft.gov", "[ENROLLMENT CODE]",
-                           "1-800-555-0100", "Equifax", "Experian", "TransUnion", "[FULL NAME]"})
+                           "1-800-555-0100", "Equifax", "Experian", "TransUnion", "P.O. Box 105788", "Washington, DC 20580",
+                           "[FULL NAME]"})
     EXPECT_NE(t.find(must), std::string::npos) << must;
   EXPECT_EQ(t.find("Massachusetts"), std::string::npos);
 }
