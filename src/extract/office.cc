@@ -971,6 +971,8 @@ class Run {
     int64_t size;
     bool is_file;
     while (zip_.pos() < idx) {
+      // Parts wanted in an order far from the zip's cost a re-read each: bounded.
+      if (++seek_steps_ > 64 * names_.size() + 100000) return LimitError("zip: parts too far out of order");
       auto r = zip_.Next(&name, &size, &is_file);
       if (!r.ok()) return r.status();
       if (!*r) return CorruptError("zip: part vanished on second reading");
@@ -994,9 +996,12 @@ class Run {
       la_ssize_t n = zip_.Read(buf.get(), kChunk);
       if (n == 0) break;
       if (n < 0) {
+        // This part is reported by the caller; the zip as a whole is damaged only
+        // when a header cannot be read (MarkDamaged in FirstPass and SeekTo). In
+        // pass 2 the reader starts again on the next read; pass 1 goes on to the
+        // next header, which the seekable reader finds by the central directory.
         Status s = CorruptError("zip: " + zip_.ErrorString());
-        MarkDamaged(s.message());
-        (void)zip_.Open();  // the reader may be unusable now: start again on the next read
+        if (first_pass_done_) (void)zip_.Open();
         return s;
       }
       expanded_ += static_cast<uint64_t>(n);
@@ -1538,6 +1543,7 @@ class Run {
   uint64_t expanded_ = 0;
   uint64_t expand_limit_ = 0;
   uint64_t members_ = 0;
+  uint64_t seek_steps_ = 0;
   bool damaged_ = false;
   bool stopped_ = false;  // the sink or the member budget said stop
   std::string damage_;
