@@ -14,6 +14,10 @@
 #include <array>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace breachscope::decode {
 
 namespace {
@@ -55,6 +59,26 @@ void AppendUtf8(std::string& out, uint32_t cp) {
   }
 }
 
+// The first position at or after `from` where bytes `a`, `b` follow each other, or
+// t.size(). SSE2 compares 16 positions at a time (glibc's memmem is several times
+// slower for such short needles, and these searches cover every byte of the input).
+size_t FindPair(std::string_view t, size_t from, char a, char b) {
+  const size_t n = t.size();
+  size_t i = from;
+#if defined(__SSE2__)
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+  for (; i + 17 <= n; i += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+    __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i + 1));
+    int m = _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(y, vb)));
+    if (m) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+  }
+#endif
+  for (; i + 1 < n; ++i)
+    if (t[i] == a && t[i + 1] == b) return i;
+  return n;
+}
+
 bool HasNewline(std::string_view t, size_t b, size_t e) {
   return e > b && std::memchr(t.data() + b, '\n', e - b) != nullptr;
 }
@@ -93,27 +117,28 @@ bool IsUrlDelim(char ch) {
 std::string DecodeUrl(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  size_t stretch_end = 0;  // end of the current base64-looking stretch
-  bool keep_plus = false;
-  for (size_t i = 0; i < s.size();) {
-    char c = s[i];
-    if (i >= stretch_end && IsB64(c)) {
-      size_t e = i;
-      while (e < s.size() && IsB64(s[e])) ++e;
-      stretch_end = e;
-      keep_plus = e - i >= 20;  // '+' inside a long base64-looking stretch is base64, not a space
-    }
-    if (c == '%' && i + 2 < s.size() && IsHex(s[i + 1]) && IsHex(s[i + 2])) {
-      out.push_back(static_cast<char>(HexVal(s[i + 1]) << 4 | HexVal(s[i + 2])));
-      i += 3;
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    size_t j = i;
+    while (j < n && s[j] != '%' && s[j] != '+') ++j;
+    out.append(s.data() + i, j - i);
+    i = j;
+    if (i >= n) break;
+    if (s[i] == '%') {
+      if (i + 2 < n && IsHex(s[i + 1]) && IsHex(s[i + 2])) {
+        out.push_back(static_cast<char>(HexVal(s[i + 1]) << 4 | HexVal(s[i + 2])));
+        i += 3;
+      } else {
+        out.push_back(s[i++]);
+      }
       continue;
     }
-    if (c == '+' && !(i < stretch_end && keep_plus)) {
-      out.push_back(' ');
-      ++i;
-      continue;
-    }
-    out.push_back(c);
+    // '+' is a space, except inside a base64-looking stretch of 20 or more characters.
+    size_t b = i, e = i + 1;
+    while (b > 0 && i - b < 20 && IsB64(s[b - 1])) --b;
+    while (e < n && e - b < 20 && IsB64(s[e])) ++e;
+    out.push_back(e - b >= 20 ? '+' : ' ');
     ++i;
   }
   return out;
@@ -475,17 +500,21 @@ std::vector<DecodedRun> FindQpRuns(std::string_view t) {
   std::vector<DecodedRun> runs;
   const size_t n = t.size();
   size_t first = 0, last_end = 0, count = 0;
+  // QP lines are at most 76 characters (RFC 2045): a run never reaches further than
+  // this from its signs, which keeps giant single-line inputs linear.
+  constexpr size_t kLine = 1024;
   auto line_start = [&](size_t p) {
-    while (p > 0 && t[p - 1] != '\n') --p;
+    size_t floor = p > kLine ? p - kLine : 0;
+    while (p > floor && t[p - 1] != '\n') --p;
     return p;
   };
   auto flush = [&] {
     if (count < 2) return;
     size_t b = line_start(first);
     // The line of the last sign; a soft break continues into the next line.
-    size_t e = last_end;
-    const void* nl = e < n ? std::memchr(t.data() + e, '\n', n - e) : nullptr;
-    e = nl ? static_cast<const char*>(nl) - t.data() : n;
+    size_t e = last_end, limit = std::min(n, last_end + kLine);
+    const void* nl = e < limit ? std::memchr(t.data() + e, '\n', limit - e) : nullptr;
+    e = nl ? static_cast<const char*>(nl) - t.data() : limit;
     std::string d = DecodeQp(t.substr(b, e - b));
     if (LooksLikeText(d)) runs.push_back(MakeRun(b, e, std::move(d), "qp", true));
   };
@@ -619,9 +648,10 @@ std::vector<DecodedRun> FindViewStateRuns(std::string_view t) {
   std::string bytes;
   size_t p = 0;
   while (p + 3 <= n) {
-    const void* hit = memmem(t.data() + p, n - p, "/wE", 3);
-    if (!hit) break;
-    size_t q = static_cast<const char*>(hit) - t.data();
+    size_t q = FindPair(t, p, '/', 'w');
+    if (q + 3 > n) break;
+    p = q + 2;
+    if (t[q + 2] != 'E') continue;
     p = q + 3;
     if (q > 0 && (IsB64(t[q - 1]) || t[q - 1] == '=')) continue;  // inside another run
     size_t e = q;
@@ -644,9 +674,11 @@ std::vector<DecodedRun> FindDataUriRuns(std::string_view t) {
   std::string bytes;
   size_t p = 0;
   while (p + 5 < n) {
-    const void* hit = memmem(t.data() + p, n - p, "data:", 5);
-    if (!hit) break;
-    size_t q = static_cast<const char*>(hit) - t.data();
+    size_t a = FindPair(t, p + 3, 'a', ':');  // "data:" ends "a:"
+    if (a >= n) break;
+    p = a - 2;
+    size_t q = a - 3;
+    if (t[q] != 'd' || t[q + 1] != 'a' || t[q + 2] != 't') continue;
     p = q + 5;
     if (q > 0 && IsAlnum(t[q - 1])) continue;
     // [mime][;params] up to the comma.
