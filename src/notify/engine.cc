@@ -71,7 +71,7 @@ LawResult Engine::EvaluateState(const Jurisdiction& j, const CasePerson& p) cons
     if (type == "name") continue;
     auto it = rules_.contract_type_map.find(type);
     if (it == rules_.contract_type_map.end() || it->second.empty()) {
-      r.notes.push_back(type + ": not a personal-information element in any jurisdiction's definition");
+      if (keep_notes_) r.notes.push_back(type + ": not a personal-information element in any jurisdiction's definition");
       continue;
     }
     bool matched = false;
@@ -79,6 +79,7 @@ LawResult Engine::EvaluateState(const Jurisdiction& j, const CasePerson& p) cons
     for (const auto& e : it->second) {
       const bool listed = j.pi_elements.count(e) || j.standalone_elements.count(e);
       if (auto c = NeedsCompanion().find(e); c != NeedsCompanion().end()) {
+        if (!keep_notes_) continue;
         if (listed)
           misses.push_back(e + " is listed in " + j.code + " but needs " + c->second +
                            ", which the scan does not detect: not counted");
@@ -87,26 +88,27 @@ LawResult Engine::EvaluateState(const Jurisdiction& j, const CasePerson& p) cons
         continue;
       }
       if (j.standalone_elements.count(e)) {
-        r.notes.push_back(type + " -> " + e + ": counts in " + j.code + " even without a name");
+        if (keep_notes_) r.notes.push_back(type + " -> " + e + ": counts in " + j.code + " even without a name");
         r.elements.push_back(e);
         matched = true;
       } else if (j.pi_elements.count(e)) {
         if (has_name) {
-          r.notes.push_back(type + " -> " + e + ": counts in " + j.code + " with the person's name");
+          if (keep_notes_) r.notes.push_back(type + " -> " + e + ": counts in " + j.code + " with the person's name");
           r.elements.push_back(e);
           matched = used_name = true;
-        } else {
+        } else if (keep_notes_) {
           misses.push_back(e + " counts in " + j.code + " only with a first name or initial and last name; none found");
         }
-      } else {
+      } else if (keep_notes_) {
         misses.push_back(e + " is not an element in " + j.code);
       }
     }
     if (matched) {
       r.types.push_back(type);
     } else {
-      for (const auto& m : misses) r.notes.push_back(type + ": " + m);
-      if (misses.empty()) r.notes.push_back(type + ": no element of " + j.code + " matches");
+      if (keep_notes_)
+        for (const auto& m : misses) r.notes.push_back(type + ": " + m);
+      if (keep_notes_ && misses.empty()) r.notes.push_back(type + ": no element of " + j.code + " matches");
     }
   }
   if (used_name) r.types.push_back("name");
@@ -116,12 +118,12 @@ LawResult Engine::EvaluateState(const Jurisdiction& j, const CasePerson& p) cons
 
   if (r.applies && incident_.encrypted) {
     if (!j.encryption_safe_harbor) {
-      r.notes.push_back("encrypted: " + j.code + " has no encryption safe harbour in the rules; notice still required");
+      if (keep_notes_) r.notes.push_back("encrypted: " + j.code + " has no encryption safe harbour in the rules; notice still required");
     } else if (incident_.key_compromised) {
-      r.notes.push_back("encrypted, but key_compromised: true, so the encryption safe harbour does not apply");
+      if (keep_notes_) r.notes.push_back("encrypted, but key_compromised: true, so the encryption safe harbour does not apply");
     } else {
       r.applies = false;
-      r.notes.push_back("encrypted: true and no compromised key: " + j.code +
+      if (keep_notes_) r.notes.push_back("encrypted: true and no compromised key: " + j.code +
                         "'s encryption safe harbour applies, no notice under this law");
     }
   }
@@ -135,13 +137,13 @@ LawResult Engine::EvaluateState(const Jurisdiction& j, const CasePerson& p) cons
       r.deadline_basis = "no fixed number of days: " + (j.deadline_text.empty() ? "without unreasonable delay" : j.deadline_text);
     }
     if (j.risk_of_harm_exception.value_or(false))
-      r.notes.push_back("risk-of-harm exception exists (" + j.harm_notes +
+      if (keep_notes_) r.notes.push_back("risk-of-harm exception exists (" + j.harm_notes +
                         "); not assumed: it needs a documented investigation");
     if (incident_.IsGovernment() && !j.covers_government.value_or(false))
-      r.notes.push_back("whether " + j.citation + " reaches a government entity is not established in the rules (" +
+      if (keep_notes_) r.notes.push_back("whether " + j.citation + " reaches a government entity is not established in the rules (" +
                         j.government_notes + "); treated as applying");
   }
-  if (j.uncertain) r.notes.push_back("rules cells marked uncertain for " + j.code + ": " + Join(j.uncertain_fields, ", "));
+  if (keep_notes_ && j.uncertain) r.notes.push_back("rules cells marked uncertain for " + j.code + ": " + Join(j.uncertain_fields, ", "));
   return r;
 }
 
@@ -153,13 +155,13 @@ LawResult Engine::EvaluateHipaa(const CasePerson& p) const {
     if (p.Has(t)) r.types.push_back(t);
   SortUnique(r.types);
   if (r.types.empty()) {
-    r.notes.push_back("HIPAA-covered incident, but no health_id, mbi or diagnosis for this person");
+    if (keep_notes_) r.notes.push_back("HIPAA-covered incident, but no health_id, mbi or diagnosis for this person");
     return r;
   }
   r.elements = {"protected_health_information"};
-  r.notes.push_back(Join(r.types, ", ") + ": protected health information held by a covered entity or business associate");
+  if (keep_notes_) r.notes.push_back(Join(r.types, ", ") + ": protected health information held by a covered entity or business associate");
   if (incident_.encrypted && !incident_.key_compromised) {
-    r.notes.push_back("encrypted: true and no compromised key: secured PHI, no breach notice under the HIPAA rule");
+    if (keep_notes_) r.notes.push_back("encrypted: true and no compromised key: secured PHI, no breach notice under the HIPAA rule");
     return r;
   }
   r.applies = true;

@@ -63,7 +63,10 @@ struct Obligation {
 
 class Engine {
  public:
-  Engine(const Rules& rules, const Incident& incident) : rules_(rules), incident_(incident) {}
+  // `keep_notes`: record every step in LawResult::notes (for --explain); a batch run
+  // over a whole case turns it off to save time and memory.
+  Engine(const Rules& rules, const Incident& incident, bool keep_notes = true)
+      : rules_(rules), incident_(incident), keep_notes_(keep_notes) {}
   Obligation Evaluate(const CasePerson& person) const;
   const Rules& rules() const { return rules_; }
   const Incident& incident() const { return incident_; }
@@ -73,6 +76,7 @@ class Engine {
   LawResult EvaluateHipaa(const CasePerson& p) const;
   const Rules& rules_;
   const Incident& incident_;
+  bool keep_notes_ = true;
 };
 
 // Per-jurisdiction and HHS totals over all obligations.

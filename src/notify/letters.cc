@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_map>
 
 #include "notify/engine.h"
 #include "report/writers.h"
@@ -94,11 +95,11 @@ std::vector<LetterBlock> ComposeLetter(const Rules& rules, const Incident& inc, 
   b.push_back({LetterBlock::kLetterhead, head});
   b.push_back({LetterBlock::kText, "[DATE OF MAILING]"});
   if (r)
-    b.push_back({LetterBlock::kAddress, r->full_name + "\n" + r->street + "\n" + r->city_state_zip});
+    b.push_back({LetterBlock::kAddress, r->full_name + "\n" + r->street + "\n" + r->city_state_zip, false});
   else
     b.push_back({LetterBlock::kAddress, "[FULL NAME]\n[STREET ADDRESS]\n[CITY, STATE ZIP]"});
   b.push_back({LetterBlock::kTitle, "Notice of Data Breach"});
-  b.push_back({LetterBlock::kText, "Dear " + (r ? r->full_name : std::string("[FULL NAME]")) + ","});
+  b.push_back({LetterBlock::kText, "Dear " + (r ? r->full_name : std::string("[FULL NAME]")) + ",", r == nullptr});
 
   const bool omit_nature = v.ma && !v.hipaa;  // HIPAA's content rule (45 CFR 164.404(c)) prevails
   if (omit_nature) {
@@ -205,7 +206,8 @@ std::vector<LetterBlock> ComposeLetter(const Rules& rules, const Incident& inc, 
   b.push_back({LetterBlock::kText, "If you have questions, please " + JoinOr(how) +
                                        ". We sincerely regret any concern or inconvenience this may cause you."});
   b.push_back({LetterBlock::kText, "Sincerely,\n" + entity});
-  b.push_back({LetterBlock::kFooter, "Reference " + (r ? r->person : std::string("[PERSON ID]")) + " - letter " + v.id});
+  b.push_back({LetterBlock::kFooter, "Reference " + (r ? r->person : std::string("[PERSON ID]")) + " - letter " + v.id,
+               r == nullptr});
   return b;
 }
 
@@ -217,6 +219,15 @@ struct PdfWriter::Impl {
   cairo_surface_t* surface = nullptr;
   cairo_t* cr = nullptr;
   bool page_open = false;
+  // Shaped paragraphs by (kind, text): the body of a variant is the same for every
+  // recipient, so a batch shapes it once (measured: most of the time per letter).
+  std::unordered_map<std::string, PangoLayout*> layouts;
+
+  PangoLayout* Layout(const LetterBlock& block);
+  void ClearLayouts() {
+    for (auto& [k, l] : layouts) g_object_unref(l);
+    layouts.clear();
+  }
 };
 
 namespace {
@@ -241,6 +252,25 @@ const char* FontFor(LetterBlock::Kind k) {
 }
 
 }  // namespace
+
+PangoLayout* PdfWriter::Impl::Layout(const LetterBlock& block) {
+  std::string key;
+  if (block.shared) {  // a per-recipient block is shaped, drawn and freed (AddLetter)
+    key = std::to_string(static_cast<int>(block.kind)) + '\x1f' + block.text;
+    if (auto it = layouts.find(key); it != layouts.end()) return it->second;
+    if (layouts.size() >= 1024) ClearLayouts();
+  }
+  PangoLayout* layout = pango_cairo_create_layout(cr);
+  PangoFontDescription* font = pango_font_description_from_string(FontFor(block.kind));
+  pango_layout_set_font_description(layout, font);
+  pango_font_description_free(font);
+  pango_layout_set_width(layout, static_cast<int>((kPageW - 2 * kMargin) * PANGO_SCALE));
+  pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment(layout, block.kind == LetterBlock::kFooter ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+  pango_layout_set_text(layout, block.text.c_str(), static_cast<int>(block.text.size()));
+  if (block.shared) layouts.emplace(std::move(key), layout);
+  return layout;
+}
 
 PdfWriter::PdfWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -272,15 +302,8 @@ Status PdfWriter::AddLetter(const std::vector<LetterBlock>& blocks) {
   impl_->page_open = true;
   ++pages_;
   double y = kMargin;
-  PangoLayout* layout = pango_cairo_create_layout(cr);
   for (const auto& block : blocks) {
-    PangoFontDescription* font = pango_font_description_from_string(FontFor(block.kind));
-    pango_layout_set_font_description(layout, font);
-    pango_font_description_free(font);
-    pango_layout_set_width(layout, static_cast<int>((kPageW - 2 * kMargin) * PANGO_SCALE));
-    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(layout, block.kind == LetterBlock::kFooter ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-    pango_layout_set_text(layout, block.text.c_str(), static_cast<int>(block.text.size()));
+    PangoLayout* layout = impl_->Layout(block);
     double before = block.kind == LetterBlock::kHeading ? 10 : block.kind == LetterBlock::kTitle ? 14 : 4;
     if (block.kind == LetterBlock::kAddress && y < 120) before = 30;
     y += before;
@@ -305,6 +328,7 @@ Status PdfWriter::AddLetter(const std::vector<LetterBlock>& blocks) {
       pango_cairo_show_layout_line(cr, line);
       y += logical.height;
     }
+    if (!block.shared) g_object_unref(layout);
     if (block.kind == LetterBlock::kTitle) {
       cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
       cairo_set_line_width(cr, 0.8);
@@ -314,13 +338,13 @@ Status PdfWriter::AddLetter(const std::vector<LetterBlock>& blocks) {
       y += 4;
     }
   }
-  g_object_unref(layout);
   if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) return InternalError("cairo drawing failed");
   return impl_->write_status;
 }
 
 Status PdfWriter::Close() {
   if (!impl_->surface) return impl_->write_status;
+  impl_->ClearLayouts();
   if (impl_->cr) {
     if (impl_->page_open) cairo_show_page(impl_->cr);
     cairo_destroy(impl_->cr);

@@ -44,6 +44,7 @@ struct Recipient {
 struct LetterBlock {
   enum Kind { kLetterhead, kTitle, kHeading, kText, kAddress, kFooter } kind;
   std::string text;
+  bool shared = true;  // the same in every letter of the variant (PdfWriter reuses its shaping)
 };
 
 std::vector<LetterBlock> ComposeLetter(const Rules& rules, const Incident& incident, const LetterVariant& variant,

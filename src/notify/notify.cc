@@ -44,7 +44,7 @@ Result<NotifyResult> RunNotify(const NotifyConfig& config) {
   auto data = LoadCase(config.case_dir);
   if (!data.ok()) return data.status();
 
-  Engine engine(*rules, *incident);
+  Engine engine(*rules, *incident, /*keep_notes=*/!config.explain_person.empty());
   NotifyRun run;
   run.rules = &*rules;
   run.incident = &*incident;
