@@ -32,9 +32,16 @@ def person_groups(findings):
     return sorted(tuple(sorted(g)) for g in groups.values())
 
 
+# The contract's Person fields; breachscope may add others (the contract allows
+# extensions), which the golden comparison ignores.
+PERSON_FIELDS = ("first_name", "last_name", "dob", "address", "email", "phone", "identifiers", "exposed", "sources")
+
+
 def person_key(p):
-    q = dict(p)
-    q.pop("person")
+    missing = [k for k in PERSON_FIELDS if k not in p]
+    q = {k: p.get(k) for k in PERSON_FIELDS}
+    if missing:
+        q["missing"] = missing
     return json.dumps(q, sort_keys=True)
 
 
