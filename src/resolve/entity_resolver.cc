@@ -57,7 +57,7 @@ constexpr MU kEmailDisagree{0.30, 0.999999};
 constexpr MU kPhoneAgree{0.60, 2e-6};
 constexpr MU kPhoneAgreeSameSurname{0.60, 0.05};
 constexpr MU kPhoneDisagree{0.35, 0.99999};
-constexpr MU kAddressAgree{0.70, 1e-4};  // ZIP and street number
+constexpr MU kAddressAgree{0.70, 1e-5};  // ZIP, street number and name
 constexpr MU kAddressAgreeSameSurname{0.70, 0.10};
 constexpr MU kZipOnly{0.15, 0.01};  // same ZIP, one side without a street number
 constexpr MU kZipOnlySameSurname{0.15, 0.15};
@@ -109,23 +109,43 @@ uint64_t Digits(std::string_view s, size_t max_digits) {
   }
   return n ? v + 1 : 0;
 }
-uint32_t StreetNumber(std::string_view street) {
+// The street number and the first word of the street name ("12 N Elm St" -> 12, "elm"),
+// hashed to 32 bits; 0 when the street has no leading number.
+uint32_t StreetKey(std::string_view street) {
+  std::string folded = FoldName(street);  // letters only: the number is read below
   size_t i = 0;
   while (i < street.size() && street[i] == ' ') ++i;
-  uint32_t v = 0;
+  uint64_t v = 0;
   size_t n = 0;
   while (i < street.size() && street[i] >= '0' && street[i] <= '9' && n < 9) {
-    v = v * 10 + static_cast<uint32_t>(street[i++] - '0');
+    v = v * 10 + static_cast<uint64_t>(street[i++] - '0');
     ++n;
   }
-  return n ? v + 1 : 0;
+  if (!n) return 0;
+  std::string_view word;
+  for (size_t a = 0; a < folded.size();) {
+    size_t b = folded.find(' ', a);
+    if (b == std::string::npos) b = folded.size();
+    std::string_view t(folded.data() + a, b - a);
+    const bool directional = t == "n" || t == "s" || t == "e" || t == "w" || t == "ne" || t == "nw" ||
+                             t == "se" || t == "sw" || t == "north" || t == "south" || t == "east" || t == "west";
+    if (!directional) {
+      word = t;
+      break;
+    }
+    a = b + 1;
+  }
+  return static_cast<uint32_t>(HashString(std::to_string(v) + " " + std::string(word)) >> 32) | 1;
 }
 
 bool IsOverrideId(PiiType t) {  // identifiers of one person only
   return t == PiiType::kSsn || t == PiiType::kPassport || t == PiiType::kDriversLicense || t == PiiType::kMbi ||
          t == PiiType::kStudentId;
 }
-uint64_t Tagged(const PiiType t, uint64_t digest) { return Combine(0x1D, static_cast<uint64_t>(t), digest); }
+// An identifier in a cluster's set: its type in the top byte, 56 bits of its digest.
+uint64_t Tagged(PiiType t, uint64_t digest) { return (static_cast<uint64_t>(t) << 56) | (digest & 0x00FFFFFFFFFFFFFFULL); }
+PiiType TypeOf(uint64_t tagged) { return static_cast<PiiType>(tagged >> 56); }
+bool IsExclusiveId(PiiType t) { return IsOverrideId(t) || t == PiiType::kHealthId; }
 
 template <typename T>
 void SortUnique(std::vector<T>& v) {
@@ -141,7 +161,9 @@ bool Intersects(const std::vector<T>& x, const std::vector<T>& y) {
   return false;
 }
 
-enum BlockKind : uint64_t { kBlockEmail = 1, kBlockPhone, kBlockLastDob, kBlockFirstDob, kBlockLastZip, kBlockId };
+enum BlockKind : uint64_t {
+  kBlockEmail = 1, kBlockPhone, kBlockAddress, kBlockLastDob, kBlockFirstDob, kBlockLastZip, kBlockId
+};
 
 }  // namespace
 
@@ -170,7 +192,7 @@ void EntityResolver::AddRecord(uint32_t record, const RecordSummary& r) {
   k.email = r.email.empty() ? 0 : HashString(r.email);
   k.phone = Digits(r.phone, 15);
   k.zip = static_cast<uint32_t>(Digits(r.zip.substr(0, std::min<size_t>(r.zip.size(), 5)), 5));
-  k.number = StreetNumber(r.street);
+  k.number = StreetKey(r.street);
   k.id_off = static_cast<uint32_t>(ids_.size());
   for (const auto& [type, fp] : r.identifiers) {
     if (!IsProtected(type) || k.id_count == UINT16_MAX) continue;
@@ -293,6 +315,9 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
         case kBlockPhone:
           if (k.phone) entries.push_back({Combine(kind, k.phone), r, k.last});
           break;
+        case kBlockAddress:
+          if (k.zip && k.number) entries.push_back({Combine(kind, k.zip, k.number), r, k.last});
+          break;
         case kBlockLastDob:
           if (k.last && k.dob) entries.push_back({Combine(kind, k.last, k.dob), r, k.last});
           break;
@@ -312,17 +337,25 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
     }
     std::sort(entries.begin(), entries.end());
   };
-  // Number of distinct surnames (near spellings count once) among a block's records.
-  std::vector<uint32_t> reps;
-  auto surnames = [&](size_t from, size_t to, uint32_t stop) {
+  // Number of different people, by name, among a block's records: two names are one
+  // person's when neither the surnames nor the first names disagree (near spellings,
+  // nicknames and initials agree; nameless records are not counted).
+  std::vector<uint32_t> reps;  // one record per name-person
+  auto name_people = [&](size_t from, size_t to, uint32_t stop) {
     reps.clear();
     for (size_t i = from; i < to && reps.size() <= stop; ++i) {
-      uint32_t s = entries[i].surname;
-      if (!s) continue;
+      const Key& k = keys_[entries[i].record];
+      if (!k.last && !k.first) continue;
       bool known = false;
-      for (uint32_t r : reps)
-        if (r == s || CompareLast(names_[r], names_[s]) != NameLevel::kDisagree) known = true;
-      if (!known) reps.push_back(s);
+      for (uint32_t r : reps) {
+        const Key& o = keys_[r];
+        if (CompareLast(names_[o.last], names_[k.last]) != NameLevel::kDisagree &&
+            CompareFirst(names_[o.first], names_[k.first], nicknames_) != NameLevel::kDisagree) {
+          known = true;
+          break;
+        }
+      }
+      if (!known) reps.push_back(entries[i].record);
     }
     return reps.size();
   };
@@ -336,13 +369,18 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
   };
 
   // Pass 1: values that are not specific stop being evidence at all.
-  for (BlockKind kind : {kBlockEmail, kBlockPhone}) {
+  for (BlockKind kind : {kBlockEmail, kBlockPhone, kBlockAddress}) {
     collect(kind);
     for_groups([&](size_t i, size_t j) {
-      if (j - i <= options_.max_contact_block && surnames(i, j, options_.max_block_surnames) <= options_.max_block_surnames)
+      if (j - i <= options_.max_contact_block && name_people(i, j, options_.max_block_people) <= options_.max_block_people)
         return;
       ++stats_.nonspecific_values;
-      for (size_t e = i; e < j; ++e) (kind == kBlockEmail ? keys_[entries[e].record].email : keys_[entries[e].record].phone) = 0;
+      for (size_t e = i; e < j; ++e) {
+        Key& k = keys_[entries[e].record];
+        if (kind == kBlockEmail) k.email = 0;
+        else if (kind == kBlockPhone) k.phone = 0;
+        else k.zip = k.number = 0;  // a shared address: no evidence either way
+      }
     });
   }
   collect(kBlockId);
@@ -359,7 +397,7 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
       }
     }
     if (type == PiiType::kSsn) return;  // an SSN is always specific
-    if (j - i <= options_.max_contact_block && surnames(i, j, options_.max_id_surnames) <= options_.max_id_surnames)
+    if (j - i <= options_.max_contact_block && name_people(i, j, options_.max_id_people) <= options_.max_id_people)
       return;
     ++stats_.nonspecific_values;
     for (size_t e = i; e < j; ++e) {
@@ -373,7 +411,7 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
 
   // Pass 2: candidate pairs, each record against the previous `window` of its block.
   const uint32_t window = std::max<uint32_t>(1, options_.window);
-  for (BlockKind kind : {kBlockId, kBlockEmail, kBlockPhone, kBlockLastDob, kBlockFirstDob, kBlockLastZip}) {
+  for (BlockKind kind : {kBlockId, kBlockEmail, kBlockPhone, kBlockAddress, kBlockLastDob, kBlockFirstDob, kBlockLastZip}) {
     collect(kind);
     const bool name_block = kind == kBlockLastDob || kind == kBlockFirstDob || kind == kBlockLastZip;
     for_groups([&](size_t i, size_t j) {
@@ -407,7 +445,7 @@ EntityResolver::Agg EntityResolver::AggOf(uint32_t record) const {
   const Key& k = keys_[record];
   for (uint32_t i = 0; i < k.id_count; ++i) {
     const IdKey& id = ids_[k.id_off + i];
-    if (id.ignored || !IsOverrideId(id.type)) continue;
+    if (id.ignored) continue;
     if (id.type == PiiType::kSsn) g.ssn.push_back(id.digest);
     g.ids.push_back(Tagged(id.type, id.digest));
   }
@@ -418,11 +456,35 @@ EntityResolver::Agg EntityResolver::AggOf(uint32_t record) const {
   return g;
 }
 
-bool EntityResolver::Conflict(const Agg& x, const Agg& y) const {
+bool EntityResolver::Conflict(const Agg& x, const Agg& y, bool by_name) const {
   if (!x.ssn.empty() && !y.ssn.empty() && !std::includes(x.ssn.begin(), x.ssn.end(), y.ssn.begin(), y.ssn.end()) &&
       !std::includes(y.ssn.begin(), y.ssn.end(), x.ssn.begin(), x.ssn.end()))
     return true;  // different SSNs
-  if (Intersects(x.ids, y.ids)) return false;  // a shared person identifier outweighs DOB and name
+  // Identifier types both clusters hold, and whether they share a value of each.
+  uint32_t both = 0, shared = 0;
+  {
+    uint32_t tx = 0, ty = 0;
+    for (uint64_t t : x.ids) tx |= 1u << static_cast<int>(TypeOf(t));
+    for (uint64_t t : y.ids) ty |= 1u << static_cast<int>(TypeOf(t));
+    both = tx & ty;
+    for (size_t i = 0, j = 0; i < x.ids.size() && j < y.ids.size();) {
+      if (x.ids[i] == y.ids[j]) {
+        shared |= 1u << static_cast<int>(TypeOf(x.ids[i]));
+        ++i, ++j;
+      } else {
+        x.ids[i] < y.ids[j] ? ++i : ++j;
+      }
+    }
+  }
+  bool override_shared = false;
+  for (PiiType t : kAllPiiTypes) {
+    const uint32_t bit = 1u << static_cast<int>(t);
+    if ((shared & bit) && IsOverrideId(t)) override_shared = true;
+    // Joined by a name only: a different licence, passport, MBI, student or member id
+    // is a different person.
+    if (by_name && (both & bit) && !(shared & bit) && IsExclusiveId(t)) return true;
+  }
+  if (override_shared) return false;  // a shared person identifier outweighs DOB and name
   if (!x.dob.empty() && !y.dob.empty()) {
     bool compatible = false;
     for (uint32_t a : x.dob)
@@ -438,6 +500,35 @@ bool EntityResolver::Conflict(const Agg& x, const Agg& y) const {
   return false;
 }
 
+bool EntityResolver::Unite(uint32_t ra, uint32_t rb, std::unordered_map<uint32_t, Agg>& aggs, bool by_name) {
+  constexpr size_t kMaxFirstNames = 32;  // a cluster's distinct first names kept for the name check
+  Agg tx, ty;
+  auto ia = aggs.find(ra), ib = aggs.find(rb);
+  const Agg& x = ia != aggs.end() ? ia->second : (tx = AggOf(ra));
+  const Agg& y = ib != aggs.end() ? ib->second : (ty = AggOf(rb));
+  if (Conflict(x, y, by_name)) {
+    ++stats_.refused_merges;
+    return false;
+  }
+  Agg m;
+  auto unite = [](auto& out, const auto& a, const auto& b) {
+    out.reserve(a.size() + b.size());
+    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  };
+  unite(m.ssn, x.ssn, y.ssn);
+  unite(m.ids, x.ids, y.ids);
+  unite(m.dob, x.dob, y.dob);
+  unite(m.first, x.first, y.first);
+  if (m.first.size() > kMaxFirstNames) m.first.resize(kMaxFirstNames);
+  const uint32_t root = std::min(ra, rb), child = std::max(ra, rb);
+  parent_[child] = root;
+  if (ia != aggs.end()) aggs.erase(ia);
+  if ((ib = aggs.find(rb)) != aggs.end()) aggs.erase(ib);
+  aggs[root] = std::move(m);
+  ++(by_name ? stats_.name_merges : stats_.merges);
+  return true;
+}
+
 void EntityResolver::Merge(std::vector<Pair>& pairs) {
   std::sort(pairs.begin(), pairs.end(), [](const Pair& p, const Pair& q) {
     if (p.score != q.score) return p.score > q.score;
@@ -447,35 +538,61 @@ void EntityResolver::Merge(std::vector<Pair>& pairs) {
                           [](const Pair& p, const Pair& q) { return p.a == q.a && p.b == q.b && p.score == q.score; }),
               pairs.end());
   stats_.accepted_pairs = pairs.size();
-  constexpr size_t kMaxFirstNames = 32;  // a cluster's distinct first names kept for the name check
   std::unordered_map<uint32_t, Agg> aggs;  // clusters of more than one record
-  Agg tx, ty;
   for (const Pair& p : pairs) {
     uint32_t ra = Find(p.a), rb = Find(p.b);
-    if (ra == rb) continue;
-    auto ia = aggs.find(ra), ib = aggs.find(rb);
-    const Agg& x = ia != aggs.end() ? ia->second : (tx = AggOf(ra));
-    const Agg& y = ib != aggs.end() ? ib->second : (ty = AggOf(rb));
-    if (Conflict(x, y)) {
-      ++stats_.refused_merges;
+    if (ra != rb) Unite(ra, rb, aggs, false);
+  }
+  pairs.clear();
+  pairs.shrink_to_fit();
+  if (options_.max_name_clusters >= 2) MergeSameNames(aggs);
+}
+
+// Clusters that carry the same full name (normalised first and last, the first more
+// than an initial) on records with other evidence, when that name is found in few
+// clusters and none of them conflict: the name is then the case's only such person.
+void EntityResolver::MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs) {
+  std::vector<std::pair<uint64_t, uint32_t>> named;
+  for (uint32_t r = 0; r < added_; ++r) {
+    const Key& k = keys_[r];
+    if (k.last && k.first && names_[k.first].size() > 1 && HasEvidence(k))
+      named.emplace_back((static_cast<uint64_t>(k.last) << 32) | k.first, r);
+  }
+  std::sort(named.begin(), named.end());
+  std::vector<uint32_t> roots;
+  for (size_t i = 0; i < named.size();) {
+    size_t j = i;
+    roots.clear();
+    for (; j < named.size() && named[j].first == named[i].first; ++j) {
+      uint32_t root = Find(named[j].second);
+      if (std::find(roots.begin(), roots.end(), root) == roots.end()) roots.push_back(root);
+    }
+    i = j;
+    if (roots.size() < 2) continue;
+    if (roots.size() > options_.max_name_clusters) {
+      ++stats_.skipped_blocks;
       continue;
     }
-    Agg m;
-    auto unite = [](auto& out, const auto& a, const auto& b) {
-      out.reserve(a.size() + b.size());
-      std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-    };
-    unite(m.ssn, x.ssn, y.ssn);
-    unite(m.ids, x.ids, y.ids);
-    unite(m.dob, x.dob, y.dob);
-    unite(m.first, x.first, y.first);
-    if (m.first.size() > kMaxFirstNames) m.first.resize(kMaxFirstNames);
-    const uint32_t root = std::min(ra, rb), child = std::max(ra, rb);
-    parent_[child] = root;
-    if (ia != aggs.end()) aggs.erase(ia);
-    if ((ib = aggs.find(rb)) != aggs.end()) aggs.erase(ib);
-    aggs[root] = std::move(m);
-    ++stats_.merges;
+    // Any two of them in conflict: at least two people have this name, and which one a
+    // cluster belongs to is unknown. Leave them all apart.
+    bool ambiguous = false;
+    for (size_t a = 0; a < roots.size() && !ambiguous; ++a) {
+      for (size_t b = a + 1; b < roots.size() && !ambiguous; ++b) {
+        Agg tx, ty;
+        auto ia = aggs.find(roots[a]), ib = aggs.find(roots[b]);
+        const Agg& x = ia != aggs.end() ? ia->second : (tx = AggOf(roots[a]));
+        const Agg& y = ib != aggs.end() ? ib->second : (ty = AggOf(roots[b]));
+        ambiguous = Conflict(x, y, true);
+      }
+    }
+    if (ambiguous) {
+      ++stats_.ambiguous_names;
+      continue;
+    }
+    for (size_t k = 1; k < roots.size(); ++k) {
+      uint32_t a = Find(roots[0]), b = Find(roots[k]);
+      if (a != b) Unite(a, b, aggs, true);
+    }
   }
 }
 

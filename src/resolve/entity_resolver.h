@@ -15,9 +15,10 @@
 // identifier (same type), surname + DOB, first name + DOB, e-mail, phone, surname +
 // ZIP. Inside a block each record is compared with the previous `window` records
 // (a chain is enough for union-find). A contact value (e-mail, phone) or non-SSN
-// identifier shared by records of more than `max_block_surnames` surnames, or by more
-// than `max_contact_block` records, is not specific (a school office's number): it is
-// neither a block nor evidence. Name blocks larger than `max_name_block` are skipped.
+// identifier whose records name more than one person (names that disagree: a school
+// office's number, a household's phone, a family's case number), or that more than
+// `max_contact_block` records share, is not specific: it is neither a block nor
+// evidence. Name blocks larger than `max_name_block` are skipped.
 //
 // Scoring: Fellegi–Sunter. Each field comparison has m = P(level | same person) and
 // u = P(level | different people); a pair's score is the sum of log2(m/u) over the
@@ -31,6 +32,13 @@
 // or near spelling) with no shared person identifier. Conflicts are checked between
 // whole clusters, so a chain A–B (SSN), B–C (e-mail) cannot join A and C when their
 // SSNs differ.
+//
+// Same-name pass: after the pairs, clusters holding the same full name (first name more
+// than an initial, surname) on records that have other evidence are merged when that
+// name is carried by at most `max_name_clusters` clusters and no two of them conflict
+// (the checks above, plus: a different driver's licence, passport, MBI, student or
+// member id of the same type). When any two conflict, at least two people bear the
+// name and none of its clusters is merged by it; a name in more clusters is too common.
 //
 // A record whose only usable field is a name is never merged by a name: it stays alone.
 //
@@ -52,14 +60,15 @@ struct ResolverOptions {
   double threshold = 15.0;           // log2 likelihood ratio a pair needs
   uint32_t window = 16;              // comparisons per record inside one block
   uint32_t max_contact_block = 50;   // e-mail/phone/non-SSN id shared by more records: not specific
-  uint32_t max_block_surnames = 1;   // ... or by records carrying more distinct surnames
-  uint32_t max_id_surnames = 3;      // the same, for non-SSN identifiers (maiden names, typos)
+  uint32_t max_block_people = 1;     // ... or by records naming more different people (e-mail, phone)
+  uint32_t max_id_people = 1;        // the same, for non-SSN identifiers (a family's case number)
   uint32_t max_name_block = 200;     // surname+DOB, first+DOB, surname+ZIP blocks larger: skipped
+  uint32_t max_name_clusters = 4;    // same-name pass: names found in more clusters are too common (0: off)
 };
 
 struct ResolverStats {
-  uint64_t records = 0, comparisons = 0, accepted_pairs = 0, merges = 0, refused_merges = 0;
-  uint64_t skipped_blocks = 0, nonspecific_values = 0;
+  uint64_t records = 0, comparisons = 0, accepted_pairs = 0, merges = 0, name_merges = 0, refused_merges = 0;
+  uint64_t skipped_blocks = 0, nonspecific_values = 0, ambiguous_names = 0;
   uint64_t distinct_names = 0;
 };
 
@@ -105,7 +114,7 @@ class EntityResolver {
     float score;
     uint32_t a, b;
   };
-  // Conflict state of a cluster: its SSNs, person identifiers, DOBs and first names.
+  // Conflict state of a cluster: its SSNs, identifiers (type-tagged), DOBs, first names.
   struct Agg {
     std::vector<uint64_t> ssn, ids;
     std::vector<uint32_t> dob, first;
@@ -129,7 +138,9 @@ class EntityResolver {
   void Block(std::vector<Pair>& pairs);
   void Merge(std::vector<Pair>& pairs);
   Agg AggOf(uint32_t record) const;
-  bool Conflict(const Agg& x, const Agg& y) const;
+  bool Conflict(const Agg& x, const Agg& y, bool by_name) const;
+  bool Unite(uint32_t ra, uint32_t rb, std::unordered_map<uint32_t, Agg>& aggs, bool by_name);
+  void MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs);
   static void Fold(Pending& p, uint32_t record, RecordSummary&& r);
   static Person Finish(Pending&& p);
 

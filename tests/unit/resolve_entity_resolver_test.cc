@@ -174,6 +174,55 @@ TEST(EntityResolver, NameOnlyRecordsStayAlone) {
   EXPECT_EQ(p[2], p[3]);
 }
 
+TEST(EntityResolver, SameNamePassJoinsFragmentsOfAnUnambiguousName) {
+  // The card record shares nothing but the full name with Walter's other records.
+  const R ssn{"Walter", "Gibson", "1986-04-03", "", "", "", "", "", "", {{PiiType::kSsn, 31}}};
+  const R card{"Walter", "Gibson", "", "", "", "", "", "", "", {{PiiType::kCreditCard, 32}}};
+  const R name_only{"Walter", "Gibson"};
+  auto p = Resolve({ssn, card, name_only});
+  EXPECT_EQ(p[0], p[1]);
+  EXPECT_NE(p[2], p[0]);  // a name alone still merges nothing
+  // Without the same-name pass the card stays apart.
+  ResolverOptions off;
+  off.max_name_clusters = 0;
+  EntityResolver er(off);
+  auto q = Resolve({ssn, card}, er);
+  EXPECT_NE(q[0], q[1]);
+}
+
+TEST(EntityResolver, SameNamePassLeavesAmbiguousNamesApart) {
+  // Two Jason Hamiltons (different DOBs): the card could be either one's.
+  auto p = Resolve({
+      {"Jason", "Hamilton", "1979-03-04", "", "", "", "", "", "", {{PiiType::kSsn, 41}}},
+      {"Jason", "Hamilton", "2003-06-30", "", "", "", "", "", "", {{PiiType::kSsn, 42}}},
+      {"Jason", "Hamilton", "", "", "", "", "", "", "", {{PiiType::kBankAccount, 43}}},
+  });
+  EXPECT_NE(p[0], p[1]);
+  EXPECT_NE(p[2], p[0]);
+  EXPECT_NE(p[2], p[1]);
+  // Different driver's licences under one name are different people too.
+  auto q = Resolve({
+      {"Nora", "Quinn", "", "", "", "", "", "", "", {{PiiType::kDriversLicense, 51}}},
+      {"Nora", "Quinn", "", "", "", "", "", "", "", {{PiiType::kDriversLicense, 52}}},
+  });
+  EXPECT_NE(q[0], q[1]);
+}
+
+TEST(EntityResolver, AddressOnlyRecordJoinsTheOnlyPersonThere) {
+  auto p = Resolve({
+      {"Peter", "Chen", "1959-11-01", "", "", "6641 Redbud Circle", "Des Moines", "IA", "50310"},
+      {"", "", "", "", "", "6641 Redbud Cir.", "Des Moines", "IA", "50310"},
+      // A household: two people at one address; a nameless record there joins neither.
+      {"Laura", "Nguyen", "1970-01-01", "", "", "88 Lake Dr", "Minneapolis", "MN", "55455"},
+      {"Peter", "Nguyen", "1968-02-02", "", "", "88 Lake Dr", "Minneapolis", "MN", "55455"},
+      {"", "", "", "", "", "88 Lake Drive", "Minneapolis", "MN", "55455"},
+  });
+  EXPECT_EQ(p[1], p[0]);
+  EXPECT_NE(p[2], p[3]);
+  EXPECT_NE(p[4], p[2]);
+  EXPECT_NE(p[4], p[3]);
+}
+
 TEST(EntityResolver, ChainThroughSharedSsnAndEmailRespectsSsnConflict) {
   // A–B share an SSN, B–C share an e-mail; A and C have different SSNs.
   auto p = Resolve({
