@@ -138,20 +138,19 @@ Result<NotifyResult> RunNotify(const NotifyConfig& config) {
       BS_RETURN_IF_ERROR((*pdf)->AddLetter(ComposeLetter(*rules, *incident, v, nullptr)));
       BS_RETURN_IF_ERROR((*pdf)->Close());
     }
-    std::unique_ptr<PdfWriter> batch;
-    if (config.letters == LettersMode::kBatch) {
-      auto pdf = PdfWriter::Create(dir / "batch.pdf");
-      if (!pdf.ok()) return pdf.status();
-      batch = std::move(*pdf);
-    } else {
-      BS_RETURN_IF_ERROR(MakeDir(dir / "people"));
-    }
+    std::unique_ptr<PdfWriter> batch;  // created with the first letter: no letters, no file
+    if (config.letters == LettersMode::kPerPerson && result.mailed > 0) BS_RETURN_IF_ERROR(MakeDir(dir / "people"));
     for (size_t i = 0; i < data->people.size(); ++i) {
       if (!run.obligations[i].notify || !run.usable[i]) continue;
       const auto& p = data->people[i];
       Recipient r{p.id, p.FullName(), p.address.street, CityStateZip(p.address)};
       auto blocks = ComposeLetter(*rules, *incident, run.variants[run.variant_of[i]], &r);
-      if (batch) {
+      if (config.letters == LettersMode::kBatch) {
+        if (!batch) {
+          auto pdf = PdfWriter::Create(dir / "batch.pdf");
+          if (!pdf.ok()) return pdf.status();
+          batch = std::move(*pdf);
+        }
         BS_RETURN_IF_ERROR(batch->AddLetter(blocks));
       } else {
         auto pdf = PdfWriter::Create(dir / "people" / (p.id + ".pdf"));

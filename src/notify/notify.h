@@ -6,7 +6,8 @@
 // NOTIFY_DIR: obligations.jsonl, notification_list.csv, email_list.csv,
 // substitute_notice.csv, regulators.csv, regulators.md, hhs_report.json (when
 // hipaa_covered), incident.json, report.html, letters/variants.csv and the letters
-// (letters/template_<variant>.pdf, letters/batch.pdf or letters/people/<person>.pdf).
+// (letters/template_<variant>.pdf, letters/batch.pdf or letters/people/<person>.pdf; no
+// batch.pdf when nobody is to be mailed).
 // Every file is mode 0600. With `explain_person` set nothing is written: the
 // explanation for that person is returned instead.
 //
