@@ -162,7 +162,10 @@ void AppendPerson(std::string& out, uint64_t person_id, const resolve::Person& p
     if (i) out += ", ";
     AppendJsonString(out, source_paths[p.sources[i]]);
   }
-  out += "]}\n";
+  // Extension of the contract's Person: no usable postal address, so substitute notice.
+  out += "], \"substitute_notice\": ";
+  out += p.substitute_notice ? "true" : "false";
+  out += "}\n";
 }
 
 void AppendError(std::string& out, const ItemError& e) {
