@@ -182,6 +182,15 @@ TEST(NotifyEngine, AccountNumbersWithoutAccessCode) {
   Obligation ma = e.Evaluate(MakePerson("p2", "MA", {"bank_account"}));
   EXPECT_TRUE(ma.notify);
   EXPECT_TRUE(ma.ma_content);
+  // Illinois too: "account number or credit or debit card number, or ... in combination
+  // with any required code" (815 ILCS 530/5).
+  EXPECT_TRUE(e.Evaluate(MakePerson("p3", "IL", {"credit_card"})).notify);
+  // Without a name, no state counts an account number.
+  CasePerson anon = MakePerson("p4", "IL", {"bank_account"});
+  anon.first_name.clear();
+  anon.last_name.clear();
+  anon.exposed.erase(std::find(anon.exposed.begin(), anon.exposed.end(), "name"));
+  EXPECT_FALSE(e.Evaluate(anon).notify);
 }
 
 TEST(NotifyEngine, StandaloneSsnWithoutName) {
