@@ -11,6 +11,8 @@
 #include "decode/encoded_runs.h"
 #include "detect/addresses.h"
 #include "detect/names.h"
+#include "records/column_typing.h"
+#include "records/fixed_width.h"
 #include "records/x12.h"
 
 namespace breachscope::records {
@@ -87,8 +89,9 @@ class Job {
     req.own_begin = own_begin_;
     req.own_end = own_end_;
     req.fields = fields_;
-    // X12 is read by its qualified elements (X12(); free-text notes scanned there).
-    if (in_.format != Format::kX12) up_.scanner().Scan(req, cands_);
+    // X12 is read by its qualified elements (X12(); free-text notes scanned there),
+    // fixed-width records field by field (Fixed()).
+    if (in_.format != Format::kX12 && !fixed_read_) up_.scanner().Scan(req, cands_);
     FieldContacts();
     if (in_.format == Format::kJsonLines) JsonLineContacts();
     Children();
@@ -119,6 +122,9 @@ class Job {
       case Format::kX12:
         X12();
         break;
+      case Format::kFixed:
+        Fixed();
+        break;
       default:
         break;  // prose: records by window
     }
@@ -132,6 +138,24 @@ class Job {
     for (auto& p : x.problems) out_.problems.push_back(std::move(p));
     for (auto [b, e] : x.record_spans) AddSegment(b, e);
     for (auto& c : x.candidates) cands_.push_back(std::move(c));
+  }
+
+  // Fixed-width records (records/fixed_width.h): one segment per line, candidates
+  // read field by field. Without a layout that fits, the unit is read as text.
+  void Fixed() {
+    const FixedLayout* layout = in_.layout ? in_.layout : opt_.layout.get();
+    std::optional<FixedLayout> inferred;
+    if (!layout) {
+      inferred = InferLayout(text_.substr(own_begin_, std::min<uint64_t>(own_end_ - own_begin_, 64 * 1024)), lex_,
+                             up_.scanner().today());
+      if (!inferred) return;
+      layout = &*inferred;
+    }
+    FixedResult r;
+    ReadFixed(text_, *layout, up_.scanner(), lex_, r, FixedRegion{own_begin_, own_end_});
+    for (auto [b, e] : r.record_spans) AddSegment(b, e);
+    for (auto& c : r.candidates) cands_.push_back(std::move(c));
+    fixed_read_ = true;
   }
 
   void AddSegment(uint64_t b, uint64_t e) { segs_.emplace_back(b, e); }
@@ -157,11 +181,13 @@ class Job {
     table_ = in_.table;
     uint64_t p = own_begin_;
     if (!table_ && own_begin_ == 0) {
-      owned_table_ = ReadTableHeader(text_, delim, up_.scanner().labels());
+      // A header, or columns typed by their values (records/column_typing.h).
+      owned_table_ = ReadTypedTable(text_.substr(0, std::min<size_t>(text_.size(), 64 * 1024)), delim,
+                                    up_.scanner().labels(), TypingContext{lex_, up_.scanner().today()});
       if (owned_table_) table_ = &*owned_table_;
     }
     Row row;
-    if (table_ && own_begin_ == 0) p = ParseCsvRow(text_, 0, delim, row);  // the header row
+    if (table_ && table_->header_row && own_begin_ == 0) p = ParseCsvRow(text_, 0, delim, row);  // the header row
     while (p < own_end_) {
       uint64_t next = ParseCsvRow(text_, p, delim, row);
       AddSegment(row.begin, row.end);
@@ -534,7 +560,7 @@ class Job {
     }
     simdjson::dom::parser parser;
     for (int64_t s : lines) {
-      auto [b, e] = segs_[s];
+      const uint64_t b = segs_[s].first, e = segs_[s].second;  // not a structured binding: lambdas below capture b
       std::string_view line = text_.substr(b, e - b);
       simdjson::dom::element root;
       if (parser.parse(line.data(), line.size()).get(root) != simdjson::SUCCESS) continue;
@@ -915,6 +941,7 @@ class Job {
   uint64_t own_begin_ = 0, own_end_ = 0;
   std::string synthetic_;
   bool synthetic_text_ = false;
+  bool fixed_read_ = false;  // kFixed read by Fixed(): the scanner already ran per field
   const Table* table_ = nullptr;
   std::optional<Table> owned_table_;
   std::vector<std::pair<uint64_t, uint64_t>> segs_;
