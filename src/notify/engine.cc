@@ -143,6 +143,8 @@ LawResult Engine::EvaluateState(const Jurisdiction& j, const CasePerson& p) cons
       if (keep_notes_) r.notes.push_back("whether " + j.citation + " reaches a government entity is not established in the rules (" +
                         j.government_notes + "); treated as applying");
   }
+  if (keep_notes_ && !j.effective_notes.empty())
+    r.notes.push_back("the rules are current law; check the version in force at discovery: " + j.effective_notes);
   if (keep_notes_ && j.uncertain) r.notes.push_back("rules cells marked uncertain for " + j.code + ": " + Join(j.uncertain_fields, ", "));
   return r;
 }

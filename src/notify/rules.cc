@@ -128,6 +128,7 @@ Result<Rules> ParseRules(std::string_view jurisdictions_yaml, std::string_view f
     }
     j.risk_of_harm_exception = OptBool(n["risk_of_harm_exception"]);
     j.harm_notes = Str(n["harm_notes"]);
+    j.effective_notes = Str(n["effective_notes"]);
     j.notice_content = StrList(n["notice_content"]);
     if (YAML::Node s = n["identity_theft_services"]; s.IsMap()) {
       j.identity_theft_months = OptInt(s["months"]).value_or(0);

@@ -55,6 +55,7 @@ struct Jurisdiction {
   std::optional<CraNotice> cra_notice;
   std::optional<bool> risk_of_harm_exception;
   std::string harm_notes;
+  std::string effective_notes;  // when recent changes took effect (rules are current law)
   std::vector<std::string> notice_content;
   int identity_theft_months = 0;
   std::vector<std::string> identity_theft_when;  // contract types
