@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <unordered_map>
 
 #include "notify/engine.h"
@@ -75,6 +76,32 @@ std::string LongDate(Date d) {
   static const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
                                   "July",    "August",   "September", "October", "November", "December"};
   return std::string(kMonths[d.month() - 1]) + " " + std::to_string(d.day()) + ", " + std::to_string(d.year());
+}
+
+bool LetterSupports(std::string_view item) {
+  // Each item and where ComposeLetter() meets it.
+  static const std::set<std::string_view> kSupported = {
+      "what_happened",                // "What Happened" (left out for MA: omit_nature_of_breach)
+      "date_of_breach",               // breach_start/breach_end sentence
+      "date_of_discovery",            // "On <discovered>, ... discovered"
+      "date_of_notice",               // [DATE OF MAILING]
+      "information_involved",         // "What Information Was Involved", types in words
+      "what_we_are_doing",            // "What We Are Doing"
+      "what_you_can_do",              // "What You Can Do"
+      "remain_vigilant",              // "Stay alert: review your account statements ..."
+      "credit_freeze_info",           // "Credit freeze (security freeze) ..."
+      "fraud_alert_info",             // "Fraud alert ..."
+      "free_credit_reports",          // annualcreditreport.com
+      "cra_contacts",                 // the three bureaus: phone, website, postal address
+      "ftc_contact",                  // FTC website, phone and address
+      "contact_entity",               // "For More Information" (contact: or placeholders)
+      "title_notice_of_data_breach",  // CA: the title
+      "prescribed_headings",          // CA: the five headings
+      "omit_nature_of_breach",        // MA: the variant without the description
+      "police_report_right",          // MA
+      "omit_resident_count",          // IL, MA: no letter states how many were affected
+  };
+  return kSupported.count(item) > 0;
 }
 
 std::string LetterVariant::Key() const {

@@ -66,6 +66,11 @@ class PdfWriter {
   int pages_ = 0;
 };
 
+// Whether ComposeLetter() meets a content item named in the rules (notice_content,
+// default_notice_content, HIPAA's notice_content_items). A rules item the letters do
+// not know is a gap; the unit tests check every item in the rules is supported.
+bool LetterSupports(std::string_view content_item);
+
 // "February 18, 2023".
 std::string LongDate(Date d);
 

@@ -65,6 +65,16 @@ TEST(NotifyLetters, ContentRequirements) {
   EXPECT_EQ(t.find("Massachusetts"), std::string::npos);
 }
 
+TEST(NotifyLetters, EveryContentItemInTheRulesIsMet) {
+  const Rules& rules = TheRules();
+  std::vector<std::string> items = rules.default_notice_content;
+  items.insert(items.end(), rules.hipaa.notice_content.begin(), rules.hipaa.notice_content.end());
+  for (const auto& [code, j] : rules.jurisdictions) items.insert(items.end(), j.notice_content.begin(), j.notice_content.end());
+  ASSERT_GT(items.size(), 15u);
+  for (const auto& item : items) EXPECT_TRUE(LetterSupports(item)) << item;
+  EXPECT_FALSE(LetterSupports("number_of_residents_affected"));
+}
+
 TEST(NotifyLetters, MissingContactGetsAPlaceholder) {
   LetterVariant v{"V01", {"name", "ssn"}, false, false, 0};
   Incident inc = MakeIncident();
