@@ -118,6 +118,9 @@ int main(int argc, char** argv) {
   scan->add_option("--ocr", ocr, "OCR of images and text-less PDF pages: auto, on or off")
       ->check(CLI::IsMember({"auto", "on", "off"}));
   scan->add_flag("--quiet,-q", config.quiet, "No progress bar and no summary on the terminal");
+  std::string layout_file;
+  scan->add_option("--layout", layout_file,
+                   "Layout of fixed-width files (JSON: fields with name, start, length, type; docs/formats-fixed-width.md)");
   scan->add_option("--max-depth", config.max_depth, "Nesting limit for containers and decoded runs (default 16)")->check(CLI::PositiveNumber);
   auto& budget = config.budget;
   scan->add_option("--max-expanded", budget.max_expanded_bytes,
@@ -174,6 +177,7 @@ int main(int argc, char** argv) {
     for (auto& p : paths) config.paths.emplace_back(p);
     config.out_dir = out_dir;
     config.key_file = key_file;
+    config.layout_file = layout_file;
     config.ocr = ocr == "on" ? breachscope::extract::OcrMode::kOn
                  : ocr == "off" ? breachscope::extract::OcrMode::kOff
                                 : breachscope::extract::OcrMode::kAuto;

@@ -43,6 +43,7 @@ std::string_view FormatDecoderName(Format format) {
     case Format::kHtml: return "html";
     case Format::kXml: return "xml";
     case Format::kX12: return "x12";
+    case Format::kFixed: return "fixed";
     default: return "";
   }
 }

@@ -18,9 +18,11 @@
 
 namespace breachscope::records {
 
-enum class Format { kText, kLog, kCsv, kTsv, kJson, kJsonLines, kSql, kHtml, kXml, kX12 };
+// kFixed: fixed-width records (records/fixed_width.h); never sniffed here, chosen by
+// the scan from a --layout file or by inference.
+enum class Format { kText, kLog, kCsv, kTsv, kJson, kJsonLines, kSql, kHtml, kXml, kX12, kFixed };
 
-// The contract's decoder name for the format ("csv", "json", "html", "xml", "x12"), or
+// The contract's decoder name for the format ("csv", "json", "html", "xml", "x12", "fixed"), or
 // empty for plain text, logs and SQL.
 std::string_view FormatDecoderName(Format format);
 
@@ -30,6 +32,9 @@ struct Table {
   char delimiter = ',';
   std::vector<std::string> headers;
   std::vector<detect::Label> labels;
+  // False for a header-less table whose columns were typed by their values
+  // (records/column_typing.h): its first row is data.
+  bool header_row = true;
   bool HasLabel(detect::Label l) const;
 };
 

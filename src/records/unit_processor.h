@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "detect/name_lexicon.h"
 #include "detect/scanner.h"
 #include "model/candidate.h"
+#include "records/fixed_width.h"
 #include "records/format.h"
 #include "records/sql_state.h"
 
@@ -40,6 +42,7 @@ struct UnitInput {
   int depth = 0;                       // decode nesting of this unit
   std::vector<std::string> decoders;   // chain that produced this text
   SqlState* sql = nullptr;             // SQL dumps: declarations carried across chunks
+  const FixedLayout* layout = nullptr; // kFixed: the file's layout (else options.layout, else inferred)
 };
 
 struct UnitFinding {
@@ -60,6 +63,7 @@ struct ProcessorOptions {
   int max_depth = 16;
   float min_confidence = 0.5f;
   size_t max_json_document = 64u << 20;  // larger JSON files are read as lines
+  std::shared_ptr<const FixedLayout> layout;  // --layout: kFixed units without their own layout
 };
 
 class UnitProcessor {

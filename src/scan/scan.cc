@@ -26,9 +26,12 @@
 #include "detect/scanner.h"
 #include "extract/extractor.h"
 #include "input/walker.h"
+#include "records/column_typing.h"
+#include "records/fixed_width.h"
 #include "records/unit_processor.h"
 #include "redact/redactor.h"
 #include "report/writers.h"
+#include "resolve/entity_resolver.h"
 #include "resolve/people.h"
 #include "scan/progress.h"
 #include "scan/chunk_codec.h"
@@ -53,6 +56,7 @@ struct FilePlan {
   Format format = Format::kText;
   size_t bom = 0;
   std::optional<records::Table> table;
+  std::shared_ptr<const records::FixedLayout> layout;  // kFixed: --layout or inferred
   bool parallel = false;
   uint64_t chunks = 1;
   std::vector<std::string> chain;  // decoders of the file's own text
@@ -190,6 +194,12 @@ class Scan {
     opts.max_depth = cfg_.max_depth;
     opts.min_confidence = cfg_.min_confidence;
     opts.max_json_document = kMaxJsonDocument;
+    if (!cfg_.layout_file.empty()) {
+      auto layout = records::LoadLayoutFile(cfg_.layout_file);
+      if (!layout.ok()) return layout.status();
+      layout_ = std::make_shared<const records::FixedLayout>(std::move(*layout));
+      opts.layout = layout_;
+    }
     processor_ = std::make_unique<records::UnitProcessor>(*scanner_, *lexicon_, opts);
     for (const auto& p : cfg_.paths) {
       std::error_code ec;
@@ -476,7 +486,7 @@ class Scan {
     FilePlan& plan = f.plan;
     bool splittable = plan.encoding == TextEncoding::kUtf8 &&
                       (plan.format == Format::kText || plan.format == Format::kLog || plan.format == Format::kCsv ||
-                       plan.format == Format::kTsv || plan.format == Format::kJsonLines);
+                       plan.format == Format::kTsv || plan.format == Format::kJsonLines || plan.format == Format::kFixed);
     if (splittable && f.entry.size > 2 * cfg_.chunk_bytes) {
       plan.parallel = true;
       plan.chunks = (f.entry.size + cfg_.chunk_bytes - 1) / cfg_.chunk_bytes;
@@ -531,7 +541,17 @@ class Scan {
         plan.chain.emplace_back(records::FormatDecoderName(plan.format));
     }
     if (plan.format == Format::kCsv || plan.format == Format::kTsv)
-      plan.table = records::ReadTableHeader(head_utf8, plan.format == Format::kTsv ? '\t' : ',', scanner_->labels());
+      plan.table = records::ReadTypedTable(head_utf8, plan.format == Format::kTsv ? '\t' : ',', scanner_->labels(),
+                                           records::TypingContext{*lexicon_, scanner_->today()});
+    // Fixed-width records: the --layout file where it applies, or an inferred layout.
+    if (format_hint.empty())
+      if (auto layout = records::ChooseFixedLayout(name, head_utf8, plan.format, layout_, *lexicon_, scanner_->today())) {
+        if (!records::FormatDecoderName(plan.format).empty()) plan.chain.pop_back();
+        plan.format = Format::kFixed;
+        plan.table.reset();
+        plan.layout = std::move(layout);
+        plan.chain.emplace_back("fixed");
+      }
     return plan;
   }
 
@@ -821,6 +841,7 @@ class Scan {
     in.own_end = own_end - read_begin;
     in.format = f.plan.format;
     in.table = f.plan.table ? &*f.plan.table : nullptr;
+    in.layout = f.plan.layout.get();
     in.first_line = 1;
     in.decoders = f.plan.chain;
     records::UnitOutput out;
@@ -918,6 +939,7 @@ class Scan {
       in.own_end = own_end;
       in.format = plan.format;
       in.table = plan.table ? &*plan.table : nullptr;
+      in.layout = plan.layout.get();
       in.first_line = line_of_carry;
       in.decoders = item.chain;
       in.decoders.insert(in.decoders.end(), plan.chain.begin(), plan.chain.end());
@@ -1082,11 +1104,11 @@ class Scan {
   }
 
   Result<ScanResult> Write() {
-    // Pass 1: record ids and SSN joins (two integers per record in memory).
+    // Pass 1: record ids and the resolver's compact keys of every record.
     store::Chunk chunk;
     std::vector<resolve::RecordSummary> summaries;
     std::vector<std::string> source_paths;
-    resolve::PeopleBuilder builder;
+    resolve::EntityResolver builder;
     std::vector<std::vector<uint32_t>> record_base(files_.size());
     std::vector<uint32_t> source_base(files_.size());  // index of each file's first path in source_paths
     uint64_t decoded_runs = 0;
@@ -1102,9 +1124,7 @@ class Scan {
         if (!ch.record_count) continue;
         BS_RETURN_IF_ERROR(store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), chunk, false, true));
         BS_RETURN_IF_ERROR(DecodeRecords(chunk.records, summaries));
-        for (size_t r = 0; r < summaries.size(); ++r)
-          for (const auto& [type, fp] : summaries[r].identifiers)
-            if (type == PiiType::kSsn) builder.AddSsn(base + static_cast<uint32_t>(r), fp);
+        for (size_t r = 0; r < summaries.size(); ++r) builder.AddRecord(base + static_cast<uint32_t>(r), summaries[r]);
       }
     }
     uint64_t total_records = builder.records();
@@ -1185,7 +1205,7 @@ class Scan {
 
     auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");
     if (!people_file.ok()) return people_file.status();
-    // Pass 2: people, folded from the spilled record summaries in record order.
+    // Pass 2: people, folded from the stored record summaries in record order.
     out.clear();
     Status people_status;
     auto emit = [&](uint32_t p, resolve::Person&& person) {
@@ -1258,6 +1278,7 @@ class Scan {
   int jobs_ = 1;
   std::shared_ptr<const redact::Redactor> redactor_;
   std::shared_ptr<const detect::NameLexicon> lexicon_;
+  std::shared_ptr<const records::FixedLayout> layout_;  // --layout
   std::unique_ptr<detect::Scanner> scanner_;
   std::unique_ptr<records::UnitProcessor> processor_;
   std::unique_ptr<store::CaseStore> store_;

@@ -40,6 +40,9 @@ struct ScanConfig {
   uint64_t chunk_bytes = 2u << 20;
   int max_depth = 16;
   extract::OcrMode ocr = extract::OcrMode::kAuto;
+  // --layout: a fixed-width layout file (records/fixed_width.h); empty: none (layouts are
+  // then inferred where a text file is recognisably fixed-width).
+  std::filesystem::path layout_file;
   // Container budgets (expanded bytes, ratio, members, child-process time); depth,
   // OCR and the temporary folder are set from the fields above and out_dir.
   extract::Budget budget;
