@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <mutex>
+
 namespace breachscope::store {
 
 namespace {
@@ -66,6 +68,38 @@ StatusCode ReasonCode(std::string_view reason) {
   return StatusCode::kInternal;
 }
 
+// The default store: one SQLite connection in WAL mode.
+class SqliteCaseStore final : public CaseStore {
+ public:
+  explicit SqliteCaseStore(sqlite3* db) : db_(db) {}
+  ~SqliteCaseStore() override { sqlite3_close(db_); }
+
+  Result<std::optional<std::string>> KeyCheck() override;
+  Status SetKeyCheck(const std::string& check) override;
+  Result<std::optional<StoredFile>> FindScanned(const FileIdentity& id) override;
+  Result<bool> HaveSize(uint64_t size) override;
+  Result<std::optional<StoredFile>> FindByContent(uint64_t size, std::string_view content_hash) override;
+  Result<int64_t> BeginFile(const FileIdentity& id, std::string_view content_hash) override;
+  Result<int64_t> AddCopy(const FileIdentity& id, const StoredFile& stored) override;
+  Status PutChunk(int64_t file, uint32_t seq, std::string_view meta, std::string_view findings,
+                  std::string_view records) override;
+  Status CompleteFile(int64_t file, uint32_t chunks, const std::vector<std::string>& member_suffixes,
+                      const std::vector<ItemError>& errors) override;
+  Status GetChunk(int64_t file, uint32_t seq, Chunk& out, bool with_findings, bool with_records) override;
+  Status SaveScan(const std::vector<int64_t>& file_ids, const std::vector<ItemError>& walk_errors,
+                  const std::vector<ItemError>& errors, const std::string& summary_json) override;
+  Result<std::vector<std::pair<StoredFile, FileIdentity>>> LastScan() override;
+  Result<std::vector<ItemError>> LastScanWalkErrors() override;
+
+  Status Exec(const char* sql);
+
+ private:
+  Status Error(const char* what);
+  Result<std::optional<StoredFile>> Load(int64_t id);
+  sqlite3* db_;
+  std::mutex mu_;
+};
+
 }  // namespace
 
 Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::filesystem::path& db_path) {
@@ -77,7 +111,7 @@ Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::filesystem::path& 
   }
   ::chmod(db_path.c_str(), 0600);
   sqlite3_busy_timeout(db, 10000);
-  std::unique_ptr<CaseStore> store(new CaseStore(db));
+  auto store = std::make_unique<SqliteCaseStore>(db);
   // WAL with synchronous=NORMAL: a committed chunk survives the process being killed
   // (the WAL is written before commit returns); only a power cut may lose the last
   // commits, which a resumed scan then redoes.
@@ -99,12 +133,10 @@ Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::filesystem::path& 
       "CREATE INDEX IF NOT EXISTS file_errors_file ON file_errors(file_id);"
       "CREATE TABLE IF NOT EXISTS chunks (file_id INTEGER NOT NULL, seq INTEGER NOT NULL, meta BLOB NOT NULL,"
       "  findings BLOB NOT NULL, records BLOB NOT NULL, PRIMARY KEY (file_id, seq));"));
-  return store;
+  return std::unique_ptr<CaseStore>(std::move(store));
 }
 
-CaseStore::~CaseStore() { sqlite3_close(db_); }
-
-Status CaseStore::Exec(const char* sql) {
+Status SqliteCaseStore::Exec(const char* sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown";
@@ -114,11 +146,11 @@ Status CaseStore::Exec(const char* sql) {
   return Status::Ok();
 }
 
-Status CaseStore::Error(const char* what) {
+Status SqliteCaseStore::Error(const char* what) {
   return IoError(std::string("case database (") + what + "): " + sqlite3_errmsg(db_));
 }
 
-Result<std::optional<std::string>> CaseStore::KeyCheck() {
+Result<std::optional<std::string>> SqliteCaseStore::KeyCheck() {
   std::lock_guard lock(mu_);
   Stmt s(db_, "SELECT value FROM meta WHERE key = 'key_check'");
   if (!s.ok()) return Error("key check");
@@ -126,7 +158,7 @@ Result<std::optional<std::string>> CaseStore::KeyCheck() {
   return std::optional<std::string>();
 }
 
-Status CaseStore::SetKeyCheck(const std::string& check) {
+Status SqliteCaseStore::SetKeyCheck(const std::string& check) {
   std::lock_guard lock(mu_);
   Stmt s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('key_check', ?)");
   s.Text(1, check);
@@ -134,7 +166,7 @@ Status CaseStore::SetKeyCheck(const std::string& check) {
   return Status::Ok();
 }
 
-Result<std::optional<StoredFile>> CaseStore::Load(int64_t id) {
+Result<std::optional<StoredFile>> SqliteCaseStore::Load(int64_t id) {
   Stmt s(db_, "SELECT rows_of, chunks, content_hash, members FROM scanned_files WHERE id = ? AND complete = 1");
   s.Int(1, id);
   if (s.Step() != SQLITE_ROW) return std::optional<StoredFile>();
@@ -150,7 +182,7 @@ Result<std::optional<StoredFile>> CaseStore::Load(int64_t id) {
   return std::optional<StoredFile>(std::move(f));
 }
 
-Result<std::optional<StoredFile>> CaseStore::FindScanned(const FileIdentity& id) {
+Result<std::optional<StoredFile>> SqliteCaseStore::FindScanned(const FileIdentity& id) {
   std::lock_guard lock(mu_);
   Stmt s(db_,
          "SELECT id FROM scanned_files WHERE path = ? AND size = ? AND mtime_ns = ? AND inode = ? AND complete = 1 "
@@ -160,14 +192,14 @@ Result<std::optional<StoredFile>> CaseStore::FindScanned(const FileIdentity& id)
   return Load(s.ColInt(0));
 }
 
-Result<bool> CaseStore::HaveSize(uint64_t size) {
+Result<bool> SqliteCaseStore::HaveSize(uint64_t size) {
   std::lock_guard lock(mu_);
   Stmt s(db_, "SELECT 1 FROM scanned_files WHERE size = ? AND complete = 1 LIMIT 1");
   s.Int(1, static_cast<int64_t>(size));
   return s.Step() == SQLITE_ROW;
 }
 
-Result<std::optional<StoredFile>> CaseStore::FindByContent(uint64_t size, std::string_view content_hash) {
+Result<std::optional<StoredFile>> SqliteCaseStore::FindByContent(uint64_t size, std::string_view content_hash) {
   std::lock_guard lock(mu_);
   Stmt s(db_, "SELECT id FROM scanned_files WHERE size = ? AND content_hash = ? AND complete = 1 LIMIT 1");
   s.Int(1, static_cast<int64_t>(size)).Text(2, content_hash);
@@ -175,7 +207,7 @@ Result<std::optional<StoredFile>> CaseStore::FindByContent(uint64_t size, std::s
   return Load(s.ColInt(0));
 }
 
-Result<int64_t> CaseStore::BeginFile(const FileIdentity& id, std::string_view content_hash) {
+Result<int64_t> SqliteCaseStore::BeginFile(const FileIdentity& id, std::string_view content_hash) {
   std::lock_guard lock(mu_);
   BS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   // Forget what earlier runs stored under this path. Rows another file still shares
@@ -219,7 +251,7 @@ Result<int64_t> CaseStore::BeginFile(const FileIdentity& id, std::string_view co
   return file;
 }
 
-Result<int64_t> CaseStore::AddCopy(const FileIdentity& id, const StoredFile& stored) {
+Result<int64_t> SqliteCaseStore::AddCopy(const FileIdentity& id, const StoredFile& stored) {
   // Same bookkeeping as BeginFile, then the copy is complete at once.
   auto file = BeginFile(id, stored.content_hash);
   if (!file.ok()) return file;
@@ -240,7 +272,7 @@ Result<int64_t> CaseStore::AddCopy(const FileIdentity& id, const StoredFile& sto
   return file;
 }
 
-Status CaseStore::PutChunk(int64_t file, uint32_t seq, std::string_view meta, std::string_view findings,
+Status SqliteCaseStore::PutChunk(int64_t file, uint32_t seq, std::string_view meta, std::string_view findings,
                            std::string_view records) {
   std::lock_guard lock(mu_);
   Stmt s(db_, "INSERT OR REPLACE INTO chunks (file_id, seq, meta, findings, records) VALUES (?, ?, ?, ?, ?)");
@@ -249,7 +281,7 @@ Status CaseStore::PutChunk(int64_t file, uint32_t seq, std::string_view meta, st
   return Status::Ok();
 }
 
-Status CaseStore::CompleteFile(int64_t file, uint32_t chunks, const std::vector<std::string>& member_suffixes,
+Status SqliteCaseStore::CompleteFile(int64_t file, uint32_t chunks, const std::vector<std::string>& member_suffixes,
                                const std::vector<ItemError>& errors) {
   std::lock_guard lock(mu_);
   BS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
@@ -271,7 +303,7 @@ Status CaseStore::CompleteFile(int64_t file, uint32_t chunks, const std::vector<
   return Exec("COMMIT");
 }
 
-Status CaseStore::GetChunk(int64_t file, uint32_t seq, Chunk& out, bool with_findings, bool with_records) {
+Status SqliteCaseStore::GetChunk(int64_t file, uint32_t seq, Chunk& out, bool with_findings, bool with_records) {
   std::lock_guard lock(mu_);
   Stmt s(db_, with_findings  ? "SELECT meta, findings, x'' FROM chunks WHERE file_id = ? AND seq = ?"
               : with_records ? "SELECT meta, x'', records FROM chunks WHERE file_id = ? AND seq = ?"
@@ -284,7 +316,7 @@ Status CaseStore::GetChunk(int64_t file, uint32_t seq, Chunk& out, bool with_fin
   return Status::Ok();
 }
 
-Status CaseStore::SaveScan(const std::vector<int64_t>& file_ids, const std::vector<ItemError>& walk_errors,
+Status SqliteCaseStore::SaveScan(const std::vector<int64_t>& file_ids, const std::vector<ItemError>& walk_errors,
                            const std::vector<ItemError>& errors, const std::string& summary_json) {
   std::lock_guard lock(mu_);
   BS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE; UPDATE scanned_files SET last_scan_order = NULL;"
@@ -310,7 +342,7 @@ Status CaseStore::SaveScan(const std::vector<int64_t>& file_ids, const std::vect
   return Exec("COMMIT");
 }
 
-Result<std::vector<std::pair<StoredFile, FileIdentity>>> CaseStore::LastScan() {
+Result<std::vector<std::pair<StoredFile, FileIdentity>>> SqliteCaseStore::LastScan() {
   std::lock_guard lock(mu_);
   std::vector<std::pair<StoredFile, FileIdentity>> out;
   Stmt s(db_,
@@ -329,7 +361,7 @@ Result<std::vector<std::pair<StoredFile, FileIdentity>>> CaseStore::LastScan() {
   return out;
 }
 
-Result<std::vector<ItemError>> CaseStore::LastScanWalkErrors() {
+Result<std::vector<ItemError>> SqliteCaseStore::LastScanWalkErrors() {
   std::lock_guard lock(mu_);
   std::vector<ItemError> out;
   Stmt s(db_, "SELECT path, reason, detail FROM walk_errors ORDER BY rowid");

@@ -20,14 +20,16 @@
 //
 // Nothing here is plaintext: paths are masked by scan/, rows hold fingerprints.
 //
-// Thread-safety: every method may be called from any thread (one connection,
-// serialised by an internal mutex).
+// The interface is the seam for a PostgreSQL backend (a team's shared case); SQLite
+// (SqliteCaseStore, case_store.cc) is the default and needs no server.
+//
+// Thread-safety: every method may be called from any thread (the SQLite store has one
+// connection, serialised by an internal mutex).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,8 +37,6 @@
 
 #include "base/status.h"
 #include "model/item_error.h"
-
-struct sqlite3;
 
 namespace breachscope::store {
 
@@ -64,49 +64,42 @@ struct Chunk {
 
 class CaseStore {
  public:
+  // Opens (creating if needed) the SQLite case database at `db_path`.
   static Result<std::unique_ptr<CaseStore>> Open(const std::filesystem::path& db_path);
-  ~CaseStore();
+  virtual ~CaseStore() = default;
 
   // The key check stored by the first scan of this case, if any.
-  Result<std::optional<std::string>> KeyCheck();
-  Status SetKeyCheck(const std::string& check);
+  virtual Result<std::optional<std::string>> KeyCheck() = 0;
+  virtual Status SetKeyCheck(const std::string& check) = 0;
 
   // The complete file with this identity, if any.
-  Result<std::optional<StoredFile>> FindScanned(const FileIdentity& id);
+  virtual Result<std::optional<StoredFile>> FindScanned(const FileIdentity& id) = 0;
   // True when some complete file has this size (only then is hashing worth it).
-  Result<bool> HaveSize(uint64_t size);
+  virtual Result<bool> HaveSize(uint64_t size) = 0;
   // A complete file with this content, if any.
-  Result<std::optional<StoredFile>> FindByContent(uint64_t size, std::string_view content_hash);
+  virtual Result<std::optional<StoredFile>> FindByContent(uint64_t size, std::string_view content_hash) = 0;
 
   // Starts (or restarts) a file: forgets earlier rows stored under this path and
   // returns the new file's id.
-  Result<int64_t> BeginFile(const FileIdentity& id, std::string_view content_hash);
+  virtual Result<int64_t> BeginFile(const FileIdentity& id, std::string_view content_hash) = 0;
   // Records `id` as a copy of complete file `stored` (its rows are shared).
-  Result<int64_t> AddCopy(const FileIdentity& id, const StoredFile& stored);
-  Status PutChunk(int64_t file, uint32_t seq, std::string_view meta, std::string_view findings,
-                  std::string_view records);
+  virtual Result<int64_t> AddCopy(const FileIdentity& id, const StoredFile& stored) = 0;
+  virtual Status PutChunk(int64_t file, uint32_t seq, std::string_view meta, std::string_view findings,
+                          std::string_view records) = 0;
   // Marks the file complete, with its member path suffixes and its errors.
-  Status CompleteFile(int64_t file, uint32_t chunks, const std::vector<std::string>& member_suffixes,
-                      const std::vector<ItemError>& errors);
+  virtual Status CompleteFile(int64_t file, uint32_t chunks, const std::vector<std::string>& member_suffixes,
+                              const std::vector<ItemError>& errors) = 0;
 
-  Status GetChunk(int64_t file, uint32_t seq, Chunk& out, bool with_findings, bool with_records);
+  virtual Status GetChunk(int64_t file, uint32_t seq, Chunk& out, bool with_findings, bool with_records) = 0;
 
   // The end of a scan: the files of this scan (ids in output order), all errors, the
   // summary; files of earlier scans that are no longer on disk are kept.
-  Status SaveScan(const std::vector<int64_t>& file_ids, const std::vector<ItemError>& walk_errors,
-                  const std::vector<ItemError>& errors, const std::string& summary_json);
+  virtual Status SaveScan(const std::vector<int64_t>& file_ids, const std::vector<ItemError>& walk_errors,
+                          const std::vector<ItemError>& errors, const std::string& summary_json) = 0;
 
   // The files of the last scan, in output order, with their safe paths.
-  Result<std::vector<std::pair<StoredFile, FileIdentity>>> LastScan();
-  Result<std::vector<ItemError>> LastScanWalkErrors();
-
- private:
-  explicit CaseStore(sqlite3* db) : db_(db) {}
-  Status Exec(const char* sql);
-  Status Error(const char* what);
-  Result<std::optional<StoredFile>> Load(int64_t id);
-  sqlite3* db_;
-  std::mutex mu_;
+  virtual Result<std::vector<std::pair<StoredFile, FileIdentity>>> LastScan() = 0;
+  virtual Result<std::vector<ItemError>> LastScanWalkErrors() = 0;
 };
 
 }  // namespace breachscope::store
