@@ -318,9 +318,9 @@ ColumnGuess ClassifyValues(std::span<const std::string_view> values, const Typin
     if (kind == ValueKind::kBirthDate && recent * 2 > static_cast<int>(ok)) continue;  // service dates, not births
     // Timestamps of a log or dates of a sorted journal go one way; birth dates do not.
     if (kind == ValueKind::kBirthDate && Monotonic(vals, ctx)) continue;
-    // People's names and SSNs vary; "worker-1".."worker-4" or a repeated code do not.
-    if (name && Distinct(vals) * 4 < n) continue;
-    if (kind == ValueKind::kSsn && Distinct(vals) * 10 < n * 9) continue;
+    // People's names and SSNs vary ("worker-1".."worker-4" or a repeated plan code do
+    // not), though a claims file repeats each member on many lines.
+    if ((name || kind == ValueKind::kSsn) && (Distinct(vals) < 8 || Distinct(vals) * 20 < n)) continue;
     if (kind == ValueKind::kFirstName) {
       first_share = share;
       // Most first names are on the last-name list too: the list that covers more wins.

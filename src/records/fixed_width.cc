@@ -273,6 +273,7 @@ Result<FixedLayout> ParseLayout(std::string_view json) {
               return bad(where + ": \"name\" must be a non-empty string");
             f.name = std::string(TrimSpaces(s));
             has_name = true;
+            where += " (" + f.name + ")";
           } else if (fk == "start") {
             if (!positive(fv, f.start)) return bad(where + ": \"start\" must be an integer of at least 1 (1-based)");
             has_start = true;
@@ -298,7 +299,6 @@ Result<FixedLayout> ParseLayout(std::string_view json) {
             return bad(where + ": unknown key " + Quoted(fk) + " (name, start, length, type, code_system)");
           }
         }
-        if (has_name) where += " (" + f.name + ")";
         if (!has_name) return bad(where + ": \"name\" is missing");
         if (!has_start) return bad(where + ": \"start\" is missing");
         if (!has_length) return bad(where + ": \"length\" is missing");
