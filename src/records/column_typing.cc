@@ -192,6 +192,21 @@ size_t Distinct(std::span<const std::string_view> vals) {
   return static_cast<size_t>(std::unique(v.begin(), v.end()) - v.begin());
 }
 
+// A header that says nothing: empty, a number, a spreadsheet letter ("A", "AB"), or a
+// generic word with an optional number ("col3", "Column 7", "FIELD_07", "Unnamed: 2").
+bool GenericHeader(std::string_view header) {
+  std::string h = detect::NormalizeHeader(header);
+  if (h.empty()) return true;
+  size_t digits = h.size();
+  while (digits > 0 && IsDigit(h[digits - 1])) --digits;
+  std::string_view word(h.data(), digits);
+  if (word.empty()) return true;
+  if (word.size() <= 2 && digits == h.size() && std::all_of(word.begin(), word.end(), IsAlpha)) return true;
+  static constexpr std::array<std::string_view, 14> kGeneric = {
+      "c", "col", "column", "f", "field", "fld", "var", "v", "x", "unnamed", "attr", "attribute", "value", "val"};
+  return std::find(kGeneric.begin(), kGeneric.end(), word) != kGeneric.end() && (digits < h.size() || word.size() > 2);
+}
+
 }  // namespace
 
 std::string_view ValueKindName(ValueKind kind) {
@@ -463,9 +478,21 @@ std::optional<Table> ReadTypedTable(std::string_view head, char delimiter, const
       }
     }
     if (added == 0) return t;
-    t->labels = typed;
     // A first row that names nothing and whose cells fit the types below it is data.
-    if (known == 0 && fits * 2 >= added && fits > 0) t->header_row = false;
+    if (known == 0 && fits * 2 >= added && fits > 0) {
+      t->labels = typed;
+      t->header_row = false;
+      return t;
+    }
+    // A real header row: only the columns whose header is empty or generic ("c3",
+    // "FIELD_07") are typed by their values; "signup_date" or "ref" says what the column
+    // is even when we do not know the word, and a signup date is not a birth date.
+    std::vector<ColumnGuess> generic(ncols);
+    for (size_t c = 0; c < ncols; ++c)
+      if (t->labels[c] == Label::kNone && c < t->headers.size() && GenericHeader(t->headers[c])) generic[c] = guesses[c];
+    typed = LabelColumns(generic, t->labels);
+    if (typed == t->labels) return t;
+    t->labels = typed;
     return t;
   }
   std::vector<ColumnGuess> guesses = type_from(0);
