@@ -1,7 +1,7 @@
 // records/column_typing.h — what a column holds, judged by its values.
 //
-// A table column with no header (a header-less CSV/TSV), a header that names nothing
-// we know ("col3", "FIELD_07"), or a column found by fixed-width inference
+// A table column with no header (a header-less CSV/TSV), a generic header that names
+// nothing ("col3", "FIELD_07"), or a column found by fixed-width inference
 // (records/fixed_width.h) has only its values to tell what it is. ClassifyValues()
 // decides from a sample of them: a kind whose validator accepts at least 95% of the
 // non-empty values (85% for names, which the census lists do not cover completely)
@@ -85,7 +85,8 @@ std::vector<detect::Label> LabelColumns(std::span<const ColumnGuess> guesses,
 // 120 years back).
 std::optional<detect::Date> ParseBirthDate(std::string_view value, const detect::Date& today, bool mmddyyyy);
 
-// ReadTableHeader(), then the columns whose header names nothing are typed by the
+// ReadTableHeader(), then the columns whose header is empty or generic ("c3",
+// "FIELD_07"; not an unknown but meaningful word such as "signup_date") are typed by the
 // values of up to 400 rows of `head`. A table whose first row is not a header (no
 // column label, and its cells fit the types found below it) gets header_row = false
 // and every column typed. nullopt when there is neither a header nor a typed column.
