@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "extract/collecting_sink.h"
 #include "extract/extractor.h"
 #include "extract/registry.h"
 
@@ -22,44 +23,7 @@ std::string ReadFixture(const std::string& name) {
   return ss.str();
 }
 
-// Keeps members (file-backed ones read back and removed) and errors. (A local copy of
-// extract/collecting_sink.h's idea: that header does not compile with GCC yet, its
-// `std::vector<Error>` names the member function.)
-class Sink : public MemberSink {
- public:
-  struct Err {
-    std::string member;
-    StatusCode reason;
-    std::string detail;
-  };
-  explicit Sink(Budget budget = {}) : budget_(std::move(budget)) {}
-  Status Add(Member&& m) override {
-    if (!m.file.empty()) {
-      std::ifstream in(m.file, std::ios::binary);
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      m.data = ss.str();
-      std::error_code ec;
-      std::filesystem::remove(m.file, ec);
-      m.file.clear();
-      ++file_backed;
-    }
-    members.push_back(std::move(m));
-    if (stop_after && members.size() >= stop_after) return LimitError("test sink: member limit");
-    return Status::Ok();
-  }
-  void Error(std::string_view member, StatusCode reason, std::string detail) override {
-    errors.push_back({std::string(member), reason, std::move(detail)});
-  }
-  const Budget& budget() const override { return budget_; }
-  std::vector<Member> members;
-  std::vector<Err> errors;
-  size_t file_backed = 0;
-  size_t stop_after = 0;
-
- private:
-  Budget budget_;
-};
+using Sink = extract::CollectingSink;
 
 const Extractor& Mail() {
   const Extractor* e = MailExtractor();
@@ -171,7 +135,7 @@ TEST(MailEml, TruncatedBase64AttachmentKeepsWhatDecodesAndSaysSo) {
   ASSERT_NE(csv, nullptr);
   EXPECT_EQ(csv->data.rfind("name,ssn,dob\nPerson 000,412-63-7000,1980-01-01\n", 0), 0u) << csv->data;
   EXPECT_LT(csv->data.size(), 40u * 30u);  // cut short
-  bool reported = std::any_of(sink.errors.begin(), sink.errors.end(), [](const Sink::Err& e) {
+  bool reported = std::any_of(sink.errors.begin(), sink.errors.end(), [](const Sink::ErrorEntry& e) {
     return e.member == "export.csv" && e.reason == StatusCode::kCorrupt;
   });
   EXPECT_TRUE(reported);

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 
+#include "extract/collecting_sink.h"
 #include "extract/extractor.h"
 #include "extract/registry.h"
 
@@ -23,44 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// extract/collecting_sink.h's sink, copied: that header does not compile with GCC
-// yet (its `std::vector<Error>` names the member function). Same member names, so
-// switching back is a rename.
-class CollectingSink : public MemberSink {
- public:
-  struct Err {
-    std::string member;
-    StatusCode reason;
-    std::string detail;
-  };
-  explicit CollectingSink(Budget budget = {}) : budget_(std::move(budget)) {}
-  Status Add(Member&& m) override {
-    if (!m.file.empty()) {
-      std::ifstream in(m.file, std::ios::binary);
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      m.data = ss.str();
-      std::error_code ec;
-      fs::remove(m.file, ec);
-      m.file.clear();
-      ++file_backed;
-    }
-    members.push_back(std::move(m));
-    if (stop_after && members.size() >= stop_after) return LimitError("test sink: member limit");
-    return Status::Ok();
-  }
-  void Error(std::string_view member, StatusCode reason, std::string detail) override {
-    errors.push_back({std::string(member), reason, std::move(detail)});
-  }
-  const Budget& budget() const override { return budget_; }
-  std::vector<Member> members;
-  std::vector<Err> errors;
-  size_t file_backed = 0;
-  size_t stop_after = 0;
-
- private:
-  Budget budget_;
-};
+using extract::CollectingSink;
 
 std::string FixturePath(const std::string& name) { return std::string(BS_SOURCE_DIR) + "/tests/fixtures/pdf/" + name; }
 

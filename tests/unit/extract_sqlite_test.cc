@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "extract/collecting_sink.h"
 #include "extract/extractor.h"
 #include "extract/registry.h"
 
@@ -22,44 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using Strings = std::vector<std::string>;
 
-// Keeps members (file-backed ones read back and removed) and errors: the idea of
-// extract/collecting_sink.h, whose `std::vector<Error>` does not compile with GCC
-// yet (it names the member function).
-class TestSink : public MemberSink {
- public:
-  struct Err {
-    std::string member;
-    StatusCode reason;
-    std::string detail;
-  };
-  explicit TestSink(Budget budget = {}) : budget_(std::move(budget)) {}
-  Status Add(Member&& m) override {
-    if (!m.file.empty()) {
-      std::ifstream in(m.file, std::ios::binary);
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      m.data = ss.str();
-      std::error_code ec;
-      std::filesystem::remove(m.file, ec);
-      m.file.clear();
-      ++file_backed;
-    }
-    members.push_back(std::move(m));
-    if (stop_after && members.size() >= stop_after) return LimitError("test sink: member limit");
-    return Status::Ok();
-  }
-  void Error(std::string_view member, StatusCode reason, std::string detail) override {
-    errors.push_back({std::string(member), reason, std::move(detail)});
-  }
-  const Budget& budget() const override { return budget_; }
-  std::vector<Member> members;
-  std::vector<Err> errors;
-  size_t file_backed = 0;
-  size_t stop_after = 0;
-
- private:
-  Budget budget_;
-};
+using TestSink = extract::CollectingSink;
 
 fs::path Fixture(const std::string& name) { return fs::path(BS_SOURCE_DIR) / "tests/fixtures/archive" / name; }
 
