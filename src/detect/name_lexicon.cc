@@ -56,7 +56,7 @@ constexpr std::string_view kNonNameWords[] = {
     "id", "identifier", "code", "login", "password", "user", "username", "admin", "home",
     "download", "upload", "submit", "cancel", "print", "edit", "delete", "update", "menu",
     // Addresses and places.
-    "avenue", "road", "drive", "boulevard", "parkway", "highway", "terrace", "suite", "apt",
+    "avenue", "road", "drive", "boulevard", "parkway", "highway", "terrace", "suite", "apt", "box", "po",
     "apartment", "floor", "building", "town", "village", "beach", "springs", "heights",
     "island", "islands", "valley", "north", "south", "east", "west", "northern", "southern",
     "eastern", "western", "new", "united", "america", "american", "national", "federal",

@@ -96,6 +96,7 @@ class SqliteCaseStore final : public CaseStore {
  private:
   Status Error(const char* what);
   Result<std::optional<StoredFile>> Load(int64_t id);
+  Result<int64_t> Begin(const FileIdentity& id, std::string_view content_hash, int64_t keep);
   sqlite3* db_;
   std::mutex mu_;
 };
@@ -208,6 +209,10 @@ Result<std::optional<StoredFile>> SqliteCaseStore::FindByContent(uint64_t size, 
 }
 
 Result<int64_t> SqliteCaseStore::BeginFile(const FileIdentity& id, std::string_view content_hash) {
+  return Begin(id, content_hash, 0);
+}
+
+Result<int64_t> SqliteCaseStore::Begin(const FileIdentity& id, std::string_view content_hash, int64_t keep) {
   std::lock_guard lock(mu_);
   BS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   // Forget what earlier runs stored under this path. Rows another file still shares
@@ -220,7 +225,8 @@ Result<int64_t> SqliteCaseStore::BeginFile(const FileIdentity& id, std::string_v
     for (int64_t x : ids) {
       Stmt shared(db_, "SELECT 1 FROM scanned_files WHERE rows_of = ? AND id <> ? LIMIT 1");
       shared.Int(1, x).Int(2, x);
-      if (shared.Step() == SQLITE_ROW) {
+      // `keep` holds the rows a copy is about to share (the same file, touched).
+      if (x == keep || shared.Step() == SQLITE_ROW) {
         Stmt detach(db_, "UPDATE scanned_files SET path = '', last_scan_order = NULL WHERE id = ?");
         detach.Int(1, x).Step();
         continue;
@@ -252,8 +258,9 @@ Result<int64_t> SqliteCaseStore::BeginFile(const FileIdentity& id, std::string_v
 }
 
 Result<int64_t> SqliteCaseStore::AddCopy(const FileIdentity& id, const StoredFile& stored) {
-  // Same bookkeeping as BeginFile, then the copy is complete at once.
-  auto file = BeginFile(id, stored.content_hash);
+  // Same bookkeeping as BeginFile (keeping the rows to share even when they were
+  // stored under this very path), then the copy is complete at once.
+  auto file = Begin(id, stored.content_hash, stored.rows_of);
   if (!file.ok()) return file;
   std::lock_guard lock(mu_);
   BS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
