@@ -107,6 +107,13 @@ def main():
     check(r.returncode == 2 and "frobnicate" in r.stderr, "unknown flag exits 2 with a message")
     r = run(bs, "scan", root)
     check(r.returncode == 2 and "--out" in r.stderr, "missing --out exits 2")
+    bad_layout = os.path.join(w, "bad.layout.json")
+    with open(bad_layout, "w") as f:
+        f.write('{"fields": [{"name": "SSN", "start": 0, "length": 9, "type": "ssn"}]}')
+    r = run(bs, "scan", root, "--out", os.path.join(w, "o4b"), "--layout", bad_layout)
+    check(r.returncode == 2 and "layout" in r.stderr, "an invalid --layout exits 2 naming the problem")
+    r = run(bs, "scan", root, "--out", os.path.join(w, "o4c"), "--layout", os.path.join(w, "no-such-layout.json"))
+    check(r.returncode == 2, "a missing --layout file exits 2")
     r = run(bs, "scan", root, "--out", os.path.join(w, "o5"), "--min-confidence", "7")
     check(r.returncode == 2, "out-of-range --min-confidence exits 2")
     r = run(bs, "--help")
