@@ -26,12 +26,15 @@
 
 namespace breachscope::report {
 
-// A finding after redaction. Workers render everything but its location, record and
-// person into `head` (in parallel); the write phase appends the tail once record and
-// person ids are known and line numbers of split files are rebased.
+// A finding after redaction, as the case store keeps it: compact fields, rendered to
+// JSON only when the output is written (the store then holds a quarter of the bytes).
 struct FindingRow {
   PiiType type = PiiType::kSsn;
-  std::string head;     // AppendFindingHead(): "type": ..., ..., "confidence": 0.97[, "code_system": ...],
+  redact::Fingerprint hash{};
+  std::string masked;
+  uint16_t chain = 0;                  // index into its chunk's decoder chains
+  float confidence = 0;
+  const char* code_system = nullptr;   // diagnosis: "icd10" or "icd9" (static strings)
   Location location;
   uint32_t record = 0;  // unit-local record
 };

@@ -11,6 +11,13 @@ namespace {
 // architectures), so no portable encoding is needed.
 void PutU64(std::string& b, uint64_t v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); }
 void PutU32(std::string& b, uint32_t v) { b.append(reinterpret_cast<const char*>(&v), sizeof v); }
+void PutVar(std::string& b, uint64_t v) {
+  while (v >= 0x80) {
+    b.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  b.push_back(static_cast<char>(v));
+}
 void PutStr(std::string& b, std::string_view s) {
   PutU32(b, static_cast<uint32_t>(s.size()));
   b.append(s);
@@ -24,6 +31,22 @@ class Reader {
   bool Str(std::string& s) {
     uint32_t n;
     if (!U32(n) || pos_ + n > b_.size()) return false;
+    s.assign(b_.substr(pos_, n));
+    pos_ += n;
+    return true;
+  }
+  bool Var(uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64 && pos_ < b_.size(); shift += 7) {
+      auto byte = static_cast<uint8_t>(b_[pos_++]);
+      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if (!(byte & 0x80)) return true;
+    }
+    return false;
+  }
+  bool VarStr(std::string& s) {
+    uint64_t n;
+    if (!Var(n) || n > b_.size() - pos_) return false;
     s.assign(b_.substr(pos_, n));
     pos_ += n;
     return true;
@@ -73,17 +96,26 @@ Status DecodeMeta(std::string_view blob, ChunkMeta& m) {
   return Status::Ok();
 }
 
+// Rows are most of a case's bytes: integers are varints, the fingerprint is raw.
 void EncodeRows(const std::vector<report::FindingRow>& rows, std::string& out) {
   out.clear();
   for (const auto& r : rows) {
     out.push_back(static_cast<char>(r.type));
-    PutStr(out, r.head);
-    PutU64(out, r.location.line);
-    PutStr(out, r.location.column);
-    PutU64(out, static_cast<uint64_t>(r.location.offset));
-    PutU64(out, r.location.segment);
-    PutStr(out, r.location.loop);
-    PutU32(out, r.record);
+    out.append(reinterpret_cast<const char*>(r.hash.data()), r.hash.size());
+    PutVar(out, r.masked.size());
+    out.append(r.masked);
+    PutVar(out, r.chain);
+    float conf = r.confidence;
+    out.append(reinterpret_cast<const char*>(&conf), sizeof conf);
+    out.push_back(static_cast<char>(r.code_system == nullptr ? 0 : std::string_view(r.code_system) == "icd9" ? 2 : 1));
+    PutVar(out, r.location.line);
+    PutVar(out, r.location.column.size());
+    out.append(r.location.column);
+    PutVar(out, static_cast<uint64_t>(r.location.offset + 1));
+    PutVar(out, r.location.segment);
+    PutVar(out, r.location.loop.size());
+    out.append(r.location.loop);
+    PutVar(out, r.record);
   }
 }
 
@@ -92,13 +124,18 @@ Status DecodeRows(std::string_view blob, std::vector<report::FindingRow>& rows) 
   Reader r(blob);
   while (!r.done()) {
     report::FindingRow row;
-    uint8_t type;
-    uint64_t off;
-    if (!r.Raw(&type, 1) || !r.Str(row.head) || !r.U64(row.location.line) || !r.Str(row.location.column) ||
-        !r.U64(off) || !r.U64(row.location.segment) || !r.Str(row.location.loop) || !r.U32(row.record))
-      return InternalError("case database: a chunk's finding rows are truncated");
+    uint8_t type = 0, code = 0;
+    uint64_t chain = 0, offset = 0, record = 0;
+    bool ok = r.Raw(&type, 1) && r.Raw(row.hash.data(), row.hash.size()) && r.VarStr(row.masked) && r.Var(chain) &&
+              r.Raw(&row.confidence, sizeof row.confidence) && r.Raw(&code, 1) && r.Var(row.location.line) &&
+              r.VarStr(row.location.column) && r.Var(offset) && r.Var(row.location.segment) &&
+              r.VarStr(row.location.loop) && r.Var(record);
+    if (!ok) return InternalError("case database: a chunk's finding rows are truncated");
     row.type = static_cast<PiiType>(type);
-    row.location.offset = static_cast<int64_t>(off);
+    row.chain = static_cast<uint16_t>(chain);
+    row.code_system = code == 1 ? "icd10" : code == 2 ? "icd9" : nullptr;
+    row.location.offset = static_cast<int64_t>(offset) - 1;
+    row.record = static_cast<uint32_t>(record);
     rows.push_back(std::move(row));
   }
   return Status::Ok();

@@ -1033,8 +1033,11 @@ class Scan {
       redact::Redacted red = redactor_->Redact(c, scratch);
       report::FindingRow row;
       row.type = c.type;
-      report::AppendFindingHead(row.head, c.type, red.hash, red.masked, r.chains[uf.chain], c.confidence,
-                                c.code_system);
+      row.hash = red.hash;
+      row.masked = std::move(red.masked);
+      row.chain = uf.chain;
+      row.confidence = c.confidence;
+      row.code_system = c.code_system;
       row.location = c.location;
       row.record = c.record;
       resolve::RecordSummary& rec = records[c.record];
@@ -1177,7 +1180,8 @@ class Scan {
         }
         uint64_t rec = record_base[t.file][t.chunk] + row.record;
         report::AppendFindingPath(out, path_json);
-        out += row.head;
+        report::AppendFindingHead(out, row.type, row.hash, row.masked, ch.chains[row.chain], row.confidence,
+                                  row.code_system);
         report::AppendFindingTail(out, row.location, rec + 1, builder.PersonOf(static_cast<uint32_t>(rec)) + 1);
         ++by_type[static_cast<int>(row.type)];
       }
