@@ -594,6 +594,30 @@ void EntityResolver::MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs) {
       if (a != b) Unite(a, b, aggs, true);
     }
   }
+  AttachNameOnly(named, aggs);
+}
+
+// A record with only a full name ("Dear Walter Gibson," in a letter; a name in a log)
+// joins the person of that name when exactly one person in the case carries it with
+// other evidence. With two such people, or none, it stays on its own.
+void EntityResolver::AttachNameOnly(const std::vector<std::pair<uint64_t, uint32_t>>& named,
+                                    std::unordered_map<uint32_t, Agg>& aggs) {
+  for (uint32_t r = 0; r < added_; ++r) {
+    const Key& k = keys_[r];
+    if (!k.last || !k.first || names_[k.first].size() <= 1 || HasEvidence(k)) continue;
+    const uint64_t name = (static_cast<uint64_t>(k.last) << 32) | k.first;
+    auto lo = std::lower_bound(named.begin(), named.end(), std::make_pair(name, 0u));
+    uint32_t root = UINT32_MAX;
+    bool unique = true;
+    for (auto it = lo; it != named.end() && it->first == name && unique; ++it) {
+      uint32_t rt = Find(it->second);
+      if (root != UINT32_MAX && rt != root) unique = false;
+      root = rt;
+    }
+    if (root == UINT32_MAX || !unique) continue;
+    uint32_t mine = Find(r);
+    if (mine != root && Unite(mine, root, aggs, true)) ++stats_.name_only_attached;
+  }
 }
 
 void EntityResolver::Finalize() {

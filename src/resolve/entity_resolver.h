@@ -68,6 +68,7 @@ struct ResolverOptions {
 
 struct ResolverStats {
   uint64_t records = 0, comparisons = 0, accepted_pairs = 0, merges = 0, name_merges = 0, refused_merges = 0;
+  uint64_t name_only_attached = 0;  // name-only records joined to the one person of that name
   uint64_t skipped_blocks = 0, nonspecific_values = 0, ambiguous_names = 0;
   uint64_t distinct_names = 0;
 };
@@ -141,6 +142,7 @@ class EntityResolver {
   bool Conflict(const Agg& x, const Agg& y, bool by_name) const;
   bool Unite(uint32_t ra, uint32_t rb, std::unordered_map<uint32_t, Agg>& aggs, bool by_name);
   void MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs);
+  void AttachNameOnly(const std::vector<std::pair<uint64_t, uint32_t>>& named, std::unordered_map<uint32_t, Agg>& aggs);
   static void Fold(Pending& p, uint32_t record, RecordSummary&& r);
   static Person Finish(Pending&& p);
 
