@@ -12,7 +12,9 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <optional>
 #include <thread>
 
@@ -225,6 +227,13 @@ class Scan {
     if (check->has_value() && **check != redactor_->KeyCheck())
       return InvalidArgument("the key differs from the key of the existing case in " + cfg_.out_dir.string());
     if (!check->has_value()) BS_RETURN_IF_ERROR(store_->SetKeyCheck(redactor_->KeyCheck()));
+    // Rows made under other settings (confidence threshold, budgets, layout, OCR) are
+    // not what this scan would make: then nothing is reused, every file is rescanned.
+    const std::string settings = SettingsFingerprint();
+    auto stored_settings = store_->Meta("scan_settings");
+    if (!stored_settings.ok()) return stored_settings.status();
+    reuse_allowed_ = stored_settings->has_value() && **stored_settings == settings;
+    BS_RETURN_IF_ERROR(store_->SetMeta("scan_settings", settings));
 
     // Extracted members too large for memory go here; removed when the scan ends.
     work_dir_ = cfg_.out_dir / ".work";
@@ -346,6 +355,32 @@ class Scan {
     files_done_.fetch_add(1, std::memory_order_relaxed);
   }
 
+  // Everything besides the input that decides what rows a file gives.
+  std::string SettingsFingerprint() const {
+    std::string layout;
+    if (!cfg_.layout_file.empty()) {
+      std::ifstream in(cfg_.layout_file, std::ios::binary);
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      layout = ss.str();
+    }
+    std::string s = "breachscope-rows-1|" + std::to_string(cfg_.min_confidence) + "|" + std::to_string(cfg_.max_depth) +
+                    "|" + std::to_string(static_cast<int>(cfg_.ocr)) + "|" +
+                    std::to_string(cfg_.budget.max_expanded_bytes) + "|" + std::to_string(cfg_.budget.max_ratio) + "|" +
+                    std::to_string(cfg_.budget.max_members) + "|" + std::to_string(cfg_.budget.member_seconds) + "|" +
+                    std::to_string(cfg_.chunk_bytes) + "|" + std::to_string(layout.size()) + "|" + layout;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(s.data(), s.size(), md, &n, EVP_sha256(), nullptr);
+    static const char* kHex = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < n; ++i) {
+      hex += kHex[md[i] >> 4];
+      hex += kHex[md[i] & 15];
+    }
+    return hex;
+  }
+
   // Looks the file up in the case store. True when an earlier run scanned it (same
   // path, size, mtime and inode; or the same content): its chunks are reused and it
   // is not read. Otherwise the store starts a new row for it.
@@ -355,7 +390,7 @@ class Scan {
     store::FileIdentity ident{f.safe_path, static_cast<uint64_t>(st.st_size),
                               static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
                               static_cast<uint64_t>(st.st_ino)};
-    auto stored = store_->FindScanned(ident);
+    auto stored = reuse_allowed_ ? store_->FindScanned(ident) : Result<std::optional<store::StoredFile>>(std::nullopt);
     if (stored.ok() && stored->has_value()) {
       f.store_id = (*stored)->id;
       return LoadStored(f, **stored);
@@ -365,7 +400,7 @@ class Scan {
       AddError(f, {f.safe_path, hash.status().code(), hash.status().message()});
       return false;
     }
-    auto same_size = store_->HaveSize(ident.size);
+    auto same_size = reuse_allowed_ ? store_->HaveSize(ident.size) : Result<bool>(false);
     if (same_size.ok() && *same_size) {
       auto copy = store_->FindByContent(ident.size, *hash);
       if (copy.ok() && copy->has_value()) {
@@ -1288,7 +1323,8 @@ class Scan {
   std::unique_ptr<store::CaseStore> store_;
   std::vector<std::unique_ptr<FileState>> files_;
   std::vector<ItemError> walk_errors_;
-  bool exporting_ = false;  // Export(): outputs from the case store, nothing scanned or saved
+  bool exporting_ = false;
+  bool reuse_allowed_ = false;  // the case's rows were made with this scan's settings  // Export(): outputs from the case store, nothing scanned or saved
   fs::path work_dir_;
   extract::Budget budget_;
   uint64_t total_bytes_ = 0;

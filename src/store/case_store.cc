@@ -76,6 +76,8 @@ class SqliteCaseStore final : public CaseStore {
 
   Result<std::optional<std::string>> KeyCheck() override;
   Status SetKeyCheck(const std::string& check) override;
+  Result<std::optional<std::string>> Meta(const std::string& key) override;
+  Status SetMeta(const std::string& key, const std::string& value) override;
   Result<std::optional<StoredFile>> FindScanned(const FileIdentity& id) override;
   Result<bool> HaveSize(uint64_t size) override;
   Result<std::optional<StoredFile>> FindByContent(uint64_t size, std::string_view content_hash) override;
@@ -151,19 +153,24 @@ Status SqliteCaseStore::Error(const char* what) {
   return IoError(std::string("case database (") + what + "): " + sqlite3_errmsg(db_));
 }
 
-Result<std::optional<std::string>> SqliteCaseStore::KeyCheck() {
+Result<std::optional<std::string>> SqliteCaseStore::KeyCheck() { return Meta("key_check"); }
+
+Status SqliteCaseStore::SetKeyCheck(const std::string& check) { return SetMeta("key_check", check); }
+
+Result<std::optional<std::string>> SqliteCaseStore::Meta(const std::string& key) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "SELECT value FROM meta WHERE key = 'key_check'");
-  if (!s.ok()) return Error("key check");
+  Stmt s(db_, "SELECT value FROM meta WHERE key = ?");
+  if (!s.ok()) return Error("meta");
+  s.Text(1, key);
   if (s.Step() == SQLITE_ROW) return std::optional<std::string>(s.ColText(0));
   return std::optional<std::string>();
 }
 
-Status SqliteCaseStore::SetKeyCheck(const std::string& check) {
+Status SqliteCaseStore::SetMeta(const std::string& key, const std::string& value) {
   std::lock_guard lock(mu_);
-  Stmt s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('key_check', ?)");
-  s.Text(1, check);
-  if (s.Step() != SQLITE_DONE) return Error("key check");
+  Stmt s(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+  s.Text(1, key).Text(2, value);
+  if (s.Step() != SQLITE_DONE) return Error("meta");
   return Status::Ok();
 }
 

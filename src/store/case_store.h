@@ -71,6 +71,9 @@ class CaseStore {
   // The key check stored by the first scan of this case, if any.
   virtual Result<std::optional<std::string>> KeyCheck() = 0;
   virtual Status SetKeyCheck(const std::string& check) = 0;
+  // Other small facts of the case (e.g. the scan settings its rows were made with).
+  virtual Result<std::optional<std::string>> Meta(const std::string& key) = 0;
+  virtual Status SetMeta(const std::string& key, const std::string& value) = 0;
 
   // The complete file with this identity, if any.
   virtual Result<std::optional<StoredFile>> FindScanned(const FileIdentity& id) = 0;

@@ -132,6 +132,14 @@ def main():
           read(os.path.join(ref, "findings.jsonl")) == before,
           "a file rewritten with the same bytes is reused by content and the output is unchanged")
 
+    # Other settings make other rows: nothing is reused.
+    r = scan(bs, inp, ref, "--min-confidence", "0.9")
+    check(r.returncode == 0 and stats(ref)["files_reused"] == 0,
+          "a re-scan with another --min-confidence reuses nothing")
+    r = scan(bs, inp, ref)
+    check(r.returncode == 0 and read(os.path.join(ref, "findings.jsonl")) == before,
+          "back to the first settings, the output is the first output again")
+
     # Exports from the case store alone.
     exp = os.path.join(args.work, "export")
     r = subprocess.run([bs, "export", "all", "--case", ref, "--out", exp], capture_output=True, text=True)
