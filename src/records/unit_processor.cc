@@ -220,37 +220,23 @@ class Job {
     return true;
   }
 
-  void Flatten(simdjson::dom::element e, std::string_view key) {
+  // `containers_only`: an array whose scalars were already read with its object.
+  void Flatten(simdjson::dom::element e, std::string_view key, bool containers_only = false) {
     using simdjson::dom::element_type;
     if (e.type() == element_type::OBJECT) {
-      simdjson::dom::object obj = e.get_object().value_unsafe();
       bool opened = false;
-      auto open = [&] {
-        if (!opened) AddSegment(synthetic_.size(), synthetic_.size());
-        opened = true;
-      };
-      for (auto [k, v] : obj) {
-        if (v.type() == element_type::OBJECT) continue;
-        if (v.type() == element_type::ARRAY) {
-          // A list of scalars ("phones": [...]) belongs to this object.
-          for (auto item : v.get_array().value_unsafe())
-            if (item.type() != element_type::OBJECT && item.type() != element_type::ARRAY) open(), AppendMember(k, item, key);
-          continue;
-        }
-        open();
-        AppendMember(k, v, key);
-      }
+      std::vector<std::pair<std::string_view, simdjson::dom::element>> later;
+      ObjectMembers(e.get_object().value_unsafe(), key, opened, later, 0);
       if (opened) {
         segs_.back().second = synthetic_.size();
         synthetic_ += '\n';
       }
-      for (auto [k, v] : obj)
-        if (v.type() == element_type::OBJECT || v.type() == element_type::ARRAY) Flatten(v, k);
+      for (auto& [k, v] : later) Flatten(v, k, v.type() == element_type::ARRAY);
     } else if (e.type() == element_type::ARRAY) {
       for (auto v : e.get_array().value_unsafe()) {
         if (v.type() == element_type::OBJECT || v.type() == element_type::ARRAY) {
           Flatten(v, key);
-        } else {
+        } else if (!containers_only) {
           AddSegment(synthetic_.size(), synthetic_.size());
           AppendMember(key, v);
           segs_.back().second = synthetic_.size();
@@ -260,6 +246,39 @@ class Job {
       AddSegment(synthetic_.size(), synthetic_.size());
       AppendMember(key, e);
       segs_.back().second = synthetic_.size();
+    }
+  }
+
+  // The scalars of an object, and of the objects nested under its keys (an address, a
+  // payment card, a licence), go into one segment: they describe one subject. Arrays
+  // of objects (dependents, claim lines) are other subjects: they are returned in
+  // `later` and become segments of their own. A list of scalars ("phones": [...])
+  // belongs to the object.
+  void ObjectMembers(simdjson::dom::object obj, std::string_view key, bool& opened,
+                     std::vector<std::pair<std::string_view, simdjson::dom::element>>& later, int depth) {
+    using simdjson::dom::element_type;
+    constexpr int kMaxNesting = 8;  // deeper objects are subjects of their own
+    auto open = [&] {
+      if (!opened) AddSegment(synthetic_.size(), synthetic_.size());
+      opened = true;
+    };
+    for (auto [k, v] : obj) {
+      if (v.type() == element_type::OBJECT) {
+        if (depth < kMaxNesting) ObjectMembers(v.get_object().value_unsafe(), k, opened, later, depth + 1);
+        else later.emplace_back(k, v);
+        continue;
+      }
+      if (v.type() == element_type::ARRAY) {
+        bool nested = false;
+        for (auto item : v.get_array().value_unsafe()) {
+          if (item.type() == element_type::OBJECT || item.type() == element_type::ARRAY) nested = true;
+          else open(), AppendMember(k, item, key);
+        }
+        if (nested) later.emplace_back(k, v);
+        continue;
+      }
+      open();
+      AppendMember(k, v, key);
     }
   }
 

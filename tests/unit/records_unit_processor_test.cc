@@ -1,0 +1,97 @@
+// records::UnitProcessor grouping: which findings form one record.
+#include "records/unit_processor.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "detect/labels.h"
+#include "detect/name_lexicon.h"
+#include "detect/scanner.h"
+#include "model/pii_type.h"
+
+namespace breachscope::records {
+namespace {
+
+struct Engine {
+  std::shared_ptr<const detect::NameLexicon> lexicon;
+  std::unique_ptr<detect::Scanner> scanner;
+  std::unique_ptr<UnitProcessor> processor;
+};
+
+const Engine& TheEngine() {
+  static const Engine* engine = [] {
+    auto* e = new Engine;
+    auto labels = detect::LabelTable::LoadEmbedded();
+    auto lex = detect::NameLexicon::LoadEmbedded();
+    EXPECT_TRUE(labels.ok() && lex.ok());
+    e->lexicon = *lex;
+    e->scanner = std::make_unique<detect::Scanner>(*labels, detect::Date{2026, 1, 1});
+    e->processor = std::make_unique<UnitProcessor>(*e->scanner, *e->lexicon, ProcessorOptions{});
+    return e;
+  }();
+  return *engine;
+}
+
+// type name -> the records its findings are in, and the number of findings.
+struct Grouped {
+  std::map<std::string, std::vector<uint32_t>> records;
+  uint32_t record_count = 0;
+};
+
+Grouped Process(const std::string& text, Format format) {
+  UnitInput in;
+  in.text = text;
+  in.format = format;
+  UnitOutput out;
+  TheEngine().processor->Process(in, out);
+  Grouped g;
+  g.record_count = out.records;
+  for (const auto& f : out.findings) g.records[std::string(TypeName(f.candidate.type))].push_back(f.candidate.record);
+  return g;
+}
+
+TEST(UnitProcessorJson, NestedObjectsBelongToTheirParentsRecord) {
+  // An address, a card and a licence nested under a person are that person's.
+  Grouped g = Process(R"({"people": [{"name": "Jane Public", "ssn": "412-63-7781",
+      "address": {"street": "12 Elm Street", "city": "Columbia", "state": "MO", "zip": "65201"},
+      "payment": {"card": {"number": "4111111111111111"}}}]})",
+                      Format::kJson);
+  ASSERT_EQ(g.records["ssn"].size(), 1u);
+  ASSERT_EQ(g.records["address"].size(), 1u);
+  ASSERT_EQ(g.records["credit_card"].size(), 1u);
+  EXPECT_EQ(g.records["address"][0], g.records["ssn"][0]);
+  EXPECT_EQ(g.records["credit_card"][0], g.records["ssn"][0]);
+  EXPECT_EQ(g.record_count, 1u);
+}
+
+TEST(UnitProcessorJson, ListsOfScalarsAreReadOnce) {
+  Grouped g = Process(R"({"name": "Jane Public", "phones": ["573-882-4410", "314-362-0187"]})", Format::kJson);
+  EXPECT_EQ(g.records["phone"].size(), 2u);  // once each, not again as a list of their own
+  EXPECT_EQ(std::set<uint32_t>(g.records["phone"].begin(), g.records["phone"].end()).size(), 1u);
+}
+
+TEST(UnitProcessorJson, ObjectsInAnArrayAreRecordsOfTheirOwn) {
+  Grouped g = Process(R"({"employer": "Example District", "staff": [
+      {"name": "Jane Public", "ssn": "412-63-7781"},
+      {"name": "Marcus Whitfield", "ssn": "529-18-3306", "dependents": [{"name": "Ana Whitfield", "dob": "2011-05-22"}]}]})",
+                      Format::kJson);
+  ASSERT_EQ(g.records["ssn"].size(), 2u);
+  EXPECT_NE(g.records["ssn"][0], g.records["ssn"][1]);
+  ASSERT_EQ(g.records["dob"].size(), 1u);
+  EXPECT_NE(g.records["dob"][0], g.records["ssn"][1]);  // a dependent is another person
+}
+
+TEST(UnitProcessorCsv, EachRowIsARecord) {
+  Grouped g = Process("name,ssn\nJane Public,412-63-7781\nMarcus Whitfield,529-18-3306\n", Format::kCsv);
+  ASSERT_EQ(g.records["ssn"].size(), 2u);
+  EXPECT_NE(g.records["ssn"][0], g.records["ssn"][1]);
+  ASSERT_EQ(g.records["name"].size(), 2u);
+  EXPECT_EQ(g.records["name"][0], g.records["ssn"][0]);
+}
+
+}  // namespace
+}  // namespace breachscope::records
