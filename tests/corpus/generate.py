@@ -722,6 +722,12 @@ class Doc:
             w = f"{p.last}, {first}"
         elif style == "upper":
             w = f"{first} {p.last}".upper()
+        elif style == "upper_lastfirst":
+            w = f"{p.last}, {first}".upper()
+        elif style == "lower":
+            w = f"{first} {p.last}".lower()
+        elif style == "upper_middle":
+            w = (f"{first} {p.middle}. {p.last}" if p.middle else f"{first} {p.last}").upper()
         else:
             raise ValueError(style)
         canonical = f"{first} {p.last}".lower()
@@ -730,10 +736,15 @@ class Doc:
         self.c.contact.add(f"{first} {p.last}")
         return w
 
-    def name_cols(self, p, upper=False, nick=False):
-        """First/last name in two columns or keys: one finding. Returns (first, last)."""
+    def name_cols(self, p, upper=False, nick=False, initial=False, lower=False):
+        """First/last name in two columns or keys: one finding. Returns (first, last).
+        `initial` writes the first name as its initial (canonical "r okafor")."""
         first = p.nick if (nick and p.nick) else p.first
+        if initial:
+            first = first[0]
         f, l = (first.upper(), p.last.upper()) if upper else (first, p.last)
+        if lower:
+            f, l = f.lower(), l.lower()
         self.plant("name", p, f"{first} {p.last}".lower(), f"{f} {l}", verify=False)
         self.c.contact.add(f"{first} {p.last}")
         return f, l
@@ -1918,6 +1929,231 @@ def build_wrapped(c, seed, n_people, emails, tmpdir):
     return wpeople, w
 
 
+# --------------------------------------------------------------------------------------
+# People for entity resolution (issue 4): a third set of plain documents, for fresh
+# people ("r0001"...) from their own random stream ("breachscope-corpus-people-<seed>"),
+# built after the containers so the documents above are the same with or without them.
+#   - spread:    people in 4-6 of the files below, with name variants (nickname,
+#                "LAST, FIRST", first initial, middle initial, upper and lower case) and
+#                SSNs dashed, spaced, and bare in a labelled column;
+#   - namesakes: groups of 2-3 people with the same first and last name but their own
+#                SSN, DOB, address and phone, each in 3+ files;
+#   - households: 2-4 people sharing a postal address (and in half of them a phone),
+#                with their own first names and DOBs, mostly one surname;
+#   - health-only: people known only by name + Medicaid ID / Member ID (and diagnoses)
+#                in claims and pharmacy files; half also in an eligibility roster with
+#                DOB and address.
+# --------------------------------------------------------------------------------------
+def make_resolution_people(rng, n_people, reg, emails):
+    scale = max(1, n_people // 100)  # 400 people -> 4
+    n_spread = 10 * scale
+    ns_sizes = [3 if g % 4 == 0 else 2 for g in range(2 * scale)]
+    hh_sizes = [rng.choice([2, 2, 3, 3, 4]) for _ in range(max(2, 5 * scale // 2))]
+    n_health = 6 * scale
+    total = n_spread + sum(ns_sizes) + sum(hh_sizes) + n_health
+    pool = make_people(rng, total, reg, prefix="r", emails=emails)
+    it = iter(pool)
+    spread = [next(it) for _ in range(n_spread)]
+    namesakes = []
+    for size in ns_sizes:
+        grp = [next(it) for _ in range(size)]
+        head = grp[0]
+        for p in grp[1:]:
+            p.sex, p.first, p.last, p.accented = head.sex, head.first, head.last, head.accented
+            p.nick = head.nick
+            while p.dob in {q.dob for q in grp if q is not p}:
+                p.dob += datetime.timedelta(days=rng.randrange(1, 4000))
+        namesakes.append(grp)
+    households = []
+    for size in hh_sizes:
+        grp = [next(it) for _ in range(size)]
+        head = grp[0]
+        family = rng.random() < 0.8
+        shared_phone = rng.random() < 0.5
+        firsts = {head.first}
+        for p in grp[1:]:
+            for attr in ("city", "state", "zip5", "zip4", "street"):
+                setattr(p, attr, getattr(head, attr))
+            if family:
+                p.last = head.last
+            while p.first in firsts:
+                p.first = rng.choice(FEMALE if p.sex == "F" else MALE)
+                p.nick = None
+            firsts.add(p.first)
+            p.accented = any(ord(ch) > 127 for ch in p.first + p.last)
+            if shared_phone:
+                p.phone = head.phone
+            while p.dob in {q.dob for q in grp if q is not p}:
+                p.dob += datetime.timedelta(days=rng.randrange(1, 4000))
+        households.append(grp)
+    health = [next(it) for _ in range(n_health)]
+    for p in health:
+        if not p.health:
+            p.health_kind = rng.choice(["medicaid", "medicaid", "member"])
+            p.health = make_health(rng, reg, p.health_kind)
+        elif p.health_kind == "dcn":
+            p.health_kind = "medicaid"
+        if not p.dx:
+            p.dx = rng.sample(ICD10, rng.choice([1, 1, 2]))
+    return spread, namesakes, households, health
+
+
+def build_resolution(c, seed, n_people, emails):
+    """Writes the resolution documents; returns their people."""
+    rng = random.Random(f"breachscope-corpus-people-{seed}")
+    saved = c.rng
+    c.rng = rng
+    nz = Noise(rng)
+    spread, namesakes, households, health = make_resolution_people(rng, n_people, c.reg, emails)
+    ns_people = [p for g in namesakes for p in g]
+    hh_people = [p for g in households for p in g]
+    adults = [p for p in hh_people if p.dob.year <= 2004]
+
+    def pick(people, frac):
+        return [p for p in people if rng.random() < frac]
+
+    # which files each spread person is in: at least four of the six
+    files = ("w2", "policy", "intake", "mailing", "elig", "dependents")
+    spread_in = {}
+    for p in spread:
+        k = rng.randrange(4, 7)
+        spread_in[p.id] = set(rng.sample(files, k))
+
+    def spread_for(f):
+        return [p for p in spread if f in spread_in[p.id]]
+
+    # 1. W-2 recipients: "LAST, FIRST" upper case, SSN bare in a labelled column
+    d = c.doc("hr/w2_recipients_2022.csv", "csv")
+    rows = [["Employee Name", "Employee SSN", "Street", "City", "State", "ZIP", "Wages"]]
+    sel = spread_for("w2") + ns_people + pick(adults, 0.5)
+    rng.shuffle(sel)
+    for p in sel:
+        nm = d.name(p, rng.choice(["upper_lastfirst", "lastfirst"]))
+        ssn = d.ssn(p, "plain")
+        st, city, state, z = d.address(p)
+        rows.append([nm, ssn, st, city, state, z, f"{rng.randrange(18000, 160000)}.00"])
+    d.w(csv_text(rows))
+
+    # 2. Insurance policyholders (JSON): nicknames, dashed SSN, DOB, e-mail
+    d = c.doc("insurance/policyholders.json", "json")
+    arr = []
+    sel = spread_for("policy") + ns_people
+    rng.shuffle(sel)
+    for p in sel:
+        o = {"policy": "POL-" + "".join(rng.choice(LETTERS_NO_IO) for _ in range(5)),
+             "insured": {"name": d.name(p, rng.choice(["nick", "full", "full"])),
+                         "ssn": d.ssn(p, "dash"),
+                         "date_of_birth": d.dob(p, "iso"),
+                         "email": d.email(p)}}
+        ed = nz.date(2019, 2024).isoformat()
+        d.trap(ed, "dob", ed, "policy effective date")
+        o["effective"] = ed
+        arr.append(o)
+    d.w(json.dumps(arr, indent=2, ensure_ascii=False) + "\n")
+
+    # 3. Intake forms (prose): middle initials, upper case, spaced SSNs
+    d = c.doc("clinical/intake_forms_2023.txt", "prose")
+    d.w("RIVERBEND FAMILY CLINIC - INTAKE FORMS (EXPORT)\n\n")
+    sel = spread_for("intake") + [g[i] for g in namesakes for i in range(len(g)) if i % 2 == 0] + \
+        pick(hh_people, 0.4)
+    rng.shuffle(sel)
+    for p in sel:
+        vd = nz.date(2022, 2024)
+        d.trap(vd.isoformat(), "dob", vd.isoformat(), "intake date")
+        d.w(f"=== Intake {vd.isoformat()} ===\n")
+        d.w(f"Patient: {d.name(p, rng.choice(['middle', 'upper_middle', 'upper', 'full']))}    "
+            f"DOB: {d.dob(p, 'us')}\n")
+        parts = []
+        if p.dob.year <= 2004 or rng.random() < 0.5:
+            parts.append(f"SSN: {d.ssn(p, rng.choice(['space', 'space', 'dash']))}")
+        parts.append(f"Phone: {d.phone(p, rng.choice(['paren', 'dash', 'dot']))}")
+        d.w("  |  ".join(parts) + "\n")
+        d.w(f"Reason for visit: {nz.sentence(4, 9)}\n\n")
+
+    # 4. Mailing list: first initials, lower case, nicknames; address and phone only
+    d = c.doc("crm/mailing_list_2023.csv", "csv")
+    rows = [["first_name", "last_name", "street", "city", "state", "zip", "phone"]]
+    sel = spread_for("mailing") + ns_people + hh_people
+    rng.shuffle(sel)
+    for p in sel:
+        k = rng.randrange(5)
+        f, l = d.name_cols(p, initial=(k == 0), lower=(k == 1), nick=(k == 2), upper=(k == 3))
+        st, city, state, z = d.address(p)
+        rows.append([f, l, st, city, state, z, d.phone(p, rng.choice(["dash", "paren", "plain"]))])
+    d.w(csv_text(rows))
+
+    # 5. Dependents: households, one row per member; children without SSN
+    d = c.doc("hr/dependents_2023.csv", "csv")
+    rows = [["employee_id", "relationship", "first_name", "last_name", "DOB", "SSN", "street",
+             "city", "state", "zip", "phone"]]
+    groups = [list(g) for g in households] + [[p] for p in spread_for("dependents")]
+    for g in groups:
+        emp = "E%05d" % rng.randrange(10000, 99999)
+        for i, p in enumerate(g):
+            rel = "self" if i == 0 else ("child" if p.dob.year > 2004 else
+                                         rng.choice(["spouse", "domestic partner", "parent"]))
+            f, l = d.name_cols(p)
+            ssn = d.ssn(p, rng.choice(["dash", "space"])) if p.dob.year <= 2004 or \
+                rng.random() < 0.5 else ""
+            st, city, state, z = d.address(p)
+            rows.append([emp, rel, f, l, d.dob(p, "iso"), ssn, st, city, state, z,
+                         d.phone(p, "dash")])
+    d.w(csv_text(rows))
+
+    # 6. Medicaid eligibility roster: Medicaid ID or Member ID, name, DOB, address
+    d = c.doc("members/eligibility_2023.csv", "csv")
+    rows = [["Medicaid ID", "Member ID", "Last Name", "First Name", "DOB", "Street", "City",
+             "State", "ZIP", "Phone"]]
+    elig = health[::2] + spread_for("elig") + pick(hh_people, 0.5)
+    for p in elig:
+        if not p.health:
+            p.health_kind = "medicaid"
+            p.health = make_health(rng, c.reg, "medicaid")
+    rng.shuffle(elig)
+    for p in elig:
+        f, l = d.name_cols(p, upper=rng.random() < 0.3)
+        hid = d.health(p)
+        st, city, state, z = d.address(p)
+        rows.append([hid if p.health_kind != "member" else "",
+                     hid if p.health_kind == "member" else "", l, f, d.dob(p, "us"),
+                     st, city, state, z, d.phone(p, rng.choice(["dash", "paren"]))])
+    d.w(csv_text(rows))
+
+    # 7. Claims: name + health id + diagnosis only, one to three claims per person
+    d = c.doc("claims/claims_2023.csv", "csv")
+    rows = [["claim_id", "Medicaid ID", "Member ID", "Patient Name", "service_date",
+             "primary_dx_icd10", "billed"]]
+    claims = []
+    for p in health:
+        for _ in range(rng.randrange(1, 4)):
+            claims.append(p)
+    rng.shuffle(claims)
+    for p in claims:
+        sd = nz.date(2022, 2024).isoformat()
+        d.trap(sd, "dob", sd, "service date")
+        hid = d.health(p)
+        rows.append(["CLM-" + "".join(rng.choice(LETTERS_NO_IO) for _ in range(6)),
+                     hid if p.health_kind != "member" else "",
+                     hid if p.health_kind == "member" else "",
+                     d.name(p, rng.choice(["full", "full", "upper", "middle"])), sd,
+                     d.dx(p, rng.choice(p.dx)[0]), nz.amount()])
+    d.w(csv_text(rows))
+
+    # 8. Pharmacy fills (JSON Lines): name + health id only
+    d = c.doc("pharmacy/fills_2023.jsonl", "jsonl")
+    for p in pick(health, 0.75):
+        fd = nz.date(2022, 2024).isoformat()
+        d.trap(fd, "dob", fd, "fill date")
+        key = "member_id" if p.health_kind == "member" else "medicaid_id"
+        d.w(json.dumps({"rx": "RX-" + nz.hexrun(6).upper(),
+                        "patient": {"name": d.name(p, rng.choice(["full", "nick"])),
+                                    key: d.health(p)},
+                        "filled": fd}, ensure_ascii=False) + "\n")
+
+    c.rng = saved
+    return spread + ns_people + hh_people + health
+
+
 def write_all(c, out, people, wrapper):
     inp = os.path.join(out, "input")
     for d in c.docs + wrapper.wrapped:
@@ -1969,7 +2205,9 @@ def generate(out, seed, n_people=400, key_file=None, quiet=False):
     # Containers come last, from their own random stream: the plain documents above are
     # the same with or without them.
     wpeople, wrapper = build_wrapped(c, seed, n_people, emails, os.path.join(out, ".tmp-containers"))
-    all_people = people + wpeople
+    # Then the entity-resolution documents, from a third random stream.
+    rpeople = build_resolution(c, seed, n_people, emails)
+    all_people = people + wpeople + rpeople
 
     # No trap may equal a value planted in the same file under the type it imitates
     # (otherwise a false report of the trap could be scored as a true positive).
@@ -2025,6 +2263,7 @@ def generate(out, seed, n_people=400, key_file=None, quiet=False):
     docs_by_kind = collections.Counter(list(c.kinds.values()) + list(c.members.values()))
     total_bytes = sum(len(d.encode()) for d in c.docs) + sum(len(b) for _, _, b in c.files)
     manifest = {"seed": seed, "people": n_people, "wrapped_people": len(wpeople),
+                "resolution_people": len(rpeople),
                 "files": dict(sorted(files.items())),
                 "members": dict(sorted(c.members.items())),
                 "files_by_kind": dict(sorted(files_by_kind.items())),
