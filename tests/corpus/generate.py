@@ -17,7 +17,11 @@ Writes:
                              url, hex, docx, xlsx, sqlite, pdf; see build_wrapped and
                              containers.py). Their truth paths are member paths
                              ("a.zip!dir/b.csv", "m.mbox!2!b.txt") and kinds
-                             "<container>:<document kind>".
+                             "<container>:<document kind>". Then a third set of
+                             plain documents for entity resolution (namesakes,
+                             households, people known only by name + health id,
+                             people spread over many files with name and SSN
+                             variants; see build_resolution).
   DIR/truth.jsonl            one line per planted finding (one per occurrence):
                              {"path","type","canonical","hash","person","written","kind"}
   DIR/truth_people.jsonl     one line per synthetic person: id, name, dob, state, types
@@ -2284,7 +2288,8 @@ def print_summary(m):
     kinds = sorted(m["truth_by_kind"], key=lambda k: (":" in k, k))
     print(f"corpus: {len(m['files'])} files ({len(m['members'])} documents in containers), "
           f"{m['bytes']:,} bytes, {m['truth_total']} truth findings, {m['traps_total']} traps "
-          f"(seed {m['seed']}, {m['people']} + {m['wrapped_people']} people)")
+          f"(seed {m['seed']}, {m['people']} + {m['wrapped_people']} + "
+          f"{m.get('resolution_people', 0)} people)")
     short = {"drivers_license": "dl", "credit_card": "card", "bank_account": "bank",
              "health_id": "health", "student_id": "student", "diagnosis": "dx",
              "passport": "pass", "address": "addr"}

@@ -33,7 +33,9 @@ Definitions (T = a true person with at least one matched finding, P = a predicte
 - over-split: a T whose matched findings are spread over 2 or more P, as a fraction of the
   T. "over-split (counted)" only counts T with 2 or more P that are each counted in
   `individuals` (each holding a finding other than a name), i.e. splits that inflate
-  the count.
+  the count. "over-split (linkable)" leaves out T whose extra fragments (all P but
+  home(T)) are all unlinkable: no name, and no value that occurs anywhere else in T's
+  truth (a card number written once in a log line) -- no resolver can join those.
 - exposed exact: the fraction of true people in the truth (with any planted finding)
   whose home(T) exists and has `exposed` (people.jsonl) equal to the set of types planted
   for T.
@@ -219,10 +221,22 @@ def compute(truth, findings, people, individuals):
     for t, p, f in labelled:
         if t in preds_of and len(preds_of[t]) > 1 and p != home[t]:
             frag_of[(t, p)].append(f)
+    # A fragment is unlinkable when it holds no name and none of its values occurs in
+    # the truth of its person outside it (a card number written once, with nothing else):
+    # no resolver can join it, so "over-split (linkable)" leaves such fragments out.
+    values_of = collections.defaultdict(collections.Counter)  # T -> (type, hash) -> rows
+    for row in truth:
+        values_of[row["person"]][(row["type"], row["hash"])] += 1
+    linkable_split = set()
     for (t, p), fs in frag_of.items():
         kinds = ",".join(sorted({_doc_label(f["path"]) for f in fs}))
         types = "+".join(sorted({f["type"] for f in fs}))
-        split_causes[(kinds, types)] += 1
+        inside = collections.Counter((f["type"], f["hash"]) for f in fs)
+        unlinkable = "name" not in {f["type"] for f in fs} and all(
+            values_of[t][v] <= n for v, n in inside.items())
+        if not unlinkable:
+            linkable_split.add(t)
+        split_causes[(kinds, types + (" (unlinkable)" if unlinkable else ""))] += 1
     merge_causes = collections.Counter()
     for p in over_merged:
         ts = homes_of[p]
@@ -256,6 +270,8 @@ def compute(truth, findings, people, individuals):
         "stray_findings": len(stray),
         "over_split": len(split),
         "over_split_frac": _ratio(len(split), len(preds_of)) if preds_of else 0.0,
+        "over_split_linkable": len(linkable_split),
+        "over_split_linkable_frac": _ratio(len(linkable_split), len(preds_of)) if preds_of else 0.0,
         "over_split_counted": len(split_counted),
         "over_split_counted_frac": _ratio(len(split_counted), len(preds_of)) if preds_of else 0.0,
         "exposed_exact": exact,
@@ -296,6 +312,7 @@ def print_metrics(m, floors=None, show=8, out=sys.stdout):
             ("over_split", "over-split (people)", "{}"),
             ("over_split_frac", "over-split", "{:.3f}"),
             ("over_split_counted_frac", "over-split (counted)", "{:.3f}"),
+            ("over_split_linkable_frac", "over-split (linkable)", "{:.3f}"),
             ("exposed_exact_frac", "exposed exact", "{:.3f}"),
             ("individuals", "individuals", "{}"),
             ("individuals_rel_err", "individuals rel. error", "{:.4f}")]
