@@ -148,6 +148,28 @@ PiiType TypeOf(uint64_t tagged) { return static_cast<PiiType>(tagged >> 56); }
 bool IsExclusiveId(PiiType t) { return IsOverrideId(t) || t == PiiType::kHealthId; }
 
 template <typename T>
+void SortUnique(std::vector<T>& v);
+template <typename T>
+bool Intersects(const std::vector<T>& x, const std::vector<T>& y);
+
+// Both clusters carry identity documents (SSN, licence, passport, MBI, student or
+// member id) and share none: as far as the case can tell, two namesakes. A name alone
+// must not join them (a card or bank account is not such a document).
+bool DistinctIdentitiesOf(const std::vector<uint64_t>& xs, const std::vector<uint64_t>& xi,
+                          const std::vector<uint64_t>& ys, const std::vector<uint64_t>& yi) {
+  auto has = [](const std::vector<uint64_t>& ssn, const std::vector<uint64_t>& ids) {
+    if (!ssn.empty()) return true;
+    for (uint64_t t : ids)
+      if (IsExclusiveId(TypeOf(t))) return true;
+    return false;
+  };
+  if (!has(xs, xi) || !has(ys, yi) || Intersects(xs, ys)) return false;
+  for (uint64_t t : xi)
+    if (IsExclusiveId(TypeOf(t)) && std::binary_search(yi.begin(), yi.end(), t)) return false;
+  return true;
+}
+
+template <typename T>
 void SortUnique(std::vector<T>& v) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -582,7 +604,7 @@ void EntityResolver::MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs) {
         auto ia = aggs.find(roots[a]), ib = aggs.find(roots[b]);
         const Agg& x = ia != aggs.end() ? ia->second : (tx = AggOf(roots[a]));
         const Agg& y = ib != aggs.end() ? ib->second : (ty = AggOf(roots[b]));
-        ambiguous = Conflict(x, y, true);
+        ambiguous = Conflict(x, y, true) || DistinctIdentitiesOf(x.ssn, x.ids, y.ssn, y.ids);
       }
     }
     if (ambiguous) {

@@ -190,6 +190,16 @@ TEST(EntityResolver, NameOnlyRecordsStayAloneWhenTheNameIsAmbiguous) {
   EXPECT_NE(p[0], p[2]);
 }
 
+TEST(EntityResolver, SameNamePassKeepsApartNamesakesWithTheirOwnIdentityDocuments) {
+  // One Randy Turner known by SSN and DOB, another only by his Medicaid ID: the name
+  // alone must not make them one person.
+  auto p = Resolve({
+      {"Randy", "Turner", "1970-01-02", "", "", "", "", "", "", {{PiiType::kSsn, 41}}},
+      {"Randy", "Turner", "", "", "", "", "", "", "", {{PiiType::kHealthId, 42}}},
+  });
+  EXPECT_NE(p[0], p[1]);
+}
+
 TEST(EntityResolver, NameOnlyRecordsWithNoOneToJoinStayAlone) {
   auto p = Resolve({{"Ada", "Lovelace"}, {"Ada", "Lovelace"}, {"Alan", "Turing", kDob}});
   EXPECT_NE(p[0], p[1]);
