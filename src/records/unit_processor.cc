@@ -811,12 +811,6 @@ class Job {
     return false;
   }
 
-  bool BlankLineBetween(uint64_t a, uint64_t b) const {
-    if (b <= a) return false;
-    std::string_view s = text_.substr(a, std::min<uint64_t>(b - a, 4096));
-    return s.find("\n\n") != std::string_view::npos || s.find("\n\r\n") != std::string_view::npos;
-  }
-
   void Finish() {
     // Parent candidates above the threshold become findings.
     std::vector<Member> members;
@@ -888,7 +882,9 @@ class Job {
         assign_id(id, m);
         continue;
       }
-      if (!prose_open || m.pos > last_end + kProseGap || BlankLineBetween(last_end, m.pos) || Conflicts(prose, m)) {
+      // A blank line does not end a prose record (a letter's address block, salutation
+      // and paragraphs are one person's); a second, different name, SSN or DOB does.
+      if (!prose_open || m.pos > last_end + kProseGap || Conflicts(prose, m)) {
         prose = Open{};
         prose.id = next_id++;
         prose_open = true;

@@ -85,6 +85,27 @@ TEST(UnitProcessorJson, ObjectsInAnArrayAreRecordsOfTheirOwn) {
   EXPECT_NE(g.records["dob"][0], g.records["ssn"][1]);  // a dependent is another person
 }
 
+TEST(UnitProcessorProse, ALettersParagraphsAreOneRecord) {
+  Grouped g = Process(
+      "Jane Public\n12 Elm Street\nColumbia, MO 65201\n\nDear Jane Public,\n\n"
+      "We write about an incident involving your Social Security number 412-63-7781.\n",
+      Format::kText);
+  ASSERT_EQ(g.records["ssn"].size(), 1u);
+  ASSERT_EQ(g.records["address"].size(), 1u);
+  EXPECT_EQ(g.records["address"][0], g.records["ssn"][0]);
+  for (uint32_t r : g.records["name"]) EXPECT_EQ(r, g.records["ssn"][0]);
+}
+
+TEST(UnitProcessorProse, AnotherPersonStartsAnotherRecord) {
+  Grouped g = Process("Name: Jane Public\nSSN: 412-63-7781\n\nName: Marcus Whitfield\nSSN: 529-18-3306\n",
+                      Format::kText);
+  ASSERT_EQ(g.records["ssn"].size(), 2u);
+  EXPECT_NE(g.records["ssn"][0], g.records["ssn"][1]);
+  ASSERT_EQ(g.records["name"].size(), 2u);
+  EXPECT_EQ(g.records["name"][0], g.records["ssn"][0]);
+  EXPECT_EQ(g.records["name"][1], g.records["ssn"][1]);
+}
+
 TEST(UnitProcessorCsv, EachRowIsARecord) {
   Grouped g = Process("name,ssn\nJane Public,412-63-7781\nMarcus Whitfield,529-18-3306\n", Format::kCsv);
   ASSERT_EQ(g.records["ssn"].size(), 2u);
