@@ -103,6 +103,16 @@ struct Task {
 enum Stage { kStageExtract, kStageDetect, kStageRedact, kStageBusy, kStageCount };
 constexpr const char* kStageNames[kStageCount] = {"extract", "detect", "redact", "busy"};
 
+std::string HexOf(const unsigned char* bytes, unsigned int n) {
+  static const char* kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < n; ++i) {
+    hex += kHex[bytes[i] >> 4];
+    hex += kHex[bytes[i] & 15];
+  }
+  return hex;
+}
+
 uint64_t NowNs() {
   return static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
@@ -372,13 +382,7 @@ class Scan {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(s.data(), s.size(), md, &n, EVP_sha256(), nullptr);
-    static const char* kHex = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < n; ++i) {
-      hex += kHex[md[i] >> 4];
-      hex += kHex[md[i] & 15];
-    }
-    return hex;
+    return HexOf(md, n);
   }
 
   // Looks the file up in the case store. True when an earlier run scanned it (same
@@ -453,13 +457,7 @@ class Scan {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_DigestFinal_ex(ctx.get(), md, &n);
-    static const char* kHex = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < n; ++i) {
-      hex += kHex[md[i] >> 4];
-      hex += kHex[md[i] & 15];
-    }
-    return hex;
+    return HexOf(md, n);
   }
 
   static Status ReadAt(int fd, uint64_t offset, uint64_t length, std::string& buf) {
