@@ -13,6 +13,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <optional>
@@ -1133,6 +1134,11 @@ class Scan {
     for (int st = 0; st < kStageBusy; ++st)
       o += std::string("\"") + kStageNames[st] + "\": " + std::to_string(stage_ns_[st] / 1e9) + ", ";
     o += "\"read_and_other\": " + std::to_string((busy > named ? busy - named : 0) / 1e9) + "}";
+    // The write phase: reading record keys (pass 1), resolving people, then rendering
+    // findings.jsonl and (at the same time, on another thread) people.jsonl.
+    o += ",\n \"write_phase_seconds\": {\"record_keys\": " + std::to_string(write_ns_[0] / 1e9) +
+         ", \"resolve\": " + std::to_string(write_ns_[1] / 1e9) + ", \"findings\": " +
+         std::to_string(write_ns_[2] / 1e9) + ", \"people\": " + std::to_string(write_ns_[3] / 1e9) + "}";
     o += ",\n \"members_scanned\": " + std::to_string(members_scanned_.load()) +
          ",\n \"files_reused\": " + std::to_string(files_reused_.load()) + "\n}\n";
     auto file = report::OutputFile::Create(cfg_.out_dir / "scan_stats.json");
@@ -1140,6 +1146,12 @@ class Scan {
   }
 
   Result<ScanResult> Write() {
+    uint64_t phase_from = NowNs();
+    auto phase = [&](int i) {
+      uint64_t now = NowNs();
+      write_ns_[i] = now - phase_from;
+      phase_from = now;
+    };
     // Pass 1: record ids and the resolver's compact keys of every record.
     store::Chunk chunk;
     std::vector<resolve::RecordSummary> summaries;
@@ -1164,7 +1176,62 @@ class Scan {
       }
     }
     uint64_t total_records = builder.records();
+    phase(0);
     builder.Finalize();
+    phase(1);
+    // People are folded and written on a thread of their own while findings.jsonl is
+    // rendered: the two read different blobs, and the resolver's Feed() only reads
+    // what PersonOf() reads.
+    uint64_t individuals = 0, individuals_state_unknown = 0;
+    std::map<std::string, uint64_t> by_state;
+    Status people_result;
+    std::thread people_thread([&] {
+      const uint64_t from = NowNs();
+      people_result = [&]() -> Status {
+        store::Chunk pchunk;
+        std::vector<resolve::RecordSummary> psummaries;
+        auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");
+        if (!people_file.ok()) return people_file.status();
+        std::string pout;
+        Status people_status;
+        auto emit = [&](uint32_t p, resolve::Person&& person) {
+          report::AppendPerson(pout, p + 1, person, source_paths);
+          if (person.Counted()) {
+            ++individuals;
+            if (person.state.empty()) ++individuals_state_unknown;
+            else ++by_state[person.state];
+          }
+          if (pout.size() > (1u << 20) && people_status.ok()) {
+            people_status = (*people_file)->Append(pout);
+            pout.clear();
+          }
+        };
+        for (size_t i = 0; i < files_.size(); ++i) {
+          FileState& f = *files_[i];
+          for (size_t k = 0; k < f.chunks.size(); ++k) {
+            ChunkResult& ch = f.chunks[k];
+            if (!ch.record_count) continue;
+            BS_RETURN_IF_ERROR(store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), pchunk, false, true));
+            BS_RETURN_IF_ERROR(DecodeRecords(pchunk.records, psummaries));
+            for (size_t r = 0; r < psummaries.size(); ++r) {
+              psummaries[r].source = source_base[i] + ch.member;
+              builder.Feed(record_base[i][k] + static_cast<uint32_t>(r), std::move(psummaries[r]), emit);
+            }
+          }
+        }
+        BS_RETURN_IF_ERROR(people_status);
+        BS_RETURN_IF_ERROR((*people_file)->Append(pout));
+        return (*people_file)->Close();
+      }();
+      write_ns_[3] = NowNs() - from;
+    });
+    struct JoinPeople {
+      std::thread& t;
+      ~JoinPeople() {
+        if (t.joinable()) t.join();
+      }
+    } join_people{people_thread};
+
 
     report::SummaryCounts sum;
     sum.records = total_records;
@@ -1239,40 +1306,13 @@ class Scan {
     }
     std::string out;
     BS_RETURN_IF_ERROR((*findings)->Close());
+    phase(2);
+    people_thread.join();
+    BS_RETURN_IF_ERROR(people_result);
+    sum.individuals = individuals;
+    sum.individuals_state_unknown = individuals_state_unknown;
+    sum.by_state = std::move(by_state);
 
-    auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");
-    if (!people_file.ok()) return people_file.status();
-    // Pass 2: people, folded from the stored record summaries in record order.
-    out.clear();
-    Status people_status;
-    auto emit = [&](uint32_t p, resolve::Person&& person) {
-      report::AppendPerson(out, p + 1, person, source_paths);
-      if (person.Counted()) {
-        ++sum.individuals;
-        if (person.state.empty()) ++sum.individuals_state_unknown;
-        else ++sum.by_state[person.state];
-      }
-      if (out.size() > (1u << 20) && people_status.ok()) {
-        people_status = (*people_file)->Append(out);
-        out.clear();
-      }
-    };
-    for (size_t i = 0; i < files_.size(); ++i) {
-      FileState& f = *files_[i];
-      for (size_t k = 0; k < f.chunks.size(); ++k) {
-        ChunkResult& ch = f.chunks[k];
-        if (!ch.record_count) continue;
-        BS_RETURN_IF_ERROR(store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), chunk, false, true));
-        BS_RETURN_IF_ERROR(DecodeRecords(chunk.records, summaries));
-        for (size_t r = 0; r < summaries.size(); ++r) {
-          summaries[r].source = source_base[i] + ch.member;
-          builder.Feed(record_base[i][k] + static_cast<uint32_t>(r), std::move(summaries[r]), emit);
-        }
-      }
-    }
-    BS_RETURN_IF_ERROR(people_status);
-    BS_RETURN_IF_ERROR((*people_file)->Append(out));
-    BS_RETURN_IF_ERROR((*people_file)->Close());
     {
       std::error_code ec;
       fs::remove_all(work_dir_, ec);
@@ -1333,6 +1373,7 @@ class Scan {
   std::atomic<uint64_t> files_done_{0}, bytes_done_{0}, findings_so_far_{0};
   std::atomic<uint64_t> members_scanned_{0}, files_reused_{0};
   std::array<std::atomic<uint64_t>, kStageCount> stage_ns_{};
+  std::array<uint64_t, 4> write_ns_{};
 };
 
 }  // namespace
