@@ -82,6 +82,12 @@ class MemberSink {
   // A member that could not be read. `member_name` is its path level (empty: the
   // container itself); `detail` is fixed text and library messages, never content.
   virtual void Error(std::string_view member_name, StatusCode reason, std::string detail) = 0;
+  // The same for a member named like Member::name with name_has_levels: several path
+  // levels joined by '!' ("17!claims.csv"). Sinks that build paths split it; others
+  // may treat it as one name.
+  virtual void ErrorInLevels(std::string_view member_name, StatusCode reason, std::string detail) {
+    Error(member_name, reason, std::move(detail));
+  }
   virtual const Budget& budget() const = 0;
 };
 

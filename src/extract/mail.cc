@@ -403,10 +403,10 @@ class MessageWalker {
     GMimeDataWrapper* content = g_mime_part_get_content(part);
     if (!content) return {};
     if (Base64Truncated(content))
-      sink_.Error(member_name, StatusCode::kCorrupt, "truncated base64 content; the decodable part was kept");
+      Report(member_name, StatusCode::kCorrupt, "truncated base64 content; the decodable part was kept");
     GPtr<GMimeStream> mem(g_mime_stream_mem_new());
     if (g_mime_data_wrapper_write_to_stream(content, mem.get()) < 0) {
-      sink_.Error(member_name, StatusCode::kCorrupt, "MIME part content could not be decoded");
+      Report(member_name, StatusCode::kCorrupt, "MIME part content could not be decoded");
     }
     return StreamBytes(mem.get());
   }
@@ -441,6 +441,12 @@ class MessageWalker {
   // An mbox attachment's name carries two levels: "17!claims.csv".
   bool NameHasLevels() const { return !prefix_.empty(); }
 
+  // An error about a member named like the members this walker hands over.
+  void Report(std::string_view name, StatusCode reason, std::string detail) {
+    if (NameHasLevels()) sink_.ErrorInLevels(name, reason, std::move(detail));
+    else sink_.Error(name, reason, std::move(detail));
+  }
+
   Status Emit(const Piece& p) {
     switch (p.kind) {
       case PieceKind::kHtml: {
@@ -454,7 +460,7 @@ class MessageWalker {
         return Add(std::move(m));
       }
       case PieceKind::kEncrypted: {
-        sink_.Error(prefix_, StatusCode::kEncrypted, "encrypted MIME part (multipart/encrypted) not read");
+        Report(prefix_, StatusCode::kEncrypted, "encrypted MIME part (multipart/encrypted) not read");
         return Status::Ok();
       }
       case PieceKind::kMessage: {
@@ -466,12 +472,12 @@ class MessageWalker {
         m.location.message = index_;
         GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(p.object));
         if (!inner) {
-          sink_.Error(m.name, StatusCode::kCorrupt, "attached message could not be parsed");
+          Report(m.name, StatusCode::kCorrupt, "attached message could not be parsed");
           return Status::Ok();
         }
         GPtr<GMimeStream> mem(g_mime_stream_mem_new());
         if (g_mime_object_write_to_stream(GMIME_OBJECT(inner), nullptr, mem.get()) < 0) {
-          sink_.Error(m.name, StatusCode::kCorrupt, "attached message could not be written out");
+          Report(m.name, StatusCode::kCorrupt, "attached message could not be written out");
           return Status::Ok();
         }
         m.data = StreamBytes(mem.get());
@@ -499,10 +505,10 @@ class MessageWalker {
     gint64 raw_len = raw ? g_mime_stream_length(raw) : 0;
     if (content && raw_len > 0 && static_cast<uint64_t>(raw_len) > budget.max_member_in_memory) {
       if (Base64Truncated(content))
-        sink_.Error(m.name, StatusCode::kCorrupt, "truncated base64 content; the decodable part was kept");
+        Report(m.name, StatusCode::kCorrupt, "truncated base64 content; the decodable part was kept");
       auto tmp = mail::MakeTempFile(budget.temp_dir);
       if (!tmp.ok()) {
-        sink_.Error(m.name, tmp.status().code(), tmp.status().message());
+        Report(m.name, tmp.status().code(), tmp.status().message());
         return Status::Ok();
       }
       GPtr<GMimeStream> fs(g_mime_stream_fs_new(tmp->fd));  // owns and closes the descriptor
@@ -511,7 +517,7 @@ class MessageWalker {
       if (!ok) {
         std::error_code ec;
         std::filesystem::remove(tmp->path, ec);
-        sink_.Error(m.name, StatusCode::kIo, "cannot write a temporary file");
+        Report(m.name, StatusCode::kIo, "cannot write a temporary file");
         return Status::Ok();
       }
       m.file = tmp->path;
@@ -533,7 +539,7 @@ class MessageWalker {
     ++*members_added_;
     if (m.file.empty()) {
       if (Status st = mail::SpillIfLarge(m, sink_.budget()); !st.ok()) {
-        sink_.Error(m.name, st.code(), st.message());
+        Report(m.name, st.code(), st.message());
         return Status::Ok();
       }
     }

@@ -178,33 +178,33 @@ class PstWalker {
 
   Status WalkFolder(libpff_item_t* folder, const std::string& path, int depth) {
     if (depth > 64) {
-      sink_.Error(path, StatusCode::kLimit, "pst: folder nesting too deep");
+      sink_.ErrorInLevels(path, StatusCode::kLimit, "pst: folder nesting too deep");
       return Status::Ok();
     }
     libpff_error_t* error = nullptr;
     int messages = 0;
     if (libpff_folder_get_number_of_sub_messages(folder, &messages, &error) != 1) {
-      sink_.Error(path, StatusCode::kCorrupt, TakeError(error, "pst: folder messages unreadable"));
+      sink_.ErrorInLevels(path, StatusCode::kCorrupt, TakeError(error, "pst: folder messages unreadable"));
       messages = 0;
     }
     for (int i = 0; i < messages; ++i) {
       std::string name = (path.empty() ? "" : path + "/") + std::to_string(i + 1);
       ItemHandle msg;
       if (libpff_folder_get_sub_message(folder, i, &msg.item, &error) != 1) {
-        sink_.Error(name, StatusCode::kCorrupt, TakeError(error, "pst: message unreadable"));
+        sink_.ErrorInLevels(name, StatusCode::kCorrupt, TakeError(error, "pst: message unreadable"));
         continue;
       }
       BS_RETURN_IF_ERROR(Message(msg.item, name, static_cast<uint64_t>(i + 1)));
     }
     int folders = 0;
     if (libpff_folder_get_number_of_sub_folders(folder, &folders, &error) != 1) {
-      sink_.Error(path, StatusCode::kCorrupt, TakeError(error, "pst: sub-folders unreadable"));
+      sink_.ErrorInLevels(path, StatusCode::kCorrupt, TakeError(error, "pst: sub-folders unreadable"));
       folders = 0;
     }
     for (int i = 0; i < folders; ++i) {
       ItemHandle sub;
       if (libpff_folder_get_sub_folder(folder, i, &sub.item, &error) != 1) {
-        sink_.Error(path, StatusCode::kCorrupt, TakeError(error, "pst: sub-folder unreadable"));
+        sink_.ErrorInLevels(path, StatusCode::kCorrupt, TakeError(error, "pst: sub-folder unreadable"));
         continue;
       }
       std::string folder_name = FolderName(sub.item);
@@ -305,7 +305,7 @@ class PstWalker {
       ItemHandle att;
       std::string fallback = name + "!attachment-" + std::to_string(a + 1);
       if (libpff_message_get_attachment(message, a, &att.item, &error) != 1) {
-        sink_.Error(fallback, StatusCode::kCorrupt, TakeError(error, "pst: attachment unreadable"));
+        sink_.ErrorInLevels(fallback, StatusCode::kCorrupt, TakeError(error, "pst: attachment unreadable"));
         continue;
       }
       std::string file_name = ItemString(att.item, 0, LIBPFF_ENTRY_TYPE_ATTACHMENT_FILENAME_LONG);
@@ -320,13 +320,13 @@ class PstWalker {
     libpff_error_t* error = nullptr;
     int type = 0;
     if (libpff_attachment_get_type(att, &type, &error) != 1) {
-      sink_.Error(name, StatusCode::kCorrupt, TakeError(error, "pst: attachment type unreadable"));
+      sink_.ErrorInLevels(name, StatusCode::kCorrupt, TakeError(error, "pst: attachment type unreadable"));
       return Status::Ok();
     }
     if (type == LIBPFF_ATTACHMENT_TYPE_ITEM) {
       ItemHandle inner;
       if (libpff_attachment_get_item(att, &inner.item, &error) != 1 || !inner.item) {
-        sink_.Error(name, StatusCode::kCorrupt, TakeError(error, "pst: attached item unreadable"));
+        sink_.ErrorInLevels(name, StatusCode::kCorrupt, TakeError(error, "pst: attached item unreadable"));
         return Status::Ok();
       }
       return MessageText(inner.item, name, index, {"pst", "mime"}, true);
@@ -334,7 +334,7 @@ class PstWalker {
     if (type != LIBPFF_ATTACHMENT_TYPE_DATA) return Status::Ok();  // a reference: nothing stored here
     size64_t size = 0;
     if (libpff_attachment_get_data_size(att, &size, &error) != 1) {
-      sink_.Error(name, StatusCode::kCorrupt, TakeError(error, "pst: attachment size unreadable"));
+      sink_.ErrorInLevels(name, StatusCode::kCorrupt, TakeError(error, "pst: attachment size unreadable"));
       return Status::Ok();
     }
     Member m;
@@ -344,14 +344,14 @@ class PstWalker {
     m.location.message = index;
     const Budget& budget = sink_.budget();
     if (libpff_attachment_data_seek_offset(att, 0, SEEK_SET, &error) < 0) {
-      sink_.Error(name, StatusCode::kCorrupt, TakeError(error, "pst: attachment data unreadable"));
+      sink_.ErrorInLevels(name, StatusCode::kCorrupt, TakeError(error, "pst: attachment data unreadable"));
       return Status::Ok();
     }
     int fd = -1;
     if (size > budget.max_member_in_memory) {
       auto tmp = mail::MakeTempFile(budget.temp_dir);
       if (!tmp.ok()) {
-        sink_.Error(name, tmp.status().code(), tmp.status().message());
+        sink_.ErrorInLevels(name, tmp.status().code(), tmp.status().message());
         return Status::Ok();
       }
       fd = tmp->fd;
@@ -375,7 +375,7 @@ class PstWalker {
           ::close(fd);
           std::error_code ec;
           std::filesystem::remove(m.file, ec);
-          sink_.Error(name, StatusCode::kIo, "pst: cannot write a temporary file");
+          sink_.ErrorInLevels(name, StatusCode::kIo, "pst: cannot write a temporary file");
           if (error) libpff_error_free(&error);
           return Status::Ok();
         }
@@ -385,7 +385,7 @@ class PstWalker {
       done += static_cast<uint64_t>(n);
     }
     if (fd >= 0) ::close(fd);
-    if (failed) sink_.Error(name, StatusCode::kCorrupt, TakeError(error, "pst: attachment data cut short"));
+    if (failed) sink_.ErrorInLevels(name, StatusCode::kCorrupt, TakeError(error, "pst: attachment data cut short"));
     if (error) libpff_error_free(&error);
     return Add(std::move(m));
   }
@@ -401,7 +401,7 @@ class PstWalker {
     ++added_;
     if (m.file.empty()) {
       if (Status st = mail::SpillIfLarge(m, sink_.budget()); !st.ok()) {
-        sink_.Error(m.name, st.code(), st.message());
+        sink_.ErrorInLevels(m.name, st.code(), st.message());
         return Status::Ok();
       }
     }

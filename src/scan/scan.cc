@@ -405,8 +405,7 @@ class Scan {
       AddError(f, {f.safe_path, hash.status().code(), hash.status().message()});
       return false;
     }
-    auto same_size = reuse_allowed_ ? store_->HaveSize(ident.size) : Result<bool>(false);
-    if (same_size.ok() && *same_size) {
+    if (reuse_allowed_) {
       auto copy = store_->FindByContent(ident.size, *hash);
       if (copy.ok() && copy->has_value()) {
         auto id = store_->AddCopy(ident, **copy);
@@ -757,8 +756,14 @@ class Scan {
     }
 
     void Error(std::string_view member_name, StatusCode reason, std::string detail) override {
+      Report(member_name, false, reason, std::move(detail));
+    }
+    void ErrorInLevels(std::string_view member_name, StatusCode reason, std::string detail) override {
+      Report(member_name, true, reason, std::move(detail));
+    }
+    void Report(std::string_view member_name, bool has_levels, StatusCode reason, std::string detail) {
       std::string where = f_.members[parent_.member];
-      if (!member_name.empty()) where += scan_.LevelsPath(std::string(member_name), MailLevels(member_name));
+      if (!member_name.empty()) where += scan_.LevelsPath(std::string(member_name), has_levels);
       scan_.AddError(f_, {where, reason, std::move(detail)});
     }
 
@@ -771,17 +776,6 @@ class Scan {
       return budget_;
     }
 
-    // Mail extractors name a message's members "<message>!<attachment>", where the
-    // message is a number or a folder path ending in one ("17", "Inbox/3"); errors
-    // about them carry that name, which splits like Member::name_has_levels.
-    static bool MailLevels(std::string_view name) {
-      size_t bang = name.find('!');
-      if (bang == std::string_view::npos || bang == 0) return false;
-      size_t slash = name.substr(0, bang).rfind('/');
-      std::string_view number = name.substr(slash == std::string_view::npos ? 0 : slash + 1,
-                                            bang - (slash == std::string_view::npos ? 0 : slash + 1));
-      return !number.empty() && number.find_first_not_of("0123456789") == std::string_view::npos;
-    }
 
    private:
     Scan& scan_;

@@ -79,7 +79,6 @@ class SqliteCaseStore final : public CaseStore {
   Result<std::optional<std::string>> Meta(const std::string& key) override;
   Status SetMeta(const std::string& key, const std::string& value) override;
   Result<std::optional<StoredFile>> FindScanned(const FileIdentity& id) override;
-  Result<bool> HaveSize(uint64_t size) override;
   Result<std::optional<StoredFile>> FindByContent(uint64_t size, std::string_view content_hash) override;
   Result<int64_t> BeginFile(const FileIdentity& id, std::string_view content_hash) override;
   Result<int64_t> AddCopy(const FileIdentity& id, const StoredFile& stored) override;
@@ -198,13 +197,6 @@ Result<std::optional<StoredFile>> SqliteCaseStore::FindScanned(const FileIdentit
   s.Text(1, id.path).Int(2, static_cast<int64_t>(id.size)).Int(3, id.mtime_ns).Int(4, static_cast<int64_t>(id.inode));
   if (s.Step() != SQLITE_ROW) return std::optional<StoredFile>();
   return Load(s.ColInt(0));
-}
-
-Result<bool> SqliteCaseStore::HaveSize(uint64_t size) {
-  std::lock_guard lock(mu_);
-  Stmt s(db_, "SELECT 1 FROM scanned_files WHERE size = ? AND complete = 1 LIMIT 1");
-  s.Int(1, static_cast<int64_t>(size));
-  return s.Step() == SQLITE_ROW;
 }
 
 Result<std::optional<StoredFile>> SqliteCaseStore::FindByContent(uint64_t size, std::string_view content_hash) {

@@ -77,8 +77,6 @@ class CaseStore {
 
   // The complete file with this identity, if any.
   virtual Result<std::optional<StoredFile>> FindScanned(const FileIdentity& id) = 0;
-  // True when some complete file has this size (only then is hashing worth it).
-  virtual Result<bool> HaveSize(uint64_t size) = 0;
   // A complete file with this content, if any.
   virtual Result<std::optional<StoredFile>> FindByContent(uint64_t size, std::string_view content_hash) = 0;
 

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_engine.h"
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -34,26 +36,10 @@ namespace breachscope::records {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_engine::Lex;
+using testing_engine::TheScanner;
 
-const detect::Date kToday{2026, 1, 1};
-
-const detect::Scanner& TheScanner() {
-  static detect::Scanner* s = [] {
-    auto labels = detect::LabelTable::LoadEmbedded();
-    EXPECT_TRUE(labels.ok()) << labels.status().ToString();
-    return new detect::Scanner(*labels, kToday);
-  }();
-  return *s;
-}
-
-const detect::NameLexicon& Lex() {
-  static std::shared_ptr<const detect::NameLexicon> lex = [] {
-    auto l = detect::NameLexicon::LoadEmbedded();
-    EXPECT_TRUE(l.ok());
-    return *l;
-  }();
-  return *lex;
-}
+using testing_engine::kToday;
 
 std::string Value(const Candidate& c) { return c.canonical.Reveal(RevealPassForTests::Pass()); }
 

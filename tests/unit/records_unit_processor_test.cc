@@ -3,38 +3,17 @@
 
 #include <gtest/gtest.h>
 
+#include "test_engine.h"
+
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "detect/labels.h"
-#include "detect/name_lexicon.h"
-#include "detect/scanner.h"
 #include "model/pii_type.h"
 
 namespace breachscope::records {
 namespace {
-
-struct Engine {
-  std::shared_ptr<const detect::NameLexicon> lexicon;
-  std::unique_ptr<detect::Scanner> scanner;
-  std::unique_ptr<UnitProcessor> processor;
-};
-
-const Engine& TheEngine() {
-  static const Engine* engine = [] {
-    auto* e = new Engine;
-    auto labels = detect::LabelTable::LoadEmbedded();
-    auto lex = detect::NameLexicon::LoadEmbedded();
-    EXPECT_TRUE(labels.ok() && lex.ok());
-    e->lexicon = *lex;
-    e->scanner = std::make_unique<detect::Scanner>(*labels, detect::Date{2026, 1, 1});
-    e->processor = std::make_unique<UnitProcessor>(*e->scanner, *e->lexicon, ProcessorOptions{});
-    return e;
-  }();
-  return *engine;
-}
 
 // type name -> the records its findings are in, and the number of findings.
 struct Grouped {
@@ -47,7 +26,7 @@ Grouped Process(const std::string& text, Format format) {
   in.text = text;
   in.format = format;
   UnitOutput out;
-  TheEngine().processor->Process(in, out);
+  testing_engine::TheProcessor().Process(in, out);
   Grouped g;
   g.record_count = out.records;
   for (const auto& f : out.findings) g.records[std::string(TypeName(f.candidate.type))].push_back(f.candidate.record);

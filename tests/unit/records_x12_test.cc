@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_engine.h"
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -32,15 +34,8 @@ namespace breachscope::records {
 namespace {
 
 namespace fs = std::filesystem;
-
-const detect::Scanner& TheScanner() {
-  static detect::Scanner* s = [] {
-    auto labels = detect::LabelTable::LoadEmbedded();
-    EXPECT_TRUE(labels.ok()) << labels.status().ToString();
-    return new detect::Scanner(*labels, detect::Date{2026, 1, 1});
-  }();
-  return *s;
-}
+using testing_engine::Lex;
+using testing_engine::TheScanner;
 
 std::string Value(const Candidate& c) { return c.canonical.Reveal(RevealPassForTests::Pass()); }
 
