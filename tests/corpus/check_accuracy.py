@@ -152,20 +152,7 @@ def check_leaks(out_dir, corpus_dir):
     return problems
 
 
-def load_jsonl(path):
-    rows = []
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(obj, dict):
-                rows.append(obj)
-    return rows
+load_jsonl = people_mod.load_jsonl
 
 
 def file_kind(manifest, path):

@@ -64,7 +64,8 @@ ISSUE_TARGETS = {
 }
 
 
-def _load_jsonl(path):
+def load_jsonl(path):
+    """JSON objects of a JSON Lines file; blank and unparsable lines are skipped."""
     rows = []
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
@@ -136,12 +137,12 @@ def label_findings(truth, findings):
 
 
 def person_metrics(truth_dir, out_dir):
-    truth = _load_jsonl(os.path.join(truth_dir, "truth.jsonl"))
-    findings = _load_jsonl(os.path.join(out_dir, "findings.jsonl"))
+    truth = load_jsonl(os.path.join(truth_dir, "truth.jsonl"))
+    findings = load_jsonl(os.path.join(out_dir, "findings.jsonl"))
     people = {}
     pp = os.path.join(out_dir, "people.jsonl")
     if os.path.isfile(pp):
-        for row in _load_jsonl(pp):
+        for row in load_jsonl(pp):
             if isinstance(row.get("person"), str):
                 people[row["person"]] = row
     individuals = None
