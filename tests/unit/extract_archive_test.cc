@@ -3,6 +3,8 @@
 // damaged and encrypted input, and the budgets — including zip bombs built at run
 // time by bombs.py (a 1 GiB deflate layer, an overlapping-entry zip) and zstd.
 #include <gtest/gtest.h>
+
+#include "test_files.h"
 #include <unistd.h>
 
 #include <chrono>
@@ -21,6 +23,8 @@ namespace breachscope::extract {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_files::ReadFile;
+using testing_files::TempDir;
 
 using TestSink = extract::CollectingSink;
 
@@ -29,31 +33,6 @@ const std::string kPeopleCsv =
 const std::string kNote = "Call Jane at 555-201-3344 about the claim.\n";
 
 fs::path Fixture(const std::string& name) { return fs::path(BS_SOURCE_DIR) / "tests/fixtures/archive" / name; }
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// A fresh temporary folder per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "bs-archive-test-XXXXXX").string();
-    path_ = ::mkdtemp(t.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  size_t Count() const { return static_cast<size_t>(std::distance(fs::directory_iterator(path_), {})); }
-
- private:
-  fs::path path_;
-};
 
 struct Run {
   Status status;

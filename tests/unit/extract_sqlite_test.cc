@@ -4,6 +4,8 @@
 // Fixtures: tests/fixtures/archive/make.sh (sqlite3 CLI); fruit.mdb.gz is a real
 // Access (Jet 4) file from the MIT-licensed npm package "mdb" (see README there).
 #include <gtest/gtest.h>
+
+#include "test_files.h"
 #include <unistd.h>
 
 #include <cstdlib>
@@ -21,35 +23,13 @@ namespace breachscope::extract {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_files::ReadFile;
+using testing_files::TempDir;
 using Strings = std::vector<std::string>;
 
 using TestSink = extract::CollectingSink;
 
 fs::path Fixture(const std::string& name) { return fs::path(BS_SOURCE_DIR) / "tests/fixtures/archive" / name; }
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "bs-sqlite-test-XXXXXX").string();
-    path_ = ::mkdtemp(t.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  size_t Count() const { return static_cast<size_t>(std::distance(fs::directory_iterator(path_), {})); }
-
- private:
-  fs::path path_;
-};
 
 Strings Lines(const std::string& text) {
   Strings out;

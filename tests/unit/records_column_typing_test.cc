@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_files.h"
+
 #include "test_engine.h"
 
 #include <filesystem>
@@ -35,6 +37,7 @@ namespace breachscope::records {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_files::ReadFile;
 using testing_engine::Lex;
 using testing_engine::TheScanner;
 using detect::Label;
@@ -42,13 +45,6 @@ using detect::Label;
 using testing_engine::kToday;
 
 TypingContext Ctx(bool mmddyyyy = false) { return TypingContext{Lex(), kToday, mmddyyyy}; }
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 const fs::path kCsv = fs::path(BS_SOURCE_DIR) / "tests/fixtures/fixed/headerless.csv";
 

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_files.h"
+
 #include "test_engine.h"
 
 #include <filesystem>
@@ -36,19 +38,13 @@ namespace breachscope::records {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_files::ReadFile;
 using testing_engine::Lex;
 using testing_engine::TheScanner;
 
 using testing_engine::kToday;
 
 std::string Value(const Candidate& c) { return c.canonical.Reveal(RevealPassForTests::Pass()); }
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 const fs::path kFixtures = fs::path(BS_SOURCE_DIR) / "tests/fixtures/fixed";
 
