@@ -5,12 +5,7 @@
 #include "detect/labels.h"
 #include "detect/scanner.h"
 
-namespace breachscope {
-class RevealPassForTests {
- public:
-  static RevealPass Pass() { return RevealPass(); }
-};
-}  // namespace breachscope
+#include "test_reveal.h"
 
 namespace breachscope::detect {
 namespace {

@@ -17,12 +17,7 @@
 #include "records/format.h"
 #include "records/unit_processor.h"
 
-namespace breachscope {
-class RevealPassForTests {
- public:
-  static RevealPass Pass() { return RevealPass(); }
-};
-}  // namespace breachscope
+#include "test_reveal.h"
 
 namespace breachscope::extract {
 namespace {

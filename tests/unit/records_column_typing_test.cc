@@ -26,12 +26,7 @@
 #include "model/pii_type.h"
 #include "records/unit_processor.h"
 
-namespace breachscope {
-class RevealPassForTests {
- public:
-  static RevealPass Pass() { return RevealPass(); }
-};
-}  // namespace breachscope
+#include "test_reveal.h"
 
 namespace breachscope::records {
 namespace {

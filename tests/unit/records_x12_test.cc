@@ -25,12 +25,7 @@
 #include "records/unit_processor.h"
 #include "detect/name_lexicon.h"
 
-namespace breachscope {
-class RevealPassForTests {
- public:
-  static RevealPass Pass() { return RevealPass(); }
-};
-}  // namespace breachscope
+#include "test_reveal.h"
 
 namespace breachscope::records {
 namespace {
