@@ -227,7 +227,7 @@ void EntityResolver::AddRecord(uint32_t record, const RecordSummary& r) {
 }
 
 bool EntityResolver::HasEvidence(const Key& k) const {
-  return k.dob || k.email || k.phone || k.zip || k.id_count;
+  return k.dob || k.Email() || k.Phone() || k.Zip() || k.id_count;
 }
 
 double EntityResolver::Score(uint32_t a, uint32_t b) const {
@@ -305,13 +305,14 @@ double EntityResolver::Score(uint32_t a, uint32_t b) const {
   }
 
   // Contact data.
-  if (x.email && y.email) s += x.email == y.email ? W(kEmailAgree) : W(kEmailDisagree);
-  if (x.phone && y.phone)
-    s += x.phone == y.phone ? W(same_surname ? kPhoneAgreeSameSurname : kPhoneAgree) : W(kPhoneDisagree);
-  if (x.zip && y.zip) {
-    if (x.zip != y.zip) s += W(kAddressDisagree);
-    else if (x.number && y.number)
-      s += x.number == y.number ? W(same_surname ? kAddressAgreeSameSurname : kAddressAgree) : W(kAddressDisagree);
+  const uint64_t xe = x.Email(), ye = y.Email(), xp = x.Phone(), yp = y.Phone();
+  const uint32_t xz = x.Zip(), yz = y.Zip(), xn = x.Number(), yn = y.Number();
+  if (xe && ye) s += xe == ye ? W(kEmailAgree) : W(kEmailDisagree);
+  if (xp && yp) s += xp == yp ? W(same_surname ? kPhoneAgreeSameSurname : kPhoneAgree) : W(kPhoneDisagree);
+  if (xz && yz) {
+    if (xz != yz) s += W(kAddressDisagree);
+    else if (xn && yn)
+      s += xn == yn ? W(same_surname ? kAddressAgreeSameSurname : kAddressAgree) : W(kAddressDisagree);
     else s += W(same_surname ? kZipOnlySameSurname : kZipOnly);
   }
   return s;
@@ -332,13 +333,13 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
       const Key& k = keys_[r];
       switch (kind) {
         case kBlockEmail:
-          if (k.email) entries.push_back({Combine(kind, k.email), r, k.last});
+          if (k.Email()) entries.push_back({Combine(kind, k.email), r, k.last});
           break;
         case kBlockPhone:
-          if (k.phone) entries.push_back({Combine(kind, k.phone), r, k.last});
+          if (k.Phone()) entries.push_back({Combine(kind, k.phone), r, k.last});
           break;
         case kBlockAddress:
-          if (k.zip && k.number) entries.push_back({Combine(kind, k.zip, k.number), r, k.last});
+          if (k.Zip() && k.Number()) entries.push_back({Combine(kind, k.zip, k.number), r, k.last});
           break;
         case kBlockLastDob:
           if (k.last && k.dob) entries.push_back({Combine(kind, k.last, k.dob), r, k.last});
@@ -347,7 +348,7 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
           if (k.first && k.dob) entries.push_back({Combine(kind, k.first, k.dob), r, k.last});
           break;
         case kBlockLastZip:
-          if (k.last && k.zip) entries.push_back({Combine(kind, k.last, k.zip), r, k.last});
+          if (k.last && k.Zip()) entries.push_back({Combine(kind, k.last, k.zip), r, k.last});
           break;
         case kBlockId:
           for (uint32_t i = 0; i < k.id_count; ++i) {
@@ -399,9 +400,8 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
       ++stats_.nonspecific_values;
       for (size_t e = i; e < j; ++e) {
         Key& k = keys_[entries[e].record];
-        if (kind == kBlockEmail) k.email = 0;
-        else if (kind == kBlockPhone) k.phone = 0;
-        else k.zip = k.number = 0;  // a shared address: no evidence either way
+        // Kept for the household pass; no evidence for pairs, either way.
+        k.shared |= kind == kBlockEmail ? kSharedEmail : kind == kBlockPhone ? kSharedPhone : kSharedAddress;
       }
     });
   }
@@ -616,7 +616,105 @@ void EntityResolver::MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs) {
       if (a != b) Unite(a, b, aggs, true);
     }
   }
+  MergeByValueAndName(aggs);
   AttachNameOnly(named, aggs);
+}
+
+// Household pass. A value shared by a few clusters (a household's phone or address, a
+// family's case number, or a specific value whose pair score fell short: "H Phillips"
+// and Henry Phillips share a phone, 8.3 + 1.0 + 3.6 < 15) joins two of them when their
+// names agree (surname equal or near, first names equal, nickname, near or an initial)
+// and each is the other's only such partner: among everyone the case links to that
+// value, the name picks out one person. When a name fits two of them ("T Weaver" and
+// Tom and Theresa Weaver at one address), nothing is merged. Conflicts are checked as
+// for the same-name pass.
+void EntityResolver::MergeByValueAndName(std::unordered_map<uint32_t, Agg>& aggs) {
+  if (options_.max_value_clusters < 2) return;
+  const uint32_t n = added_;
+  // 1. Pairs of clusters that share a value (shared values included).
+  std::vector<std::pair<uint64_t, uint32_t>> entries;  // (value key, record)
+  std::vector<std::pair<uint32_t, uint32_t>> links;    // (root, root)
+  std::vector<uint32_t> roots;
+  for (int kind = 0; kind < 4; ++kind) {
+    entries.clear();
+    for (uint32_t r = 0; r < n; ++r) {
+      const Key& k = keys_[r];
+      if (kind == 0 && k.email) entries.emplace_back(Combine(kBlockEmail, k.email), r);
+      if (kind == 1 && k.phone) entries.emplace_back(Combine(kBlockPhone, k.phone), r);
+      if (kind == 2 && k.zip && k.number) entries.emplace_back(Combine(kBlockAddress, k.zip, k.number), r);
+      if (kind == 3)
+        for (uint32_t i = 0; i < k.id_count; ++i) {
+          const IdKey& id = ids_[k.id_off + i];
+          if (id.type != PiiType::kSsn) entries.emplace_back(Combine(kBlockId + 1 + static_cast<uint64_t>(id.type), id.digest), r);
+        }
+    }
+    std::sort(entries.begin(), entries.end());
+    for (size_t i = 0; i < entries.size();) {
+      size_t j = i + 1;
+      while (j < entries.size() && entries[j].first == entries[i].first) ++j;
+      if (j - i >= 2 && j - i <= options_.max_contact_block) {
+        roots.clear();
+        for (size_t e = i; e < j && roots.size() <= options_.max_value_clusters; ++e) {
+          uint32_t root = Find(entries[e].second);
+          if (std::find(roots.begin(), roots.end(), root) == roots.end()) roots.push_back(root);
+        }
+        if (roots.size() >= 2 && roots.size() <= options_.max_value_clusters)
+          for (size_t a = 0; a < roots.size(); ++a)
+            for (size_t b = 0; b < roots.size(); ++b)
+              if (a != b) links.emplace_back(roots[a], roots[b]);
+      }
+      i = j;
+    }
+  }
+  entries.clear();
+  entries.shrink_to_fit();
+  SortUnique(links);
+  if (links.empty()) return;
+  // 2. The distinct names of the clusters involved.
+  std::vector<uint32_t> involved;
+  for (const auto& l : links) involved.push_back(l.first);
+  SortUnique(involved);
+  std::vector<std::tuple<uint32_t, uint32_t, uint32_t>> names;  // (root, last, first)
+  for (uint32_t r = 0; r < n; ++r) {
+    const Key& k = keys_[r];
+    if (!k.last || !k.first) continue;
+    uint32_t root = Find(r);
+    if (std::binary_search(involved.begin(), involved.end(), root)) names.emplace_back(root, k.last, k.first);
+  }
+  SortUnique(names);
+  auto names_of = [&](uint32_t root) {
+    auto lo = std::lower_bound(names.begin(), names.end(), std::make_tuple(root, 0u, 0u));
+    auto hi = lo;
+    while (hi != names.end() && std::get<0>(*hi) == root) ++hi;
+    return std::make_pair(lo, hi);
+  };
+  auto compatible = [&](uint32_t a, uint32_t b) {
+    auto [alo, ahi] = names_of(a);
+    auto [blo, bhi] = names_of(b);
+    for (auto x = alo; x != ahi; ++x)
+      for (auto y = blo; y != bhi; ++y) {
+        NameLevel last = CompareLast(names_[std::get<1>(*x)], names_[std::get<1>(*y)]);
+        if (last != NameLevel::kExact && last != NameLevel::kSimilar) continue;
+        if (CompareFirst(names_[std::get<2>(*x)], names_[std::get<2>(*y)], nicknames_) != NameLevel::kDisagree)
+          return true;
+      }
+    return false;
+  };
+  // 3. Compatible partners; merge the pairs that are each other's only one.
+  std::vector<std::pair<uint32_t, uint32_t>> partners;
+  for (const auto& l : links)
+    if (compatible(l.first, l.second)) partners.push_back(l);
+  auto only_partner = [&](uint32_t x) -> uint32_t {
+    auto lo = std::lower_bound(partners.begin(), partners.end(), std::make_pair(x, 0u));
+    if (lo == partners.end() || lo->first != x) return UINT32_MAX;
+    auto next = lo + 1;
+    return next != partners.end() && next->first == x ? UINT32_MAX : lo->second;
+  };
+  for (const auto& [x, y] : partners) {
+    if (x > y || only_partner(x) != y || only_partner(y) != x) continue;
+    uint32_t a = Find(x), b = Find(y);
+    if (a != b && Unite(a, b, aggs, true)) ++stats_.value_name_merges;
+  }
 }
 
 // A record with only a full name ("Dear Walter Gibson," in a letter; a name in a log)

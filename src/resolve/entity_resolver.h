@@ -64,11 +64,13 @@ struct ResolverOptions {
   uint32_t max_id_people = 1;        // the same, for non-SSN identifiers (a family's case number)
   uint32_t max_name_block = 200;     // surname+DOB, first+DOB, surname+ZIP blocks larger: skipped
   uint32_t max_name_clusters = 4;    // same-name pass: names found in more clusters are too common (0: off)
+  uint32_t max_value_clusters = 8;   // household pass: values shared by more clusters are skipped (0: off)
 };
 
 struct ResolverStats {
   uint64_t records = 0, comparisons = 0, accepted_pairs = 0, merges = 0, name_merges = 0, refused_merges = 0;
   uint64_t name_only_attached = 0;  // name-only records joined to the one person of that name
+  uint64_t value_name_merges = 0;   // household pass: clusters joined by a shared value and a name
   uint64_t skipped_blocks = 0, nonspecific_values = 0, ambiguous_names = 0;
   uint64_t distinct_names = 0;
 };
@@ -105,7 +107,15 @@ class EntityResolver {
     uint32_t id_off = 0;           // this record's identifiers: ids_[id_off, id_off + id_count)
     uint64_t email = 0, phone = 0;
     uint16_t id_count = 0;
+    // Values that are not specific (kSharedEmail/Phone/Address): no evidence for pairs,
+    // kept for the household pass, where a name picks one of the people sharing them.
+    uint8_t shared = 0;
+    uint64_t Email() const { return shared & kSharedEmail ? 0 : email; }
+    uint64_t Phone() const { return shared & kSharedPhone ? 0 : phone; }
+    uint32_t Zip() const { return shared & kSharedAddress ? 0 : zip; }
+    uint32_t Number() const { return shared & kSharedAddress ? 0 : number; }
   };
+  static constexpr uint8_t kSharedEmail = 1, kSharedPhone = 2, kSharedAddress = 4;
   struct IdKey {
     uint64_t digest = 0;  // first 8 bytes of the fingerprint
     PiiType type = PiiType::kSsn;
@@ -142,6 +152,7 @@ class EntityResolver {
   bool Conflict(const Agg& x, const Agg& y, bool by_name) const;
   bool Unite(uint32_t ra, uint32_t rb, std::unordered_map<uint32_t, Agg>& aggs, bool by_name);
   void MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs);
+  void MergeByValueAndName(std::unordered_map<uint32_t, Agg>& aggs);
   void AttachNameOnly(const std::vector<std::pair<uint64_t, uint32_t>>& named, std::unordered_map<uint32_t, Agg>& aggs);
   static void Fold(Pending& p, uint32_t record, RecordSummary&& r);
   static Person Finish(Pending&& p);
