@@ -212,6 +212,24 @@ void EntityResolver::AddRecord(uint32_t record, const RecordSummary& r) {
   k.last = Intern(NormalizeLast(r.last));
   k.dob = ParseDob(r.dob);
   k.email = r.email.empty() ? 0 : HashString(r.email);
+  if (k.email && !k.first && !k.last) {
+    // Two words of two or more letters in the local part: a name, order unknown.
+    std::string_view local(r.email);
+    local = local.substr(0, local.find('@'));
+    std::vector<std::string> words;
+    std::string word;
+    for (size_t i = 0; i <= local.size(); ++i) {
+      const char c = i < local.size() ? local[i] : '.';
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+        word += c;
+      } else if (!word.empty()) {
+        words.push_back(std::move(word));
+        word.clear();
+      }
+    }
+    if (words.size() == 2 && words[0].size() >= 2 && words[1].size() >= 2)
+      email_names_.push_back({record, Intern(NormalizeLast(words[0])), Intern(NormalizeLast(words[1]))});
+  }
   k.phone = Digits(r.phone, 15);
   k.zip = static_cast<uint32_t>(Digits(r.zip.substr(0, std::min<size_t>(r.zip.size(), 5)), 5));
   k.number = StreetKey(r.street);
@@ -618,6 +636,7 @@ void EntityResolver::MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs) {
   }
   MergeByValueAndName(aggs);
   AttachNameOnly(named, aggs);
+  AttachByEmailName(named, aggs);
 }
 
 // Household pass. A value shared by a few clusters (a household's phone or address, a
@@ -717,6 +736,19 @@ void EntityResolver::MergeByValueAndName(std::unordered_map<uint32_t, Agg>& aggs
   }
 }
 
+// The one cluster whose records carry the full name `name` (last << 32 | first) with
+// other evidence; kNoCluster when none does, or when two do (namesakes).
+uint32_t EntityResolver::OnlyClusterNamed(const std::vector<std::pair<uint64_t, uint32_t>>& named, uint64_t name) {
+  auto lo = std::lower_bound(named.begin(), named.end(), std::make_pair(name, 0u));
+  uint32_t root = kNoCluster;
+  for (auto it = lo; it != named.end() && it->first == name; ++it) {
+    uint32_t rt = Find(it->second);
+    if (root != kNoCluster && rt != root) return kNoCluster;
+    root = rt;
+  }
+  return root;
+}
+
 // A record with only a full name ("Dear Walter Gibson," in a letter; a name in a log)
 // joins the person of that name when exactly one person in the case carries it with
 // other evidence. With two such people, or none, it stays on its own.
@@ -725,18 +757,35 @@ void EntityResolver::AttachNameOnly(const std::vector<std::pair<uint64_t, uint32
   for (uint32_t r = 0; r < added_; ++r) {
     const Key& k = keys_[r];
     if (!k.last || !k.first || names_[k.first].size() <= 1 || HasEvidence(k)) continue;
-    const uint64_t name = (static_cast<uint64_t>(k.last) << 32) | k.first;
-    auto lo = std::lower_bound(named.begin(), named.end(), std::make_pair(name, 0u));
-    uint32_t root = UINT32_MAX;
-    bool unique = true;
-    for (auto it = lo; it != named.end() && it->first == name && unique; ++it) {
-      uint32_t rt = Find(it->second);
-      if (root != UINT32_MAX && rt != root) unique = false;
-      root = rt;
-    }
-    if (root == UINT32_MAX || !unique) continue;
+    const uint32_t root = OnlyClusterNamed(named, (static_cast<uint64_t>(k.last) << 32) | k.first);
+    if (root == kNoCluster) continue;
     uint32_t mine = Find(r);
     if (mine != root && Unite(mine, root, aggs, true)) ++stats_.name_only_attached;
+  }
+}
+
+// A cluster with no name at all whose e-mail spells one ("lisa.warren@", "russell.
+// danielle1971@": two words, either order) joins the one person of that full name, as
+// a name-only record would. A name the case gives two people, or whose two orders name
+// two different people, joins nobody; so does a local part that is not two words of
+// two or more letters ("lnichols21@").
+void EntityResolver::AttachByEmailName(const std::vector<std::pair<uint64_t, uint32_t>>& named,
+                                       std::unordered_map<uint32_t, Agg>& aggs) {
+  if (email_names_.empty()) return;
+  std::vector<uint8_t> has_name(added_, 0);  // by root
+  for (uint32_t r = 0; r < added_; ++r)
+    if (keys_[r].last || keys_[r].first) has_name[Find(r)] = 1;
+  for (const EmailName& e : email_names_) {
+    const uint32_t mine = Find(e.record);
+    if (has_name[mine]) continue;
+    const uint32_t one = OnlyClusterNamed(named, (static_cast<uint64_t>(e.b) << 32) | e.a);
+    const uint32_t two = OnlyClusterNamed(named, (static_cast<uint64_t>(e.a) << 32) | e.b);
+    const uint32_t root = one == kNoCluster ? two : (two == kNoCluster || two == one ? one : kNoCluster);
+    if (root == kNoCluster || root == mine) continue;
+    if (Unite(mine, root, aggs, true)) {
+      ++stats_.email_name_attached;
+      has_name[Find(mine)] = 1;
+    }
   }
 }
 
@@ -771,6 +820,8 @@ void EntityResolver::Finalize() {
   keys_.shrink_to_fit();
   ids_.clear();
   ids_.shrink_to_fit();
+  email_names_.clear();
+  email_names_.shrink_to_fit();
   name_ids_.clear();
   names_.assign(1, "");
 }

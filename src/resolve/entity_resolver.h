@@ -71,6 +71,7 @@ struct ResolverStats {
   uint64_t records = 0, comparisons = 0, accepted_pairs = 0, merges = 0, name_merges = 0, refused_merges = 0;
   uint64_t name_only_attached = 0;  // name-only records joined to the one person of that name
   uint64_t value_name_merges = 0;   // household pass: clusters joined by a shared value and a name
+  uint64_t email_name_attached = 0; // nameless clusters joined to the one person their e-mail names
   uint64_t skipped_blocks = 0, nonspecific_values = 0, ambiguous_names = 0;
   uint64_t distinct_names = 0;
 };
@@ -153,6 +154,9 @@ class EntityResolver {
   bool Unite(uint32_t ra, uint32_t rb, std::unordered_map<uint32_t, Agg>& aggs, bool by_name);
   void MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs);
   void MergeByValueAndName(std::unordered_map<uint32_t, Agg>& aggs);
+  static constexpr uint32_t kNoCluster = UINT32_MAX;
+  uint32_t OnlyClusterNamed(const std::vector<std::pair<uint64_t, uint32_t>>& named, uint64_t name);
+  void AttachByEmailName(const std::vector<std::pair<uint64_t, uint32_t>>& named, std::unordered_map<uint32_t, Agg>& aggs);
   void AttachNameOnly(const std::vector<std::pair<uint64_t, uint32_t>>& named, std::unordered_map<uint32_t, Agg>& aggs);
   static void Fold(Pending& p, uint32_t record, RecordSummary&& r);
   static Person Finish(Pending&& p);
@@ -161,6 +165,10 @@ class EntityResolver {
   const NicknameTable& nicknames_;
   std::vector<Key> keys_;
   std::vector<IdKey> ids_;
+  struct EmailName {
+    uint32_t record, a, b;  // the two words of a nameless record's e-mail, interned
+  };
+  std::vector<EmailName> email_names_;
   std::unordered_map<std::string, uint32_t> name_ids_;
   std::vector<std::string> names_{""};
   std::vector<uint32_t> parent_;
