@@ -36,13 +36,19 @@ struct HmacScratch::Impl {
 HmacScratch::HmacScratch() : impl_(std::make_unique<Impl>()) {}
 HmacScratch::~HmacScratch() = default;
 
-std::string ToHex(const Fingerprint& fp) {
+void AppendHex(std::string& out, const Fingerprint& fp) {
   static const char* kDigits = "0123456789abcdef";
-  std::string s(64, '0');
+  char hex[64];
   for (size_t i = 0; i < fp.size(); ++i) {
-    s[2 * i] = kDigits[fp[i] >> 4];
-    s[2 * i + 1] = kDigits[fp[i] & 15];
+    hex[2 * i] = kDigits[fp[i] >> 4];
+    hex[2 * i + 1] = kDigits[fp[i] & 15];
   }
+  out.append(hex, sizeof hex);
+}
+
+std::string ToHex(const Fingerprint& fp) {
+  std::string s;
+  AppendHex(s, fp);
   return s;
 }
 

@@ -28,6 +28,8 @@ namespace breachscope::redact {
 using Fingerprint = std::array<uint8_t, 32>;
 
 std::string ToHex(const Fingerprint& fp);
+// Appends the 64 hex digits to `out` (the findings writer calls it once per finding).
+void AppendHex(std::string& out, const Fingerprint& fp);
 
 // Reusable per-thread HMAC state (OpenSSL digest contexts).
 class HmacScratch {

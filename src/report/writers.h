@@ -76,9 +76,14 @@ class OutputFile {
   Status Close();
 
  private:
-  explicit OutputFile(std::FILE* f, std::filesystem::path p) : f_(f), path_(std::move(p)) {}
-  std::FILE* f_;
+  OutputFile(int fd, std::filesystem::path p) : fd_(fd), path_(std::move(p)) {}
+  Status WriteAll(const char* data, size_t n);
+  bool DirectOff();  // clears O_DIRECT on the descriptor
+  int fd_;
   std::filesystem::path path_;
+  char* buffer_ = nullptr;  // block-aligned, for O_DIRECT
+  size_t used_ = 0;
+  bool direct_ = false;
 };
 
 }  // namespace breachscope::report

@@ -97,26 +97,28 @@ Status DecodeMeta(std::string_view blob, ChunkMeta& m) {
 }
 
 // Rows are most of a case's bytes: integers are varints, the fingerprint is raw.
+void AppendRow(const report::FindingRow& r, std::string& out) {
+  out.push_back(static_cast<char>(r.type));
+  out.append(reinterpret_cast<const char*>(r.hash.data()), r.hash.size());
+  PutVar(out, r.masked.size());
+  out.append(r.masked);
+  PutVar(out, r.chain);
+  float conf = r.confidence;
+  out.append(reinterpret_cast<const char*>(&conf), sizeof conf);
+  out.push_back(static_cast<char>(r.code_system == nullptr ? 0 : std::string_view(r.code_system) == "icd9" ? 2 : 1));
+  PutVar(out, r.location.line);
+  PutVar(out, r.location.column.size());
+  out.append(r.location.column);
+  PutVar(out, static_cast<uint64_t>(r.location.offset + 1));
+  PutVar(out, r.location.segment);
+  PutVar(out, r.location.loop.size());
+  out.append(r.location.loop);
+  PutVar(out, r.record);
+}
+
 void EncodeRows(const std::vector<report::FindingRow>& rows, std::string& out) {
   out.clear();
-  for (const auto& r : rows) {
-    out.push_back(static_cast<char>(r.type));
-    out.append(reinterpret_cast<const char*>(r.hash.data()), r.hash.size());
-    PutVar(out, r.masked.size());
-    out.append(r.masked);
-    PutVar(out, r.chain);
-    float conf = r.confidence;
-    out.append(reinterpret_cast<const char*>(&conf), sizeof conf);
-    out.push_back(static_cast<char>(r.code_system == nullptr ? 0 : std::string_view(r.code_system) == "icd9" ? 2 : 1));
-    PutVar(out, r.location.line);
-    PutVar(out, r.location.column.size());
-    out.append(r.location.column);
-    PutVar(out, static_cast<uint64_t>(r.location.offset + 1));
-    PutVar(out, r.location.segment);
-    PutVar(out, r.location.loop.size());
-    out.append(r.location.loop);
-    PutVar(out, r.record);
-  }
+  for (const auto& r : rows) AppendRow(r, out);
 }
 
 Status DecodeRows(std::string_view blob, std::vector<report::FindingRow>& rows) {

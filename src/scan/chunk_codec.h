@@ -37,6 +37,8 @@ struct ChunkMeta {
 void EncodeMeta(const ChunkMeta& meta, std::string& out);
 Status DecodeMeta(std::string_view blob, ChunkMeta& meta);
 void EncodeRows(const std::vector<report::FindingRow>& rows, std::string& out);
+// Appends one row to a rows blob (EncodeRows is this for each row, after clearing).
+void AppendRow(const report::FindingRow& row, std::string& out);
 Status DecodeRows(std::string_view blob, std::vector<report::FindingRow>& rows);
 void EncodeRecords(const std::vector<resolve::RecordSummary>& records, std::string& out);
 Status DecodeRecords(std::string_view blob, std::vector<resolve::RecordSummary>& records);

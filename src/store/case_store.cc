@@ -33,6 +33,12 @@ class Stmt {
     const void* p = sqlite3_column_blob(s_, i);
     return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, i))) : std::string();
   }
+  // Into a caller's buffer, keeping its capacity (chunk blobs are megabytes, read once per pass).
+  void ColInto(int i, std::string& out) {
+    const void* p = sqlite3_column_blob(s_, i);
+    if (p) out.assign(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, i)));
+    else out.clear();
+  }
 
  private:
   sqlite3_stmt* s_ = nullptr;
@@ -118,6 +124,7 @@ Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::filesystem::path& 
   // (the WAL is written before commit returns); only a power cut may lose the last
   // commits, which a resumed scan then redoes.
   BS_RETURN_IF_ERROR(store->Exec(
+      "PRAGMA page_size=65536;"
       "PRAGMA journal_mode=WAL;"
       "PRAGMA synchronous=NORMAL;"
       "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -316,9 +323,9 @@ Status SqliteCaseStore::GetChunk(int64_t file, uint32_t seq, Chunk& out, bool wi
                              : "SELECT meta, x'', x'' FROM chunks WHERE file_id = ? AND seq = ?");
   s.Int(1, file).Int(2, seq);
   if (s.Step() != SQLITE_ROW) return InternalError("case database: a chunk of a complete file is missing");
-  out.meta = s.ColText(0);
-  out.findings = with_findings ? s.ColText(1) : std::string();
-  out.records = with_records ? s.ColText(2) : std::string();
+  s.ColInto(0, out.meta);
+  s.ColInto(1, out.findings);
+  s.ColInto(2, out.records);
   return Status::Ok();
 }
 

@@ -1184,6 +1184,7 @@ def build_jsonl(c, people, nz):
             elif k == 2:
                 ev["event"] = "profile_update"
                 ev["user_id"] = rng.randrange(10000, 99999)
+                ev["login"] = d.email(p)  # a phone alone would name nobody
                 ev["changes"] = {"phone": d.phone(p, rng.choice(["dash", "plain"]))}
             else:
                 ev["event"] = "checkout"
@@ -1222,12 +1223,14 @@ def build_logs(c, people, nz):
                 lines.append(("INFO", "auth", f"login ok user_id={rng.randrange(10000, 99999)} "
                               f"email={d.email(p)} ip={nz.ip()} session={nz.uuid()}"))
             elif k == 2:
+                # The account's login (its e-mail) rides along, as it does in real logs:
+                # a phone or a card alone on a line names nobody.
                 lines.append(("INFO", "sms", f"verification code sent phone={d.phone(p, 'e164')} "
-                              f"attempt={rng.randrange(1, 4)}"))
+                              f"attempt={rng.randrange(1, 4)} user={d.email(p)}"))
             else:
                 if p.card:
                     lines.append(("WARN", "billing", f"charge declined card_number={d.card(p, 'plain')} "
-                                  f"amount={nz.amount()} order={nz.order_id()}"))
+                                  f"amount={nz.amount()} order={nz.order_id()} user={d.email(p)}"))
                 else:
                     lines.append(("INFO", "hr-sync", f"ssn={d.ssn(p, 'plain')} verified "
                                   f"email={d.email(p)}"))
@@ -1449,23 +1452,26 @@ def build_school(c, people, nz):
 
 def build_payments(c, people, nz):
     rng = c.rng
+    # Each row carries the payee's e-mail (remittance advice, receipts), as payment
+    # exports do: a name and an account alone would name nobody when another person in
+    # the corpus has the same name (no tool could attribute such a row).
     d = c.doc("payments/ach_batch_0301.csv", "csv")
-    rows = [["payee_name", "routing_number", "account_number", "amount", "effective_date"]]
+    rows = [["payee_name", "routing_number", "account_number", "amount", "effective_date", "remittance_email"]]
     for p in [p for p in people if p.account]:
         ed = nz.date().isoformat()
         d.trap(ed, "dob", ed, "effective date")
         d.trap(p.routing, "ssn", p.routing, "ABA routing number")
-        rows.append([d.name(p, "full"), p.routing, d.account(p), nz.amount(), ed])
+        rows.append([d.name(p, "full"), p.routing, d.account(p), nz.amount(), ed, d.email(p)])
     d.w(csv_text(rows))
     d = c.doc("payments/cards_on_file.csv", "csv")
-    rows = [["cardholder", "card_number", "exp", "Account balance", "last_charge"]]
+    rows = [["cardholder", "card_number", "exp", "Account balance", "last_charge", "receipt_email"]]
     for p in [p for p in people if p.card and rng.random() < 0.6]:
         lc = nz.date().isoformat()
         d.trap(lc, "dob", lc, "last charge date")
         rows.append([d.name(p, rng.choice(["full", "upper"])),
                      d.card(p, rng.choice(["space", "dash", "plain"])),
                      "%02d/%02d" % (rng.randrange(1, 13), rng.randrange(24, 31)),
-                     str(rng.randrange(0, 99999)), lc])
+                     str(rng.randrange(0, 99999)), lc, d.email(p)])
     d.w(csv_text(rows))
 
 
@@ -2079,9 +2085,14 @@ def build_resolution(c, seed, n_people, emails):
     rows = [["first_name", "last_name", "street", "city", "state", "zip", "phone"]]
     sel = spread_for("mailing") + ns_people + hh_people
     rng.shuffle(sel)
+    household_of = {p.id: g for g in households for p in g}
     for p in sel:
         k = rng.randrange(5)
-        f, l = d.name_cols(p, initial=(k == 0), lower=(k == 1), nick=(k == 2), upper=(k == 3))
+        # A first initial that another member of the household shares (Roy and Ryan
+        # Mendoza, one address and phone) would name nobody: such a row is written in full.
+        initial = k == 0 and not any(q is not p and q.last == p.last and q.first[0] == p.first[0]
+                                     for q in household_of.get(p.id, ()))
+        f, l = d.name_cols(p, initial=initial, lower=(k == 1), nick=(k == 2), upper=(k == 3))
         st, city, state, z = d.address(p)
         rows.append([f, l, st, city, state, z, d.phone(p, rng.choice(["dash", "paren", "plain"]))])
     d.w(csv_text(rows))
