@@ -1051,22 +1051,22 @@ class Scan {
     for (const auto& p : out.problems) AddError(f, {f.members[r.member], p.code(), p.message()});
     r.decoded_runs = static_cast<uint32_t>(out.decoded_runs);
     r.own_newlines = out.newlines;
-    std::vector<resolve::RecordSummary> records(out.records);
+    std::vector<resolve::RecordSummary> records(out.records);  // one summary per record of the unit
     r.chains.clear();
     for (const auto& ch : out.chains) r.chains.push_back(report::DecodersJson(ch));
-    std::vector<report::FindingRow> rows;
-    rows.reserve(out.findings.size());
+    // Each finding is redacted and appended to the chunk's rows blob at once.
+    spill.rows.clear();
+    report::FindingRow row;
     for (auto& uf : out.findings) {
-      const Candidate& c = uf.candidate;
+      Candidate& c = uf.candidate;
       redact::Redacted red = redactor_->Redact(c, scratch);
-      report::FindingRow row;
       row.type = c.type;
       row.hash = red.hash;
       row.masked = std::move(red.masked);
       row.chain = uf.chain;
       row.confidence = c.confidence;
       row.code_system = c.code_system;
-      row.location = c.location;
+      row.location = std::move(c.location);
       row.record = c.record;
       resolve::RecordSummary& rec = records[c.record];
       rec.types |= Bit(c.type);
@@ -1098,13 +1098,12 @@ class Scan {
           if (IsProtected(c.type)) rec.identifiers.emplace_back(c.type, red.hash);
           break;
       }
-      rows.push_back(std::move(row));
+      AppendRow(row, spill.rows);
     }
-    findings_so_far_.fetch_add(rows.size(), std::memory_order_relaxed);
+    findings_so_far_.fetch_add(out.findings.size(), std::memory_order_relaxed);
     r.record_count = static_cast<uint32_t>(records.size());
     // Committed at once: a scan killed after this point keeps the chunk.
     const auto seq = static_cast<uint32_t>(&r - f.chunks.data());
-    EncodeRows(rows, spill.rows);
     EncodeRecords(records, spill.records);
     EncodeMeta(r, spill.meta);
     Status s = store_->PutChunk(f.rows_of, seq, spill.meta, spill.rows, spill.records);
@@ -1250,13 +1249,18 @@ class Scan {
     std::vector<std::string> rendered(batch);
     std::vector<Status> render_status(batch);
     std::vector<std::array<uint64_t, kPiiTypeCount>> counts(batch);
-    auto render = [&](const RenderTask& t, std::string& out, std::array<uint64_t, kPiiTypeCount>& by_type) -> Status {
+    // Per-slot buffers, reused from batch to batch: a chunk's blobs and rows are megabytes.
+    std::vector<store::Chunk> slot_blobs(batch);
+    std::vector<std::vector<report::FindingRow>> slot_rows(batch);
+    auto render = [&](const RenderTask& t, size_t slot) -> Status {
       const FileState& f = *files_[t.file];
       const ChunkResult& ch = f.chunks[t.chunk];
+      std::string& out = rendered[slot];
+      std::array<uint64_t, kPiiTypeCount>& by_type = counts[slot];
+      store::Chunk& blobs = slot_blobs[slot];
+      std::vector<report::FindingRow>& rows = slot_rows[slot];
       out.clear();
       by_type.fill(0);
-      store::Chunk blobs;
-      std::vector<report::FindingRow> rows;
       BS_RETURN_IF_ERROR(store_->GetChunk(f.rows_of, static_cast<uint32_t>(t.chunk), blobs, true, false));
       BS_RETURN_IF_ERROR(DecodeRows(blobs.findings, rows));
       const std::string& path_json = f.member_json[ch.member];
@@ -1286,7 +1290,7 @@ class Scan {
       std::atomic<size_t> next{0};
       auto loop = [&] {
         for (size_t j; (j = next.fetch_add(1)) < n;)
-          render_status[j] = render(tasks[start + j], rendered[j], counts[j]);
+          render_status[j] = render(tasks[start + j], j);
       };
       std::vector<std::thread> pool;
       for (int t = 1; t < jobs_ && static_cast<size_t>(t) < n; ++t) pool.emplace_back(loop);
