@@ -3,14 +3,28 @@
 // peak memory against the reference scanners are measured by bench/run_bench.sh.
 #include <benchmark/benchmark.h>
 
+#include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "detect/labels.h"
 #include "detect/name_lexicon.h"
 #include "detect/scanner.h"
 #include "detect/simd_skip.h"
+#include "records/column_typing.h"
+#include "records/format.h"
 #include "records/unit_processor.h"
+
+namespace breachscope {
+// The corpus benchmark digests canonical values (never prints them) to tell whether an
+// optimisation changed a finding; model/sensitive.h names this class as the friend.
+class RevealPassForTests {
+ public:
+  static RevealPass Pass() { return RevealPass(); }
+};
+}  // namespace breachscope
 
 namespace {
 
@@ -78,6 +92,79 @@ void BM_UnitProcessor(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
 BENCHMARK(BM_UnitProcessor);
+
+// A folder of plain text files (BS_BENCH_CORPUS=DIR, e.g. the benchmark corpus with its
+// archives unpacked), each read whole as one unit the way the scan plans it (format
+// sniffed, CSV header typed). Reports bytes/s and a digest of every finding (type,
+// span, confidence, record, line, column, canonical value), so a change that should
+// only be faster can be checked to leave the findings alone.
+struct CorpusUnit {
+  std::string name, text;
+  records::Format format;
+  std::optional<records::Table> table;
+};
+
+void BM_Corpus(benchmark::State& state) {
+  const char* dir = std::getenv("BS_BENCH_CORPUS");
+  if (!dir) {
+    state.SkipWithError("set BS_BENCH_CORPUS to a folder of plain text files");
+    return;
+  }
+  auto labels = detect::LabelTable::LoadEmbedded();
+  auto lex = detect::NameLexicon::LoadEmbedded();
+  detect::Scanner scanner(*labels, detect::Date{2026, 1, 1});
+  records::UnitProcessor processor(scanner, **lex, records::ProcessorOptions{});
+  std::vector<CorpusUnit> units;
+  size_t bytes = 0;
+  std::vector<std::filesystem::path> paths;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  for (const auto& p : paths) {
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    CorpusUnit u;
+    u.name = p.filename().string();
+    u.text = ss.str();
+    std::string_view head = std::string_view(u.text).substr(0, 64 * 1024);
+    u.format = records::SniffFormat(u.name, head);
+    if (u.format == records::Format::kCsv || u.format == records::Format::kTsv)
+      u.table = records::ReadTypedTable(head, u.format == records::Format::kTsv ? '\t' : ',', **labels,
+                                        records::TypingContext{**lex, scanner.today()});
+    bytes += u.text.size();
+    units.push_back(std::move(u));
+  }
+  uint64_t digest = 0, findings = 0;
+  for (auto _ : state) {
+    digest = 0;
+    findings = 0;
+    for (const auto& u : units) {
+      records::UnitInput in;
+      in.text = u.text;
+      in.format = u.format;
+      in.table = u.table ? &*u.table : nullptr;
+      records::UnitOutput out;
+      processor.Process(in, out);
+      state.PauseTiming();
+      for (const auto& f : out.findings) {
+        const Candidate& c = f.candidate;
+        std::string key = std::to_string(static_cast<int>(c.type)) + ":" + std::to_string(c.begin) + ":" +
+                          std::to_string(c.end) + ":" + std::to_string(c.confidence) + ":" +
+                          std::to_string(c.record) + ":" + std::to_string(c.location.line) + ":" +
+                          std::to_string(c.location.offset) + ":" + c.location.column + ":" +
+                          std::to_string(f.chain) + ":" + c.canonical.Reveal(RevealPassForTests::Pass());
+        digest = digest * 1000003u ^ std::hash<std::string>{}(key);
+        ++findings;
+      }
+      state.ResumeTiming();
+    }
+  }
+  state.counters["findings"] = static_cast<double>(findings);
+  state.counters["digest"] = static_cast<double>(digest % 1000000007u);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+}
+BENCHMARK(BM_Corpus)->Unit(benchmark::kSecond)->Iterations(1);
 
 }  // namespace
 

@@ -52,12 +52,23 @@ Groups ReadGroups(const char* p, const char* end) {
   return g;
 }
 
-// Digits of groups [i, j] concatenated.
-std::string DigitsOf(const Groups& g, int i, int j) {
-  std::string s;
-  for (int k = i; k <= j; ++k) s.append(g.start[k], g.len[k]);
-  return s;
-}
+// Digits of groups [i, j] concatenated, on the stack (no string per candidate).
+class DigitsOf {
+ public:
+  DigitsOf(const Groups& g, int i, int j) {
+    for (int k = i; k <= j; ++k) {
+      std::memcpy(buf_ + n_, g.start[k], g.len[k]);
+      n_ += g.len[k];
+    }
+  }
+  operator std::string_view() const { return {buf_, n_}; }
+  std::string_view substr(size_t from) const { return std::string_view(buf_, n_).substr(from); }
+  char operator[](size_t i) const { return buf_[i]; }
+
+ private:
+  char buf_[kMaxGroups * 32];
+  size_t n_ = 0;
+};
 
 bool IsMonthWord(std::string_view w) {
   static constexpr std::array<std::string_view, 12> kMonths = {
@@ -160,17 +171,21 @@ class Pass {
     return f ? f->label : Label::kNone;
   }
 
+  // Built in place: a Candidate is large, and moving one costs as much as filling it.
   void Emit(PiiType type, uint64_t begin, uint64_t end, float confidence, std::string canonical,
             const char* code_system = nullptr) {
     if (!Owns(begin)) return;
-    Candidate c;
+    Candidate& c = out_.emplace_back();
     c.type = type;
     c.begin = begin;
     c.end = end;
     c.confidence = confidence;
     c.canonical = Sensitive(std::move(canonical));
     c.code_system = code_system;
-    out_.push_back(std::move(c));
+  }
+  void Emit(PiiType type, uint64_t begin, uint64_t end, float confidence, std::string_view canonical) {
+    if (!Owns(begin)) return;
+    Emit(type, begin, end, confidence, std::string(canonical));
   }
 
   // ---- e-mail ----
@@ -232,13 +247,15 @@ class Pass {
       if (!IsDigit(static_cast<unsigned char>(q[k]))) return nullptr;
     const char* e = q + 8;
     if (e < end_ && IsAlnum(static_cast<unsigned char>(*e))) return nullptr;
-    std::string digits(p, 3);
-    digits.append(q, 3);
-    digits.append(q + 4, 4);
-    if (IsValidNanpPhone(digits)) {
+    char digits[10];
+    std::memcpy(digits, p, 3);
+    std::memcpy(digits + 3, q, 3);
+    std::memcpy(digits + 6, q + 4, 4);
+    std::string_view dv(digits, 10);
+    if (IsValidNanpPhone(dv)) {
       Label l = LabelFor(Off(p - 1));
       if (l != Label::kNegative)
-        Emit(PiiType::kPhone, Off(p - 1), Off(e), l == Label::kPhone ? 0.97f : 0.85f, std::move(digits));
+        Emit(PiiType::kPhone, Off(p - 1), Off(e), l == Label::kPhone ? 0.97f : 0.85f, dv);
     }
     return e;
   }
@@ -294,7 +311,7 @@ class Pass {
     const int r = g.n - i;
     // Cards 4-4-4-4.
     if (r >= 4 && Lens(g, i, {4, 4, 4, 4}) && Uniform(g, i, i + 3, " -") && Bounded(g, i, i + 3, token_start)) {
-      std::string d = DigitsOf(g, i, i + 3);
+      DigitsOf d(g, i, i + 3);
       if (IsValidCard(d)) {
         Label l = LabelFor(SpanBegin(g, i));
         if (l != Label::kNegative)
@@ -304,7 +321,7 @@ class Pass {
     }
     // Phone with country code 1-573-882-4410 / +1 573 882 4410.
     if (r >= 4 && Lens(g, i, {1, 3, 3, 4}) && g.start[i][0] == '1' && Bounded(g, i, i + 3, token_start)) {
-      std::string d = DigitsOf(g, i + 1, i + 3);
+      DigitsOf d(g, i + 1, i + 3);
       if (IsValidNanpPhone(d)) {
         uint64_t b = SpanBegin(g, i);
         if (b > 0 && r_.text[b - 1] == '+') --b;
@@ -316,7 +333,7 @@ class Pass {
     // Amex 4-6-5, Diners 4-6-4.
     if (r >= 3 && (Lens(g, i, {4, 6, 5}) || Lens(g, i, {4, 6, 4})) && Uniform(g, i, i + 2, " -") &&
         Bounded(g, i, i + 2, token_start)) {
-      std::string d = DigitsOf(g, i, i + 2);
+      DigitsOf d(g, i, i + 2);
       if (IsValidCard(d)) {
         Label l = LabelFor(SpanBegin(g, i));
         if (l != Label::kNegative)
@@ -326,7 +343,7 @@ class Pass {
     }
     // SSN 3-2-4.
     if (r >= 3 && Lens(g, i, {3, 2, 4}) && Uniform(g, i, i + 2, "- .") && Bounded(g, i, i + 2, token_start)) {
-      std::string d = DigitsOf(g, i, i + 2);
+      DigitsOf d(g, i, i + 2);
       if (IsValidSsn(d)) {
         Label l = LabelFor(SpanBegin(g, i));
         float conf = l == Label::kSsn ? 0.99f : l == Label::kNegative ? 0.2f : (g.sep[i] == '-' ? 0.85f : 0.6f);
@@ -338,7 +355,7 @@ class Pass {
     // Phone 3-3-4: "573-882-4410", "573.882.4410", "573 882-4410".
     if (r >= 3 && Lens(g, i, {3, 3, 4}) && g.sep[i] != '/' && g.sep[i + 1] != '/' &&
         Bounded(g, i, i + 2, token_start)) {
-      std::string d = DigitsOf(g, i, i + 2);
+      DigitsOf d(g, i, i + 2);
       if (IsValidNanpPhone(d)) {
         Label l = LabelFor(SpanBegin(g, i));
         if (l != Label::kNegative)
@@ -366,7 +383,7 @@ class Pass {
       return 1;
     }
     if (len < 4) return 1;
-    std::string d = DigitsOf(g, i, i);
+    DigitsOf d(g, i, i);
     uint64_t b = SpanBegin(g, i), e = SpanEnd(g, i);
     if (len >= 13 && len <= 19 && IsValidCard(d)) {
       Label l = LabelFor(b);
@@ -437,12 +454,14 @@ class Pass {
       if (const char* e = Icd10(b)) return e;
     }
     const char* q = b;
-    std::string canon;
+    // The upper-cased token, on the stack: at most 25 characters are read.
+    char canon_buf[32];
+    size_t canon_n = 0;
     int digits = 0, letters = 0;
-    while (q < end_ && canon.size() <= 24) {
+    while (q < end_ && canon_n <= 24) {
       unsigned char c = static_cast<unsigned char>(*q);
       if (IsAlnum(c)) {
-        canon += Upper(static_cast<char>(c));
+        canon_buf[canon_n++] = Upper(static_cast<char>(c));
         IsDigit(c) ? ++digits : ++letters;
         ++q;
       } else if (c == '-' && q + 1 < end_ && IsAlnum(static_cast<unsigned char>(q[1])) && q > b) {
@@ -451,6 +470,7 @@ class Pass {
         break;
       }
     }
+    const std::string_view canon(canon_buf, canon_n);
     if (canon.size() > 24 || (q < end_ && (*q == '_' || (*q == '.' && q + 1 < end_ && IsAlnum(q[1]))))) {
       while (q < end_ && (IsAlnum(static_cast<unsigned char>(*q)) || *q == '-' || *q == '_' || *q == '.')) ++q;
       return q;
@@ -489,7 +509,7 @@ class Pass {
   }
 
   // A token whose type only its label tells (9/10-digit runs, licences, ids).
-  void Labelled(uint64_t b, uint64_t e, const std::string& canon, bool digits_only) {
+  void Labelled(uint64_t b, uint64_t e, std::string_view canon, bool digits_only) {
     size_t distance = 0;
     Label l = LabelFor(b, &distance);
     const size_t n = canon.size();
@@ -579,8 +599,17 @@ Scanner::Scanner(std::shared_ptr<const LabelTable> labels, Date today)
 void Scanner::Scan(const ScanRequest& request, std::vector<Candidate>& out) const {
   size_t first = out.size();
   Pass(*this, request, out).Run();
-  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
-            [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+  // The pass emits in text order almost always; sorting (swapping) Candidates, which are
+  // large, is only needed when it did not. Strictly increasing: ties keep std::sort's order.
+  auto from = out.begin() + static_cast<std::ptrdiff_t>(first);
+  bool ordered = true;
+  for (auto it = from; it != out.end() && std::next(it) != out.end(); ++it)
+    if (!(it->begin < std::next(it)->begin)) {
+      ordered = false;
+      break;
+    }
+  if (!ordered)
+    std::sort(from, out.end(), [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
 }
 
 }  // namespace breachscope::detect

@@ -6,7 +6,6 @@
 #include <cstring>
 #include <map>
 #include <optional>
-#include <set>
 
 #include "decode/encoded_runs.h"
 #include "detect/addresses.h"
@@ -63,6 +62,73 @@ bool MayHoldMailingAddress(std::string_view w) {
     if (w.find(box) != std::string_view::npos) return true;
   return false;
 }
+
+// One simdjson parser per thread for lines and small documents: a parser allocates
+// buffers sized to its input, which per unit was an allocation and page faults each time.
+// Its elements are read before any nested Job runs (Flatten copies values out).
+constexpr size_t kReusedParserBytes = 4u << 20;
+simdjson::dom::parser& ThreadParser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+// Working vectors of one Job. A thread keeps a few (a decoded run's Job runs inside
+// its parent's), cleared but with their capacity, so a dense unit's tens of thousands
+// of fields and candidates do not cost fresh memory every time.
+struct Scratch {
+  std::string synthetic;
+  std::vector<std::pair<uint64_t, uint64_t>> segs, runs, taken;
+  std::vector<Field> fields;
+  std::vector<int> field_column;
+  std::vector<int64_t> field_segment;
+  std::vector<Candidate> cands;
+
+  template <typename V>
+  static void Reset(V& v) {
+    // A huge unit's buffers are given back rather than kept for the thread's lifetime.
+    constexpr size_t kKeepBytes = 8u << 20;
+    if (v.capacity() * sizeof(typename V::value_type) > kKeepBytes) V().swap(v);
+    else v.clear();
+  }
+  void Clear() {
+    Reset(synthetic);
+    Reset(segs);
+    Reset(runs);
+    Reset(taken);
+    Reset(fields);
+    Reset(field_column);
+    Reset(field_segment);
+    Reset(cands);
+  }
+};
+
+class ScratchLease {
+ public:
+  ScratchLease() {
+    auto& pool = Pool();
+    if (pool.empty()) {
+      s_ = std::make_unique<Scratch>();
+    } else {
+      s_ = std::move(pool.back());
+      pool.pop_back();
+    }
+  }
+  ~ScratchLease() {
+    s_->Clear();
+    auto& pool = Pool();
+    if (pool.size() < 4) pool.push_back(std::move(s_));
+  }
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  Scratch* operator->() const { return s_.get(); }
+
+ private:
+  static std::vector<std::unique_ptr<Scratch>>& Pool() {
+    thread_local std::vector<std::unique_ptr<Scratch>> pool;
+    return pool;
+  }
+  std::unique_ptr<Scratch> s_;
+};
 
 // A group of findings that records/ binds as one: a candidate, or one record of a
 // decoded child unit.
@@ -134,7 +200,7 @@ class Job {
   // person's loop is a segment, so its findings form one record.
   void X12() {
     X12Result x;
-    ReadX12(text_, up_.scanner(), x, X12Region{own_begin_, own_end_});
+    ReadX12(text_, up_.scanner(), x, X12Region{own_begin_, own_end_}, in_.x12);
     for (auto& p : x.problems) out_.problems.push_back(std::move(p));
     for (auto [b, e] : x.record_spans) AddSegment(b, e);
     for (auto& c : x.candidates) cands_.push_back(std::move(c));
@@ -203,7 +269,10 @@ class Job {
   // A whole JSON document: every object with scalar members becomes a segment of
   // synthetic "key: value" lines, the key labelling its value.
   bool JsonDocument() {
-    simdjson::dom::parser parser;
+    // Small documents reuse this thread's parser (its buffers); a large one gets its own,
+    // so a thread does not keep a huge parser's memory.
+    std::optional<simdjson::dom::parser> own;
+    simdjson::dom::parser& parser = text_.size() <= kReusedParserBytes ? ThreadParser() : own.emplace();
     simdjson::padded_string padded(text_);
     simdjson::dom::element root;
     if (parser.parse(padded).get(root) != simdjson::SUCCESS) {
@@ -482,6 +551,28 @@ class Job {
     return (pos < it->second || it->first == it->second) ? it - segs_.begin() : -1;
   }
 
+  // SegmentAt() for positions that mostly increase: `hint` (0 at first) carries the
+  // search on from the previous answer, so a sorted walk costs a few steps per position.
+  int64_t SegmentAtFrom(uint64_t pos, size_t& hint) const {
+    const size_t n = segs_.size();
+    if (n == 0) return -1;
+    auto by_first = [](uint64_t v, const std::pair<uint64_t, uint64_t>& s) { return v < s.first; };
+    size_t idx;  // segments beginning at or before pos
+    if (hint <= n && (hint == 0 || segs_[hint - 1].first <= pos)) {
+      idx = hint;
+      for (int steps = 0; idx < n && segs_[idx].first <= pos && steps < 8; ++steps) ++idx;
+      if (idx < n && segs_[idx].first <= pos)
+        idx = static_cast<size_t>(std::upper_bound(segs_.begin() + static_cast<std::ptrdiff_t>(idx), segs_.end(),
+                                                   pos, by_first) - segs_.begin());
+    } else {
+      idx = static_cast<size_t>(std::upper_bound(segs_.begin(), segs_.end(), pos, by_first) - segs_.begin());
+    }
+    hint = idx;
+    if (idx == 0) return -1;
+    const auto& sg = segs_[idx - 1];
+    return (pos < sg.second || sg.first == sg.second) ? static_cast<int64_t>(idx - 1) : -1;
+  }
+
   std::string_view FieldValue(size_t f) const {
     auto it = field_value_begin_.find(f);
     uint64_t b = it == field_value_begin_.end() ? fields_[f].begin : it->second;
@@ -573,11 +664,12 @@ class Job {
   // JSON Lines: contact fields read by key, only on lines that hold another candidate.
   void JsonLineContacts() {
     std::vector<int64_t> lines;
+    size_t hint = 0;
     for (const auto& c : cands_) {
-      int64_t s = SegmentAt(c.begin);
+      int64_t s = SegmentAtFrom(c.begin, hint);
       if (s >= 0 && (lines.empty() || lines.back() != s)) lines.push_back(s);
     }
-    simdjson::dom::parser parser;
+    simdjson::dom::parser& parser = ThreadParser();
     for (int64_t s : lines) {
       const uint64_t b = segs_[s].first, e = segs_[s].second;  // not a structured binding: lambdas below capture b
       std::string_view line = text_.substr(b, e - b);
@@ -646,17 +738,21 @@ class Job {
                                      table_->HasLabel(Label::kLastName));
     bool table_has_street = table_ && table_->HasLabel(Label::kStreet);
     if (synthetic_text_) return;  // JSON objects: contacts come from their keys
-    // Segments (rows, tuples) whose labelled fields already gave a name or an address.
-    std::set<int64_t> named, addressed;
-    for (const auto& c : cands_) {
-      if (c.type == PiiType::kName) named.insert(SegmentAt(c.begin));
-      if (c.type == PiiType::kAddress) addressed.insert(SegmentAt(c.begin));
-    }
-    named.erase(-1);
-    addressed.erase(-1);
+    // Segments (rows, tuples) whose labelled fields already gave a name or an address
+    // (a flag per segment: kNamed, kAddressed).
+    enum : uint8_t { kNamed = 1, kAddressed = 2 };
+    std::vector<uint8_t> seg_has(segs_.size(), 0);
     std::vector<std::pair<uint64_t, uint64_t>> anchors;
-    for (const auto& c : cands_)
-      if (c.type != PiiType::kName && c.type != PiiType::kAddress) anchors.emplace_back(c.begin, c.end);
+    anchors.reserve(cands_.size() + runs_.size());
+    for (const auto& c : cands_) {
+      if (c.type == PiiType::kName || c.type == PiiType::kAddress) {
+        int64_t s = SegmentAt(c.begin);
+        if (s >= 0) seg_has[static_cast<size_t>(s)] |= c.type == PiiType::kName ? kNamed : kAddressed;
+      } else {
+        anchors.emplace_back(c.begin, c.end);
+      }
+    }
+    auto has = [&](int64_t seg, uint8_t bit) { return seg >= 0 && (seg_has[static_cast<size_t>(seg)] & bit); };
     for (const auto& r : runs_) anchors.push_back(r);
     // A letter's salutation names its addressee; the address block sits just above it.
     if (segs_.empty()) {
@@ -665,28 +761,34 @@ class Job {
         anchors.emplace_back(at, at + 5);
     }
     if (anchors.empty()) return;
-    std::sort(anchors.begin(), anchors.end());
-    std::vector<std::pair<uint64_t, uint64_t>> windows;
+    if (!std::is_sorted(anchors.begin(), anchors.end())) std::sort(anchors.begin(), anchors.end());
+    struct Window {
+      uint64_t lo, hi;
+      int64_t seg;  // SegmentAt(lo), found once
+    };
+    std::vector<Window> windows;
+    size_t hint = 0;
     for (auto [b, e] : anchors) {
       uint64_t lo = b > kNameWindow ? b - kNameWindow : 0, hi = std::min<uint64_t>(text_.size(), e + kNameWindow);
-      int64_t s = SegmentAt(b);
+      int64_t s = SegmentAtFrom(b, hint);
       if (s >= 0) {
         lo = std::max(lo, segs_[s].first);
         hi = std::min(hi, std::max(segs_[s].second, e));
       }
-      if (!windows.empty() && lo <= windows.back().second && (s < 0 || SegmentAt(windows.back().first) == s))
-        windows.back().second = std::max(windows.back().second, hi);
+      if (!windows.empty() && lo <= windows.back().hi && (s < 0 || windows.back().seg == s))
+        windows.back().hi = std::max(windows.back().hi, hi);
       else
-        windows.emplace_back(lo, hi);
+        windows.push_back({lo, hi, SegmentAt(lo)});
     }
     taken_.clear();
     for (const auto& c : cands_) taken_.emplace_back(c.begin, c.end);
     for (const auto& r : runs_) taken_.emplace_back(r.first, std::min(r.second, r.first + kMaxTakenSpan));
     std::sort(taken_.begin(), taken_.end());
-    for (auto [lo, hi] : windows) {
+    for (const Window& win : windows) {
+      const uint64_t lo = win.lo, hi = win.hi;
       std::string_view w = text_.substr(lo, hi - lo);
-      int64_t seg = SegmentAt(lo);
-      if (!table_has_name && !named.count(seg)) {
+      const int64_t seg = win.seg;
+      if (!table_has_name && !has(seg, kNamed)) {
         for (const auto& m : detect::FindNamesInWindow(w, lex_)) {
           uint64_t b = lo + m.begin, e = lo + m.end;
           if (b < own_begin_ || b >= own_end_ || Overlaps(b, e)) continue;
@@ -694,7 +796,7 @@ class Job {
           Take(b, e);
         }
       }
-      if (!table_has_street && !addressed.count(seg) && MayHoldMailingAddress(w)) {
+      if (!table_has_street && !has(seg, kAddressed) && MayHoldMailingAddress(w)) {
         for (const auto& a : detect::FindAddresses(w)) {
           uint64_t b = lo + a.begin, e = lo + a.end;
           if (b < own_begin_ || b >= own_end_ || Overlaps(b, e)) continue;
@@ -822,12 +924,13 @@ class Job {
     std::sort(order.begin(), order.end());
     out_.findings.reserve(out_.findings.size() + order.size());
     members.reserve(order.size() + blocks_.size());
+    size_t hint = 0;
     for (auto [pos, idx] : order) {
       Candidate& c = cands_[idx];
       Member m;
       m.pos = c.begin;
       m.end = c.end;
-      m.segment = SegmentAt(c.begin);
+      m.segment = SegmentAtFrom(c.begin, hint);
       m.first = static_cast<uint32_t>(out_.findings.size());
       m.count = 1;
       out_.findings.push_back({std::move(c), 0});
@@ -852,7 +955,10 @@ class Job {
         members.push_back(m);
       }
     }
-    std::stable_sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.pos < b.pos; });
+    auto by_pos_less = [](const Member& a, const Member& b) { return a.pos < b.pos; };
+    // Already in order unless decoded runs added members (a stable sort of sorted input changes nothing).
+    if (!std::is_sorted(members.begin(), members.end(), by_pos_less))
+      std::stable_sort(members.begin(), members.end(), by_pos_less);
 
     // Group.
     uint32_t next_id = 0;
@@ -899,7 +1005,7 @@ class Job {
     by_pos.reserve(out_.findings.size());
     for (const Member& m : members)
       for (uint32_t i = m.first; i < m.first + m.count; ++i) by_pos.emplace_back(m.pos, i);
-    std::sort(by_pos.begin(), by_pos.end());
+    if (!std::is_sorted(by_pos.begin(), by_pos.end())) std::sort(by_pos.begin(), by_pos.end());
     uint64_t line = in_.first_line, at = 0;
     for (auto [pos, i] : by_pos) {
       pos = std::min<uint64_t>(pos, text_.size());
@@ -954,20 +1060,23 @@ class Job {
   UnitOutput& out_;
   std::string_view text_;
   uint64_t own_begin_ = 0, own_end_ = 0;
-  std::string synthetic_;
+  // The unit's working vectors, borrowed from this thread's pool (their capacity is
+  // kept from unit to unit: no allocation, page faults or munmap per unit).
+  ScratchLease lease_;
+  std::string& synthetic_ = lease_->synthetic;
   bool synthetic_text_ = false;
   bool fixed_read_ = false;  // kFixed read by Fixed(): the scanner already ran per field
   const Table* table_ = nullptr;
   std::optional<Table> owned_table_;
-  std::vector<std::pair<uint64_t, uint64_t>> segs_;
-  std::vector<Field> fields_;
-  std::vector<int> field_column_;
-  std::vector<int64_t> field_segment_;
+  std::vector<std::pair<uint64_t, uint64_t>>& segs_ = lease_->segs;
+  std::vector<Field>& fields_ = lease_->fields;
+  std::vector<int>& field_column_ = lease_->field_column;
+  std::vector<int64_t>& field_segment_ = lease_->field_segment;
   std::map<size_t, uint64_t> field_value_begin_;
   std::vector<Label> sql_labels_;  // labels of the INSERT being read
-  std::vector<Candidate> cands_;
-  std::vector<std::pair<uint64_t, uint64_t>> runs_;
-  std::vector<std::pair<uint64_t, uint64_t>> taken_;  // spans of candidates and runs, for Overlaps()
+  std::vector<Candidate>& cands_ = lease_->cands;
+  std::vector<std::pair<uint64_t, uint64_t>>& runs_ = lease_->runs;
+  std::vector<std::pair<uint64_t, uint64_t>>& taken_ = lease_->taken;  // spans of candidates and runs, for Overlaps()
   std::vector<ChildBlock> blocks_;
 };
 
