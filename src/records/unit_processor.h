@@ -29,6 +29,7 @@
 #include "records/fixed_width.h"
 #include "records/format.h"
 #include "records/sql_state.h"
+#include "records/x12.h"
 
 namespace breachscope::records {
 
@@ -42,6 +43,7 @@ struct UnitInput {
   int depth = 0;                       // decode nesting of this unit
   std::vector<std::string> decoders;   // chain that produced this text
   SqlState* sql = nullptr;             // SQL dumps: declarations carried across chunks
+  X12State* x12 = nullptr;             // X12: the reader's state carried across chunks (records/x12.h)
   const FixedLayout* layout = nullptr; // kFixed: the file's layout (else options.layout, else inferred)
 };
 

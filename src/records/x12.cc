@@ -31,6 +31,8 @@ namespace {
 constexpr float kQualified = 0.97f;
 constexpr float kNameConfidence = 0.9f;
 constexpr float kContact = 0.95f;
+// X12ChunkEnd cuts a text with no segment terminator in this many bytes anywhere.
+constexpr uint64_t kMaxSegmentRun = 1u << 20;
 
 inline bool IsAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
@@ -235,10 +237,21 @@ std::optional<std::pair<X12Delimiters, size_t>> ParseIsa(std::string_view isa);
 
 // ---------------------------------------------------------------- the reader
 
+// Segment starts where a chunk of a big text may be cut: the handler of each resets
+// every open person slot (HL, ST; INS in an 834, CLP in an 835), so nothing after it
+// can reach a person read before it.
+bool OpensPersonLoop(std::string_view tag, Txn txn) {
+  return tag == "HL" || tag == "ST" || (tag == "INS" && txn == Txn::k834) || (tag == "CLP" && txn == Txn::k835);
+}
+
+inline bool IsSkippedBetweenSegments(char c, const X12Delimiters& d) {
+  return (IsLineBreak(c) || c == ' ' || c == '\t') && c != d.segment;
+}
+
 class Reader {
  public:
-  Reader(std::string_view text, const detect::Scanner& scanner, X12Result& out, X12Region region)
-      : text_(text), scanner_(scanner), today_(scanner.today()), out_(out) {
+  Reader(std::string_view text, const detect::Scanner& scanner, X12Result& out, X12Region region, X12State* state)
+      : text_(text), scanner_(scanner), today_(scanner.today()), out_(out), state_(state) {
     own_begin_ = std::min<uint64_t>(region.own_begin, text.size());
     own_end_ = std::min<uint64_t>(region.own_end, text.size());
   }
@@ -246,7 +259,12 @@ class Reader {
   void Run() {
     size_t start = SkipBomAndSpace(text_);
     uint64_t pos;
-    if (auto isa = ParseIsa(text_.substr(start))) {
+    if (state_ && state_->active) {
+      // A later chunk: what the earlier chunks read is in the state; the text before
+      // own_begin was read by them.
+      LoadState();
+      pos = own_begin_;
+    } else if (auto isa = ParseIsa(text_.substr(start))) {
       delim_ = isa->first;
       numbered_ = true;
       pos = start;
@@ -260,30 +278,29 @@ class Reader {
       if (own_begin_ < own_end_) Problem("no ISA header and no X12 segments; not read as X12");
       return;
     }
+    if (state_) state_->active = true;
     Segment seg;
     const uint64_t n = text_.size();
     while (pos < n && pos < own_end_) {
-      while (pos < n && (IsLineBreak(text_[pos]) || text_[pos] == ' ' || text_[pos] == '\t') &&
-             text_[pos] != delim_.segment)
-        ++pos;
+      while (pos < n && IsSkippedBetweenSegments(text_[pos], delim_)) ++pos;
       if (pos >= n || pos >= own_end_) break;
-      const void* t = std::memchr(text_.data() + pos, delim_.segment, n - pos);
-      uint64_t end = t ? static_cast<const char*>(t) - text_.data() : n;
-      if (!t && own_end_ >= n && end > pos) Problem("the last X12 segment is not terminated");
+      uint64_t end;
+      // A new interchange brings its own delimiters, which may differ from the last
+      // one's (its ISA is read by the fixed layout, not by the old separators).
+      auto isa = text_.compare(pos, 3, "ISA") == 0 ? ParseIsa(text_.substr(pos)) : std::nullopt;
+      if (isa) {
+        delim_ = isa->first;
+        end = pos + isa->second;
+      } else {
+        const void* t = std::memchr(text_.data() + pos, delim_.segment, n - pos);
+        end = t ? static_cast<const char*>(t) - text_.data() : n;
+        if (!t && own_end_ >= n && end > pos) Problem("the last X12 segment is not terminated");
+      }
       if (!ParseSegment(pos, end, seg)) {
         pos = end + 1;
         continue;
       }
-      if (seg.tag == "ISA") {
-        // A new interchange may change the delimiters.
-        if (auto isa = ParseIsa(text_.substr(pos))) {
-          delim_ = isa->first;
-          end = pos + isa->second;
-          ParseSegment(pos, end, seg);
-        } else {
-          Problem("an ISA header with wrong delimiters or fields");
-        }
-      }
+      if (seg.tag == "ISA" && !isa) Problem("an ISA header with wrong delimiters or fields");
       ++out_.segments;
       if (numbered_) seg.number = ++segment_number_;
       current_number_ = seg.number;
@@ -292,6 +309,7 @@ class Reader {
       pos = end + 1;
     }
     FinishRecords();
+    if (state_) SaveState();
   }
 
  private:
@@ -327,7 +345,62 @@ class Reader {
   void Problem(const char* what) {
     for (const auto& p : out_.problems)
       if (p.message() == what) return;
+    if (state_) {
+      // Once per text, as a whole read reports it.
+      auto& seen = state_->problems_reported;
+      if (std::find(seen.begin(), seen.end(), what) != seen.end()) return;
+      seen.emplace_back(what);
+    }
     out_.problems.push_back(CorruptError(what));
+  }
+
+  // The state at the cut: slots renumbered 0.. in the order subject, HL, claim (their
+  // records belong to the chunk that made them; a finding for one after the cut starts
+  // a new record, which a cut where X12ChunkEnd says never causes).
+  void SaveState() {
+    X12State& st = *state_;
+    st.delimiters = delim_;
+    st.numbered = numbered_;
+    st.segment_number = segment_number_;
+    st.transaction = st01_;
+    st.loop = loop_;
+    std::vector<int> kept;
+    auto renumber = [&](int slot) {
+      if (slot < 0) return -1;
+      auto it = std::find(kept.begin(), kept.end(), slot);
+      if (it != kept.end()) return static_cast<int>(it - kept.begin());
+      kept.push_back(slot);
+      return static_cast<int>(kept.size()) - 1;
+    };
+    st.subject = renumber(subject_);
+    st.hl_slot = renumber(hl_slot_);
+    st.claim = renumber(claim_);
+    st.in_claim = in_claim_;
+    if (street_) {
+      st.street = street_->text;
+      st.street_segment = street_->segment;
+    } else {
+      st.street.reset();
+    }
+  }
+
+  void LoadState() {
+    const X12State& st = *state_;
+    delim_ = st.delimiters;
+    numbered_ = st.numbered;
+    segment_number_ = st.segment_number;
+    st01_ = st.transaction;
+    txn_ = TxnOf(st01_);
+    layout_ = LayoutOf(txn_);
+    loop_ = st.loop;
+    slots_.resize(static_cast<size_t>(std::max({st.subject, st.hl_slot, st.claim, -1}) + 1));
+    subject_ = st.subject;
+    hl_slot_ = st.hl_slot;
+    claim_ = st.claim;
+    in_claim_ = st.in_claim;
+    if (st.street) street_ = Street{*st.street, own_begin_, own_begin_, st.street_segment};
+    for (const auto& p : st.problems_reported)
+      if (p == "a malformed X12 segment (no segment id)") malformed_reported_ = true;
   }
 
   int NewSlot() {
@@ -343,10 +416,12 @@ class Reader {
       return;
     }
     if (tag == "ST") {
-      txn_ = TxnOf(v.El(1));
+      st01_ = std::string(v.El(1));
+      txn_ = TxnOf(st01_);
       layout_ = LayoutOf(txn_);
       subject_ = claim_ = hl_slot_ = -1;
       in_claim_ = false;
+      street_.reset();
       loop_ = "";
       return;
     }
@@ -359,6 +434,9 @@ class Reader {
     if (tag == "INS" && txn_ == Txn::k834) {
       subject_ = NewSlot();
       hl_slot_ = subject_;
+      claim_ = -1;
+      in_claim_ = false;
+      street_.reset();
       loop_ = "2000";
       return;
     }
@@ -369,8 +447,9 @@ class Reader {
     }
     if (tag == "CLP" && txn_ == Txn::k835) {
       claim_ = NewSlot();
-      subject_ = -1;
+      subject_ = hl_slot_ = -1;
       in_claim_ = true;
+      street_.reset();
       loop_ = "2100";
       return;
     }
@@ -728,6 +807,7 @@ class Reader {
   const detect::Scanner& scanner_;
   detect::Date today_;
   X12Result& out_;
+  X12State* state_;
   uint64_t own_begin_ = 0, own_end_ = 0;
   X12Delimiters delim_;
   bool numbered_ = false;
@@ -735,6 +815,7 @@ class Reader {
   uint64_t segment_number_ = 0;
   uint64_t current_number_ = 0;
   bool own_ = false;
+  std::string st01_;
   Txn txn_ = Txn::kUnknown;
   Layout layout_ = LayoutOf(Txn::kUnknown);
   std::string loop_;
@@ -800,12 +881,74 @@ bool LooksLikeX12(std::string_view head) {
   return ReadIsa(head.substr(i)).has_value();
 }
 
-void ReadX12(std::string_view text, const detect::Scanner& scanner, X12Result& out, X12Region region) {
+void ReadX12(std::string_view text, const detect::Scanner& scanner, X12Result& out, X12Region region,
+             X12State* state) {
   out.candidates.clear();
   out.record_spans.clear();
   out.records = 0;
   out.segments = 0;
-  Reader(text, scanner, out, region).Run();
+  Reader(text, scanner, out, region, state).Run();
+}
+
+// A forward walk over the segments with the reader's segmentation (same delimiters,
+// same ISA handling, same skipping between segments), so the cut is where the reader
+// would start a segment.
+uint64_t X12ChunkEnd(std::string_view text, uint64_t from, const X12State& state, bool force) {
+  const uint64_t n = text.size();
+  if (from >= n) return from;
+  X12Delimiters d;
+  uint64_t pos;
+  if (state.active) {
+    d = state.delimiters;
+    pos = from;
+  } else {
+    size_t start = from + SkipBomAndSpace(text.substr(from));
+    if (auto isa = ParseIsa(text.substr(start))) {
+      d = isa->first;
+      pos = start;
+    } else if (text.compare(start, 3, "ISA") == 0 && n - start < 512) {
+      return from;  // an ISA header not read in full yet: never cut inside it
+    } else if (auto inferred = InferDelimiters(text.substr(from))) {
+      d = *inferred;
+      size_t t = text.find(d.segment, from);
+      if (t == std::string_view::npos) return force ? n : from;
+      pos = t + 1;
+    } else {
+      return force ? n : from;
+    }
+  }
+  Txn txn = TxnOf(state.transaction);
+  uint64_t safe = from, any = from;
+  bool after_n3 = state.street.has_value();
+  while (pos < n) {
+    while (pos < n && IsSkippedBetweenSegments(text[pos], d)) ++pos;
+    if (pos >= n) break;
+    auto isa = text.compare(pos, 3, "ISA") == 0 ? ParseIsa(text.substr(pos)) : std::nullopt;
+    if (isa) d = isa->first;
+    const void* t = isa ? text.data() + pos + isa->second : std::memchr(text.data() + pos, d.segment, n - pos);
+    uint64_t end = t ? static_cast<const char*>(t) - text.data() : n;
+    std::string_view seg = text.substr(pos, end - pos);
+    size_t e = seg.find(d.element);
+    // The tag is known when its element separator (or, complete, its terminator) is here.
+    std::string_view tag = e != std::string_view::npos ? TrimSpaces(seg.substr(0, e)) : t ? TrimSpaces(seg) : "";
+    if (pos > from) {
+      if (OpensPersonLoop(tag, txn)) safe = pos;
+      if (!after_n3) any = pos;
+    }
+    if (!t) break;
+    if (tag == "ST") {
+      std::string_view rest = e == std::string_view::npos ? std::string_view() : seg.substr(e + 1);
+      txn = TxnOf(rest.substr(0, rest.find(d.element)));
+    }
+    after_n3 = tag == "N3";
+    pos = end + 1;
+  }
+  if (safe > from) return safe;
+  if (!force) return from;
+  if (any > from) return any;
+  // No segment boundary at all: wait for one, unless this is not X12 any more (a
+  // "segment" of a megabyte), where any cut will do.
+  return n - from > kMaxSegmentRun ? n : from;
 }
 
 }  // namespace breachscope::records

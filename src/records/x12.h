@@ -57,7 +57,17 @@
 //
 // Locations: segment = 1-based segment number counted from the text's first ISA (ISA =
 // 1, continuing through later interchanges of the same text); 0 when the text does
-// not start with an ISA (a later chunk). loop = the loop id ("2010BA", "2300", ...).
+// not start with an ISA and no X12State says where it is. loop = the loop id
+// ("2010BA", "2300", ...).
+//
+// Big files (X12State, X12ChunkEnd): a file read in chunks gives exactly the findings,
+// segment numbers, loops and records of a whole read when the caller cuts each chunk
+// where X12ChunkEnd says (before a segment that opens a new person's loop: HL, ST, or
+// INS in an 834, CLP in an 835) and hands the same X12State to every ReadX12 call of
+// the file, in order. The state is what the reader knows at the cut (delimiters, the
+// segment count, the transaction, the loop and which person slots are open), a few
+// hundred bytes whatever the file's size. At such a cut no open person can receive
+// another finding, so no record spans two chunks.
 //
 // Records are numbered in text order and each record's candidates are contiguous
 // in that order (record_spans are sorted and do not overlap): a person's data that
@@ -70,6 +80,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -112,9 +123,40 @@ struct X12Region {
   uint64_t own_end = std::numeric_limits<uint64_t>::max();
 };
 
+// The reader's state between two chunks of one X12 text (see the top of this file).
+// Owned by the caller reading the file; start with a default-constructed one. The
+// fields are the reader's: callers only keep the object alive between calls.
+struct X12State {
+  bool active = false;        // delimiters known: the next chunk is read from own_begin on
+  X12Delimiters delimiters;
+  bool numbered = false;      // the text started with ISA: segments are numbered
+  uint64_t segment_number = 0;  // segments read so far
+  std::string transaction;    // ST01 of the open transaction set
+  std::string loop;           // the current loop id
+  // Open person slots (renumbered 0..2 at each cut; -1: none) and the claim flag.
+  int subject = -1, hl_slot = -1, claim = -1;
+  bool in_claim = false;
+  std::optional<std::string> street;  // an N3 waiting for its N4 (only at a forced cut)
+  uint64_t street_segment = 0;
+  std::vector<std::string> problems_reported;  // reported once per text, not once per chunk
+};
+
+// Where a chunk of X12 text may end: the offset of the start of the last segment in
+// (from, text.size()) that opens a new person's loop (see above), given the state left
+// by the previous chunk (or a fresh one for the first). Returns `from` when there is
+// none. With `force`, when there is none, the start of the last segment that does not
+// follow an N3 (a record may then be split in two; never a segment); with no segment
+// boundary at all, `from` again (read more), or text.size() past 1 MiB of text without
+// one (not X12: cut anywhere). Pure; reads `state` only.
+uint64_t X12ChunkEnd(std::string_view text, uint64_t from, const X12State& state, bool force);
+
 // Reads `text` (UTF-8) as X12 into `out` (its candidates, spans and counts are
 // replaced; problems are appended). `scanner` supplies today's date for birth-date
-// plausibility and reads the free-text notes. Never throws or crashes on malformed input.
-void ReadX12(std::string_view text, const detect::Scanner& scanner, X12Result& out, X12Region region = {});
+// plausibility and reads the free-text notes. With `state` (a chunk of a big text), an
+// active state is read from region.own_begin on with its delimiters and counts, and the
+// state is updated to where region.own_end cut the text. Never throws or crashes on
+// malformed input.
+void ReadX12(std::string_view text, const detect::Scanner& scanner, X12Result& out, X12Region region = {},
+             X12State* state = nullptr);
 
 }  // namespace breachscope::records

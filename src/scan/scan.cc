@@ -51,7 +51,9 @@ namespace {
 constexpr uint64_t kHeadBytes = 64 * 1024;
 constexpr uint64_t kOverlap = 64 * 1024;   // read around a chunk: lookback context and tokens that cross its end
 constexpr uint64_t kMaxJsonDocument = 64u << 20;
-constexpr uint64_t kMaxX12Document = 256u << 20;
+// An X12 chunk ends where a person's loop starts (records::X12ChunkEnd); a loop longer
+// than this (no such start in it) is cut at a segment boundary instead.
+constexpr uint64_t kMaxX12Loop = 16u << 20;
 
 // What a file is, decided once from its name and first bytes.
 struct FilePlan {
@@ -903,11 +905,10 @@ class Scan {
     const uint64_t size = src.size;
     uint64_t chunk = cfg_.chunk_bytes;
     if (plan.format == Format::kJson && size <= kMaxJsonDocument) chunk = std::max<uint64_t>(chunk, size + 1);
-    // An X12 file is read whole up to kMaxX12Document: segment numbers count from ISA
-    // and a person's loop must not be cut between chunks. Larger files are chunked
-    // (segment numbers then restart per chunk: a known limit, docs/containers.md).
-    if (plan.format == Format::kX12 && size <= kMaxX12Document) chunk = std::max<uint64_t>(chunk, size + 1);
     records::SqlState sql;
+    // X12 of any size: chunks cut before a person's loop, the reader's state (delimiters,
+    // segment count, loop) carried, so the result is the whole file's (records/x12.h).
+    records::X12State x12;
     std::string text, carry, pending_raw, converted;
     uint64_t context = 0;            // bytes of `carry` that are lookback context only
     uint64_t line_of_carry = 1;      // line number of carry[0]
@@ -951,7 +952,16 @@ class Scan {
       text += converted;
       uint64_t own_begin = context;
       uint64_t own_end = text.size();
-      if (!eof) {
+      if (!eof && plan.format == Format::kX12) {
+        const bool force = text.size() - own_begin >= std::max<uint64_t>(4 * chunk, kMaxX12Loop);
+        uint64_t cut = records::X12ChunkEnd(text, own_begin, x12, force);
+        if (cut > own_begin) {
+          own_end = cut;
+        } else {  // no loop starts in it yet: read more before processing
+          carry = std::move(text);
+          continue;
+        }
+      } else if (!eof) {
         // Stop at the last line break; the rest waits for the next chunk.
         size_t nl = text.rfind('\n');
         if (nl != std::string::npos && nl + 1 > own_begin) own_end = nl + 1;
@@ -973,6 +983,7 @@ class Scan {
       in.decoders.insert(in.decoders.end(), plan.chain.begin(), plan.chain.end());
       in.depth = item.depth;
       in.sql = &sql;
+      in.x12 = &x12;
       records::UnitOutput out;
       uint64_t t = NowNs();
       processor_->Process(in, out);

@@ -26,6 +26,7 @@
 #include "detect/name_lexicon.h"
 
 #include "test_reveal.h"
+#include "test_x12.h"
 
 namespace breachscope::records {
 namespace {
@@ -466,6 +467,135 @@ TEST(X12Samples, EverySampleFile) {
   }
   EXPECT_EQ(files, 70u);
   EXPECT_GE(records, 100u);
+}
+
+// ---------------------------------------------------------------- big texts in chunks
+
+// Each finding as type, value, segment, loop, absolute offset and (with_record) global
+// record number: what a whole read and a chunked read must agree on.
+void Flatten(const X12Result& r, uint64_t offset, uint32_t record_base, bool with_record,
+             std::vector<std::string>& out) {
+  for (const auto& c : r.candidates) {
+    std::string k = std::string(TypeName(c.type)) + "=" + Value(c) + "@" + std::to_string(c.location.segment) + "/" +
+                    c.location.loop + "#" + std::to_string(offset + c.begin);
+    if (with_record) k += "r" + std::to_string(record_base + c.record);
+    out.push_back(std::move(k));
+  }
+}
+
+// The first place two finding lists differ ("" when equal): shorter failure messages.
+std::string FirstDifference(const std::vector<std::string>& got, const std::vector<std::string>& want) {
+  for (size_t i = 0; i < std::max(got.size(), want.size()); ++i) {
+    std::string g = i < got.size() ? got[i] : "(none)", w = i < want.size() ? want[i] : "(none)";
+    if (g != w) return "at " + std::to_string(i) + ": got " + g + ", want " + w;
+  }
+  return "";
+}
+
+struct Chunked {
+  std::vector<std::string> findings;
+  size_t chunks = 0;
+  uint32_t records = 0;
+  size_t problems = 0;
+};
+
+// Reads `text` as the scan reads a big file: windows of `chunk` bytes after 256 bytes of
+// lookback, each cut where X12ChunkEnd says (a window with no cut grows), one X12State.
+Chunked ReadInChunks(std::string_view text, size_t chunk, bool force, bool with_record) {
+  Chunked out;
+  X12State st;
+  const uint64_t n = text.size();
+  uint64_t pos = 0;
+  size_t want = chunk;
+  while (pos < n) {
+    const uint64_t ctx = pos > 256 ? pos - 256 : 0;
+    const uint64_t wend = std::min<uint64_t>(n, pos + want);
+    std::string_view w = text.substr(ctx, wend - ctx);
+    uint64_t own_end = w.size();
+    if (wend < n) {
+      own_end = X12ChunkEnd(w, pos - ctx, st, force);
+      if (own_end == pos - ctx) {
+        want += chunk;
+        continue;
+      }
+    }
+    X12Result r;
+    ReadX12(w, TheScanner(), r, X12Region{pos - ctx, own_end}, &st);
+    Flatten(r, ctx, out.records, with_record, out.findings);
+    out.records += r.records;
+    out.problems += r.problems.size();
+    ++out.chunks;
+    pos = ctx + own_end;
+    want = chunk;
+  }
+  return out;
+}
+
+// A big X12 text read in chunks of many sizes gives exactly the whole read: the same
+// findings at the same offsets with the same segment numbers (counted from the first
+// ISA through later interchanges whose delimiters differ), loops and records.
+TEST(X12BigText, ChunkedReadIsTheWholeRead) {
+  const auto gen = testing_x12::Generate(kFixtures, 300);
+  X12Result whole = Read(gen.text);
+  ASSERT_TRUE(whole.problems.empty()) << whole.problems[0].message();
+  std::vector<std::string> want;
+  Flatten(whole, 0, 0, true, want);
+  // Sanity of the whole read: every generated person is a record, the fixtures add theirs.
+  EXPECT_GE(whole.records, gen.subscribers + gen.patients);
+  ASSERT_GT(want.size(), 3000u);
+  uint64_t max_segment = 0;
+  for (const auto& c : whole.candidates) max_segment = std::max(max_segment, c.location.segment);
+  EXPECT_GT(max_segment, 5000u);  // numbers continue through the later interchanges
+  for (size_t chunk : {1500u, 4096u, 7001u, 65536u}) {
+    SCOPED_TRACE(chunk);
+    Chunked got = ReadInChunks(gen.text, chunk, /*force=*/false, /*with_record=*/true);
+    EXPECT_GT(got.chunks, gen.text.size() / chunk / 2);
+    EXPECT_EQ(got.records, whole.records);
+    EXPECT_EQ(got.problems, 0u);
+    EXPECT_EQ(FirstDifference(got.findings, want), "");
+  }
+}
+
+// Cut anywhere (windows too small to hold a person's loop, forced cuts at segment
+// boundaries): records may then split, but no finding is lost or doubled and segment
+// numbers and loops stay those of the whole read.
+TEST(X12BigText, ForcedCutsKeepSegmentsAndLoops) {
+  const auto gen = testing_x12::Generate(kFixtures, 40);
+  std::vector<std::string> want;
+  Flatten(Read(gen.text), 0, 0, false, want);
+  Chunked got = ReadInChunks(gen.text, 90, /*force=*/true, /*with_record=*/false);
+  EXPECT_GT(got.chunks, gen.text.size() / 200);
+  EXPECT_EQ(FirstDifference(got.findings, want), "");
+}
+
+TEST(X12BigText, ChunkEndIsBeforeAPersonsLoop) {
+  const std::string text = ReadFile(kFixtures / "linuxforhealth/demo.837");
+  X12State fresh;
+  // Up to the patient's DMG: the last loop opened is the patient's HL.
+  const std::string_view head = std::string_view(text).substr(0, text.find("DMG*D8*1973"));
+  EXPECT_EQ(X12ChunkEnd(head, 0, fresh, false), text.find("HL*3*2*23"));
+  // From past that HL, nothing opens a loop: no cut, unless forced (then the last
+  // segment start that does not follow an N3).
+  const uint64_t from = text.find("PAT*19");
+  EXPECT_EQ(X12ChunkEnd(head, from, fresh, false), from);
+  // (The reader must know the delimiters: a fresh state finds the ISA at the start only.)
+  X12State st;
+  X12Result r;
+  ReadX12(std::string_view(text).substr(0, from), TheScanner(), r, X12Region{}, &st);
+  ASSERT_TRUE(st.active);
+  EXPECT_EQ(st.transaction, "837");
+  EXPECT_EQ(X12ChunkEnd(head, from, st, false), from);
+  // Forced: the patient's N3 (its N4 follows an N3, and an address is not cut in two).
+  EXPECT_EQ(X12ChunkEnd(head, from, st, true), text.find("N3*236 N MAIN ST"));
+  // INS opens a loop in an 834 only; CLP in an 835 only.
+  const std::string enrol = ReadFile(kFixtures / "member-address.834");
+  const uint64_t ins = enrol.rfind("INS|");
+  ASSERT_NE(ins, std::string::npos);
+  EXPECT_EQ(X12ChunkEnd(std::string_view(enrol).substr(0, ins + 10), 0, fresh, false), ins);
+  const std::string remit = ReadFile(kFixtures / "medicare.835");
+  const uint64_t clp = remit.rfind("CLP*");
+  ASSERT_NE(clp, std::string::npos);
+  EXPECT_EQ(X12ChunkEnd(std::string_view(remit).substr(0, clp + 10), 0, fresh, false), clp);
 }
 
 // ---------------------------------------------------------------- robustness
