@@ -11,6 +11,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -116,6 +118,20 @@ std::string HexOf(const unsigned char* bytes, unsigned int n) {
   return hex;
 }
 
+// Peak resident memory so far (VmHWM), in MiB; 0 where /proc is not there. The scan
+// reports it after the work phase and at the end: the scan's budget and the
+// resolution's budget are separate (issue figures in docs/architecture.md).
+double PeakRssMiB() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return 0;
+  char line[256];
+  double kb = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::strncmp(line, "VmHWM:", 6) == 0) kb = std::strtod(line + 6, nullptr);
+  std::fclose(f);
+  return kb / 1024.0;
+}
+
 uint64_t NowNs() {
   return static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
@@ -150,6 +166,7 @@ class Scan {
     BS_RETURN_IF_ERROR(Setup());
     Walk();
     BS_RETURN_IF_ERROR(Work());
+    work_peak_rss_mib_ = PeakRssMiB();
     auto t1 = std::chrono::steady_clock::now();
     auto result = Write();
     if (!result.ok()) return result;
@@ -1143,6 +1160,8 @@ class Scan {
     o += ",\n \"write_phase_seconds\": {\"record_keys\": " + std::to_string(write_ns_[0] / 1e9) +
          ", \"resolve\": " + std::to_string(write_ns_[1] / 1e9) + ", \"findings\": " +
          std::to_string(write_ns_[2] / 1e9) + ", \"people\": " + std::to_string(write_ns_[3] / 1e9) + "}";
+    o += ",\n \"peak_rss_mib\": {\"work\": " + std::to_string(work_peak_rss_mib_) +
+         ", \"whole_scan\": " + std::to_string(PeakRssMiB()) + "}";
     o += ",\n \"members_scanned\": " + std::to_string(members_scanned_.load()) +
          ",\n \"files_reused\": " + std::to_string(files_reused_.load()) + "\n}\n";
     auto file = report::OutputFile::Create(cfg_.out_dir / "scan_stats.json");
@@ -1383,6 +1402,7 @@ class Scan {
   std::atomic<uint64_t> members_scanned_{0}, files_reused_{0};
   std::array<std::atomic<uint64_t>, kStageCount> stage_ns_{};
   std::array<uint64_t, 4> write_ns_{};
+  double work_peak_rss_mib_ = 0;  // VmHWM when the work phase ended
 };
 
 }  // namespace
