@@ -240,6 +240,81 @@ TEST(EntityResolver, SameNamePassLeavesAmbiguousNamesApart) {
   EXPECT_NE(q[0], q[1]);
 }
 
+TEST(EntityResolver, InitialJoinsThePersonWhoseSpecificValuesItShares) {
+  // A mailing-list row "H Phillips" + Henry's address and phone: the pair scores fall
+  // short (same surname: the phone and address count little; an initial counts little)
+  // but Henry is the only person the case ties to those values whose name fits.
+  const R henry_w2{"Henry", "Phillips", "", "", "", "9560 Old Mill Blvd", "Springfield", "MO", "65804",
+                   {{PiiType::kSsn, 71}}};
+  const R henry_intake{"HENRY", "PHILLIPS", "1948-09-08", "", "417-286-0654", "", "", "", "", {{PiiType::kSsn, 71}}};
+  const R mailing{"H", "Phillips", "", "", "(417) 286-0654", "9560 Old Mill Blvd", "Springfield", "MO", "65804"};
+  auto p = Resolve({henry_w2, henry_intake, mailing});
+  EXPECT_EQ(p[0], p[1]);
+  EXPECT_EQ(p[2], p[0]);
+  // With the household pass off, the row stays apart (the pair scores alone do not join it).
+  ResolverOptions off;
+  off.max_value_clusters = 0;
+  EntityResolver er(off);
+  auto q = Resolve({henry_w2, henry_intake, mailing}, er);
+  EXPECT_NE(q[2], q[0]);
+}
+
+TEST(EntityResolver, HouseholdValueJoinsTheMemberTheInitialNames) {
+  // Theresa Weaver and Kathleen Medina share an address and a phone (not specific: two
+  // people). "T Weaver" there is Theresa: the only one of them whose name fits.
+  const R theresa{"Theresa", "Weaver", "1963-10-18", "", "720-639-4478", "4094 River Place", "Denver", "CO", "80202",
+                  {{PiiType::kSsn, 81}}};
+  const R kathleen{"Kathleen", "Medina", "1971-02-03", "", "7206394478", "4094 River Place", "Denver", "CO", "80202",
+                   {{PiiType::kSsn, 82}}};
+  const R t{"T", "Weaver", "", "", "(720) 639-4478", "4094 River Place", "Denver", "CO", "80202"};
+  auto p = Resolve({theresa, kathleen, t});
+  EXPECT_NE(p[0], p[1]);
+  EXPECT_EQ(p[2], p[0]);
+  // Add Tom Weaver at the same address: "T Weaver" could be either; it joins no one,
+  // and Tom and Theresa stay apart.
+  const R tom{"Tom", "Weaver", "1961-05-06", "", "720-639-4478", "4094 River Place", "Denver", "CO", "80202",
+              {{PiiType::kSsn, 83}}};
+  auto q = Resolve({theresa, kathleen, tom, t});
+  EXPECT_NE(q[0], q[2]);
+  EXPECT_NE(q[3], q[0]);
+  EXPECT_NE(q[3], q[2]);
+  EXPECT_NE(q[3], q[1]);
+}
+
+TEST(EntityResolver, HouseholdPassKeepsConflictsAndNeedsANameThatFits) {
+  // Same surname and a shared phone, but other first names: no join.
+  const R laura{"Laura", "Nguyen", "1970-01-01", "", "6125550142", "", "", "", "", {{PiiType::kSsn, 91}}};
+  const R peter{"Peter", "Nguyen", "", "", "6125550142"};
+  // An initial that fits, but a DOB that does not: no join either.
+  const R l{"L", "Nguyen", "1999-09-09", "", "6125550142"};
+  auto p = Resolve({laura, peter, l});
+  EXPECT_NE(p[1], p[0]);
+  EXPECT_NE(p[2], p[0]);
+  EXPECT_NE(p[2], p[1]);
+}
+
+TEST(EntityResolver, NamelessEmailThatSpellsANameJoinsTheOnePersonOfThatName) {
+  const R lisa{"Lisa", "Warren", "1986-07-21", "", "(502) 582-6005", "", "", "", "", {{PiiType::kDriversLicense, 61}}};
+  const R event{"", "", "", "lisa.warren@example.com"};
+  const R log{"", "", "", "lisa.warren@example.com"};
+  const R reversed{"", "", "", "warren.lisa1986@example.org"};   // last.first + digits
+  const R initial{"", "", "", "lwarren21@example.com"};           // not two words: stays apart
+  auto p = Resolve({lisa, event, log, reversed, initial});
+  EXPECT_EQ(p[1], p[0]);
+  EXPECT_EQ(p[2], p[0]);
+  EXPECT_EQ(p[3], p[0]);
+  EXPECT_NE(p[4], p[0]);
+  // Two Lisa Warrens (different SSNs): the e-mail names neither.
+  auto q = Resolve({
+      {"Lisa", "Warren", "", "", "", "", "", "", "", {{PiiType::kSsn, 62}}},
+      {"Lisa", "Warren", "", "", "", "", "", "", "", {{PiiType::kSsn, 63}}},
+      event,
+  });
+  EXPECT_NE(q[0], q[1]);
+  EXPECT_NE(q[2], q[0]);
+  EXPECT_NE(q[2], q[1]);
+}
+
 TEST(EntityResolver, AddressOnlyRecordJoinsTheOnlyPersonThere) {
   auto p = Resolve({
       {"Peter", "Chen", "1959-11-01", "", "", "6641 Redbud Circle", "Des Moines", "IA", "50310"},
