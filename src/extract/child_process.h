@@ -49,4 +49,10 @@ Result<ChildOutput> RunChild(const std::vector<std::string>& argv, const ChildLi
 // True when `program` is found in PATH (an optional tool may be missing).
 bool HaveProgram(std::string_view program);
 
+// Every program an extractor runs. Which of them are installed decides what rows a
+// file gives (a PDF without pdftotext gives an error line), so the case store's
+// reuse of earlier rows depends on it (scan::SettingsFingerprint).
+inline constexpr std::string_view kHelperPrograms[] = {"pdftotext", "pdftoppm", "antiword", "catdoc",
+                                                       "xls2csv",   "catppt",   "mdb-tables", "mdb-export"};
+
 }  // namespace breachscope::extract

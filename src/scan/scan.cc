@@ -29,6 +29,7 @@
 #include "detect/labels.h"
 #include "detect/name_lexicon.h"
 #include "detect/scanner.h"
+#include "extract/child_process.h"
 #include "extract/extractor.h"
 #include "input/walker.h"
 #include "records/column_typing.h"
@@ -368,9 +369,16 @@ class Scan {
   }
 
   // A file is complete: the case store marks it so (with its member paths and errors,
-  // relative to the file's own path) and a resumed scan will not read it again.
+  // relative to the file's own path) and a resumed scan will not read it again. A file
+  // with an I/O error (a failed read, a missing helper program, a full temp disk) is
+  // not marked: the next scan reads it again instead of keeping its partial rows.
   void FileDone(FileState& f) {
-    if (f.store_id && !f.reused) {
+    bool io_error = false;
+    {
+      std::lock_guard lock(f.errors_mu);
+      for (const auto& e : f.errors) io_error |= e.reason == StatusCode::kIo;
+    }
+    if (f.store_id && !f.reused && !io_error) {
       auto relative = [&](const std::string& p) { return p.substr(std::min(p.size(), f.safe_path.size())); };
       std::vector<std::string> suffixes;
       for (size_t i = 1; i < f.members.size(); ++i) suffixes.push_back(relative(f.members[i]));
@@ -398,7 +406,8 @@ class Scan {
                     "|" + std::to_string(static_cast<int>(cfg_.ocr)) + "|" +
                     std::to_string(cfg_.budget.max_expanded_bytes) + "|" + std::to_string(cfg_.budget.max_ratio) + "|" +
                     std::to_string(cfg_.budget.max_members) + "|" + std::to_string(cfg_.budget.member_seconds) + "|" +
-                    std::to_string(cfg_.chunk_bytes) + "|" + std::to_string(layout.size()) + "|" + layout;
+                    std::to_string(cfg_.chunk_bytes) + "|" + std::to_string(layout.size()) + "|" + layout + "|tools:";
+    for (std::string_view tool : extract::kHelperPrograms) s += extract::HaveProgram(tool) ? '1' : '0';
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(s.data(), s.size(), md, &n, EVP_sha256(), nullptr);

@@ -140,6 +140,24 @@ def main():
     check(r.returncode == 0 and read(os.path.join(ref, "findings.jsonl")) == before,
           "back to the first settings, the output is the first output again")
 
+    # Rows made without a helper program (here pdftotext: the PDF gets an error line)
+    # are not reused once the program is installed: the next scan reads the file again.
+    pdf_in = os.path.join(args.work, "pdf-input")
+    pdf_out = os.path.join(args.work, "pdf-case")
+    os.makedirs(pdf_in)
+    shutil.copy(os.path.join(REPO, "tests", "fixtures", "pdf", "mixed.pdf"), os.path.join(pdf_in, "letter.pdf"))
+    no_tools = dict(os.environ, PATH=os.path.join(args.work, "empty-path"))
+    r = subprocess.run([bs, "scan", pdf_in, "--out", pdf_out, "--key-file", KEY, "--quiet"],
+                       capture_output=True, text=True, env=no_tools)
+    errs = [json.loads(l) for l in open(os.path.join(pdf_out, "errors.jsonl"))] if r.returncode == 0 else []
+    check(r.returncode == 0 and any(e["path"] == "letter.pdf" and "pdftotext" in e["detail"] for e in errs),
+          "without pdftotext the PDF gets an error line that says so")
+    r = scan(bs, pdf_in, pdf_out)
+    errs = [json.loads(l) for l in open(os.path.join(pdf_out, "errors.jsonl"))]
+    pdf_findings = [json.loads(l) for l in open(os.path.join(pdf_out, "findings.jsonl"))]
+    check(r.returncode == 0 and stats(pdf_out)["files_reused"] == 0 and not errs and pdf_findings,
+          f"with pdftotext back the PDF is read again, not reused ({len(pdf_findings)} findings, {len(errs)} errors)")
+
     # Exports from the case store alone.
     exp = os.path.join(args.work, "export")
     r = subprocess.run([bs, "export", "all", "--case", ref, "--out", exp], capture_output=True, text=True)
