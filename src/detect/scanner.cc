@@ -144,13 +144,26 @@ class Pass {
 
   bool Owns(uint64_t begin) const { return begin >= r_.own_begin && begin < r_.own_end; }
 
+  // The field holding `pos`. Look-ups come in text order, so the search goes on from
+  // the previous one (field_hint_: fields beginning at or before the last position).
   const Field* FieldAt(uint64_t pos) const {
-    if (r_.fields.empty()) return nullptr;
-    auto it = std::upper_bound(r_.fields.begin(), r_.fields.end(), pos,
-                               [](uint64_t v, const Field& f) { return v < f.begin; });
-    if (it == r_.fields.begin()) return nullptr;
-    --it;
-    return pos < it->end ? &*it : nullptr;
+    const auto& fs = r_.fields;
+    const size_t n = fs.size();
+    if (n == 0) return nullptr;
+    auto after = [](uint64_t v, const Field& f) { return v < f.begin; };
+    size_t idx = field_hint_;
+    if (idx <= n && (idx == 0 || fs[idx - 1].begin <= pos)) {
+      for (int steps = 0; idx < n && fs[idx].begin <= pos && steps < 8; ++steps) ++idx;
+      if (idx < n && fs[idx].begin <= pos)
+        idx = static_cast<size_t>(std::upper_bound(fs.begin() + static_cast<std::ptrdiff_t>(idx), fs.end(), pos, after) -
+                                  fs.begin());
+    } else {
+      idx = static_cast<size_t>(std::upper_bound(fs.begin(), fs.end(), pos, after) - fs.begin());
+    }
+    field_hint_ = idx;
+    if (idx == 0) return nullptr;
+    const Field& f = fs[idx - 1];
+    return pos < f.end ? &f : nullptr;
   }
 
   Label FieldLabel(uint64_t pos) const {
@@ -589,6 +602,7 @@ class Pass {
   std::vector<Candidate>& out_;
   const char* base_;
   const char* end_;
+  mutable size_t field_hint_ = 0;
 };
 
 }  // namespace

@@ -63,6 +63,27 @@ bool MayHoldMailingAddress(std::string_view w) {
   return false;
 }
 
+// How many elements of `v` (sorted by `begin_of`) begin at or before `pos`: what
+// std::upper_bound gives, found from `hint` (the previous answer, 0 at first) in a few
+// steps when positions come in increasing order, as candidates do.
+template <typename V, typename BeginOf>
+size_t CountBeginningBy(const V& v, uint64_t pos, size_t& hint, BeginOf begin_of) {
+  const size_t n = v.size();
+  auto after = [&](uint64_t p, const auto& e) { return p < begin_of(e); };
+  size_t idx;
+  if (hint <= n && (hint == 0 || begin_of(v[hint - 1]) <= pos)) {
+    idx = hint;
+    for (int steps = 0; idx < n && begin_of(v[idx]) <= pos && steps < 8; ++steps) ++idx;
+    if (idx < n && begin_of(v[idx]) <= pos)
+      idx = static_cast<size_t>(std::upper_bound(v.begin() + static_cast<std::ptrdiff_t>(idx), v.end(), pos, after) -
+                                v.begin());
+  } else {
+    idx = static_cast<size_t>(std::upper_bound(v.begin(), v.end(), pos, after) - v.begin());
+  }
+  hint = idx;
+  return idx;
+}
+
 // One simdjson parser per thread for lines and small documents: a parser allocates
 // buffers sized to its input, which per unit was an allocation and page faults each time.
 // Its elements are read before any nested Job runs (Flatten copies values out).
@@ -554,20 +575,8 @@ class Job {
   // SegmentAt() for positions that mostly increase: `hint` (0 at first) carries the
   // search on from the previous answer, so a sorted walk costs a few steps per position.
   int64_t SegmentAtFrom(uint64_t pos, size_t& hint) const {
-    const size_t n = segs_.size();
-    if (n == 0) return -1;
-    auto by_first = [](uint64_t v, const std::pair<uint64_t, uint64_t>& s) { return v < s.first; };
-    size_t idx;  // segments beginning at or before pos
-    if (hint <= n && (hint == 0 || segs_[hint - 1].first <= pos)) {
-      idx = hint;
-      for (int steps = 0; idx < n && segs_[idx].first <= pos && steps < 8; ++steps) ++idx;
-      if (idx < n && segs_[idx].first <= pos)
-        idx = static_cast<size_t>(std::upper_bound(segs_.begin() + static_cast<std::ptrdiff_t>(idx), segs_.end(),
-                                                   pos, by_first) - segs_.begin());
-    } else {
-      idx = static_cast<size_t>(std::upper_bound(segs_.begin(), segs_.end(), pos, by_first) - segs_.begin());
-    }
-    hint = idx;
+    if (segs_.empty()) return -1;
+    size_t idx = CountBeginningBy(segs_, pos, hint, [](const auto& s) { return s.first; });
     if (idx == 0) return -1;
     const auto& sg = segs_[idx - 1];
     return (pos < sg.second || sg.first == sg.second) ? static_cast<int64_t>(idx - 1) : -1;
@@ -583,32 +592,31 @@ class Job {
     return it == field_value_begin_.end() ? fields_[f].begin : it->second;
   }
 
-  void AddName(const detect::NameMatch& m, uint64_t begin, uint64_t end, float confidence) {
-    Candidate c;
+  // Candidates are built in place and the match's strings moved in: a Candidate is large.
+  void AddName(detect::NameMatch&& m, uint64_t begin, uint64_t end, float confidence) {
+    Candidate& c = cands_.emplace_back();
     c.type = PiiType::kName;
     c.begin = begin;
     c.end = end;
     c.confidence = confidence;
     c.canonical = Sensitive(detect::CanonicalName(m.first, m.last));
     c.contact = std::make_unique<ContactParts>();
-    c.contact->first = m.first;
-    c.contact->last = m.last;
-    cands_.push_back(std::move(c));
+    c.contact->first = std::move(m.first);
+    c.contact->last = std::move(m.last);
   }
 
-  void AddAddress(const detect::AddressMatch& a, uint64_t begin, uint64_t end, float confidence) {
-    Candidate c;
+  void AddAddress(detect::AddressMatch&& a, uint64_t begin, uint64_t end, float confidence) {
+    Candidate& c = cands_.emplace_back();
     c.type = PiiType::kAddress;
     c.begin = begin;
     c.end = end;
     c.confidence = confidence;
     c.canonical = Sensitive(detect::CanonicalAddress(a));
     c.contact = std::make_unique<ContactParts>();
-    c.contact->street = a.street;
-    c.contact->city = a.city;
-    c.contact->state = a.state;
-    c.contact->zip = a.zip5;
-    cands_.push_back(std::move(c));
+    c.contact->street = std::move(a.street);
+    c.contact->city = std::move(a.city);
+    c.contact->state = std::move(a.state);
+    c.contact->zip = std::move(a.zip5);
   }
 
   // Names and addresses from labelled fields, one set per segment (row, tuple, object).
@@ -643,10 +651,10 @@ class Job {
     if (fields_[from].begin < own_begin_ || fields_[from].begin >= own_end_) return;
     if (first && last) {
       if (auto m = detect::ParseNameParts(FieldValue(*first), FieldValue(*last), lex_))
-        AddName(*m, FieldValueBegin(*first), fields_[*first].end, 0.99f);
+        AddName(std::move(*m), FieldValueBegin(*first), fields_[*first].end, 0.99f);
     } else if (full) {
       if (auto m = detect::ParseNameField(FieldValue(*full), lex_))
-        AddName(*m, FieldValueBegin(*full), fields_[*full].end, static_cast<float>(std::max(m->score, 0.9)));
+        AddName(std::move(*m), FieldValueBegin(*full), fields_[*full].end, static_cast<float>(std::max(m->score, 0.9)));
     }
     if (street) {
       auto v = [&](std::optional<size_t> f) { return f ? FieldValue(*f) : std::string_view(); };
@@ -657,7 +665,7 @@ class Job {
         if (!found.empty()) a = found.front();
       }
       if (!a) a = detect::ParseAddressFields(v(street), v(city), v(state), v(zip));
-      if (a) AddAddress(*a, FieldValueBegin(*street), fields_[*street].end, 0.99f);
+      if (a) AddAddress(std::move(*a), FieldValueBegin(*street), fields_[*street].end, 0.99f);
     }
   }
 
@@ -686,16 +694,16 @@ class Job {
       if (values.count(Label::kFirstName) && values.count(Label::kLastName)) {
         const auto& f = values[Label::kFirstName];
         if (auto m = detect::ParseNameParts(f, values[Label::kLastName], lex_))
-          AddName(*m, pos(f), pos(f) + f.size(), 0.99f);
+          AddName(std::move(*m), pos(f), pos(f) + f.size(), 0.99f);
       } else if (values.count(Label::kFullName)) {
         const auto& f = values[Label::kFullName];
         if (auto m = detect::ParseNameField(f, lex_))
-          AddName(*m, pos(f), pos(f) + f.size(), static_cast<float>(std::max(m->score, 0.9)));
+          AddName(std::move(*m), pos(f), pos(f) + f.size(), static_cast<float>(std::max(m->score, 0.9)));
       }
       if (values.count(Label::kStreet)) {
         const auto& st = values[Label::kStreet];
         if (auto a = detect::ParseAddressFields(st, values[Label::kCity], values[Label::kState], values[Label::kZip]))
-          AddAddress(*a, pos(st), pos(st) + st.size(), 0.99f);
+          AddAddress(std::move(*a), pos(st), pos(st) + st.size(), 0.99f);
       }
     }
   }
@@ -789,18 +797,18 @@ class Job {
       std::string_view w = text_.substr(lo, hi - lo);
       const int64_t seg = win.seg;
       if (!table_has_name && !has(seg, kNamed)) {
-        for (const auto& m : detect::FindNamesInWindow(w, lex_)) {
+        for (auto& m : detect::FindNamesInWindow(w, lex_)) {
           uint64_t b = lo + m.begin, e = lo + m.end;
           if (b < own_begin_ || b >= own_end_ || Overlaps(b, e)) continue;
-          AddName(m, b, e, static_cast<float>(m.score));
+          AddName(std::move(m), b, e, static_cast<float>(m.score));
           Take(b, e);
         }
       }
       if (!table_has_street && !has(seg, kAddressed) && MayHoldMailingAddress(w)) {
-        for (const auto& a : detect::FindAddresses(w)) {
+        for (auto& a : detect::FindAddresses(w)) {
           uint64_t b = lo + a.begin, e = lo + a.end;
           if (b < own_begin_ || b >= own_end_ || Overlaps(b, e)) continue;
-          AddAddress(a, b, e, static_cast<float>(a.score));
+          AddAddress(std::move(a), b, e, static_cast<float>(a.score));
           Take(b, e);
         }
       }
@@ -1007,6 +1015,7 @@ class Job {
       for (uint32_t i = m.first; i < m.first + m.count; ++i) by_pos.emplace_back(m.pos, i);
     if (!std::is_sorted(by_pos.begin(), by_pos.end())) std::sort(by_pos.begin(), by_pos.end());
     uint64_t line = in_.first_line, at = 0;
+    size_t field_hint = 0;
     for (auto [pos, i] : by_pos) {
       pos = std::min<uint64_t>(pos, text_.size());
       while (at < pos) {
@@ -1022,10 +1031,9 @@ class Job {
         loc.line = line;
       }
       if (!fields_.empty() && !synthetic_text_ && loc.offset < 0) {
-        auto it = std::upper_bound(fields_.begin(), fields_.end(), pos,
-                                   [](uint64_t v, const Field& f) { return v < f.begin; });
-        if (it != fields_.begin()) {
-          size_t f = static_cast<size_t>(it - fields_.begin()) - 1;
+        size_t count = CountBeginningBy(fields_, pos, field_hint, [](const Field& f) { return f.begin; });
+        if (count != 0) {
+          size_t f = count - 1;
           if (pos < fields_[f].end + 1 && field_column_[f] >= 0 &&
               (in_.format == Format::kCsv || in_.format == Format::kTsv))
             loc.column = ColumnLetters(static_cast<size_t>(field_column_[f]));
