@@ -16,6 +16,7 @@
 
 #include "notify/notify.h"
 #include "scan/scan.h"
+#include "store/case_store.h"
 
 namespace {
 
@@ -64,6 +65,28 @@ int RunExportCommand(const std::string& what, const std::string& case_dir, const
   std::error_code ec;
   fs::remove_all(target, ec);
   return std::cout.good() ? kExitOk : kExitFailure;
+}
+
+// `compact --case DIR`: forgets files that are not part of the case's last scan.
+int RunCompactCommand(const std::string& case_dir, bool quiet) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(fs::path(case_dir) / "case.db", ec)) {
+    std::fprintf(stderr, "breachscope: no case in %s\n", case_dir.c_str());
+    return kExitUsage;
+  }
+  auto store = breachscope::store::CaseStore::Open(fs::path(case_dir) / "case.db");
+  auto report = store.ok() ? (*store)->Compact() : breachscope::Result<breachscope::store::CompactReport>(store.status());
+  if (!report.ok()) {
+    std::fprintf(stderr, "breachscope: %s\n", report.status().message().c_str());
+    return report.status().code() == breachscope::StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  if (!quiet)
+    std::fprintf(stderr, "breachscope: %llu files and %llu chunks forgotten; case.db %.1f MB -> %.1f MB\n",
+                 static_cast<unsigned long long>(report->files_removed),
+                 static_cast<unsigned long long>(report->chunks_removed), report->bytes_before / 1e6,
+                 report->bytes_after / 1e6);
+  return kExitOk;
 }
 
 int RunNotifyCommand(const breachscope::notify::NotifyConfig& config, bool quiet) {
@@ -160,6 +183,14 @@ int main(int argc, char** argv) {
   exporter->add_option("--case", export_case, "Folder of a scan (holds case.db)")->required();
   exporter->add_option("--out", export_out, "With `all`: folder for the files (default: the case folder)");
 
+  std::string compact_case;
+  bool compact_quiet = false;
+  auto* compacter = app.add_subcommand(
+      "compact", "Forget the files a case holds that its last scan no longer saw (deleted or renamed), and give the "
+                 "space back.");
+  compacter->add_option("--case", compact_case, "Folder of a scan (holds case.db)")->required();
+  compacter->add_flag("--quiet,-q", compact_quiet, "No summary on the terminal");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -185,6 +216,7 @@ int main(int argc, char** argv) {
     return RunScanCommand(config);
   }
   if (exporter->parsed()) return RunExportCommand(export_what, export_case, export_out);
+  if (compacter->parsed()) return RunCompactCommand(compact_case, compact_quiet);
   if (notify->parsed()) {
     notify_config.case_dir = notify_case;
     notify_config.incident_file = notify_incident;

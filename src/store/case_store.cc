@@ -97,10 +97,12 @@ class SqliteCaseStore final : public CaseStore {
                   const std::vector<ItemError>& errors, const std::string& summary_json) override;
   Result<std::vector<std::pair<StoredFile, FileIdentity>>> LastScan() override;
   Result<std::vector<ItemError>> LastScanWalkErrors() override;
+  Result<CompactReport> Compact() override;
 
   Status Exec(const char* sql);
 
  private:
+  uint64_t DatabaseBytes();
   Status Error(const char* what);
   Result<std::optional<StoredFile>> Load(int64_t id);
   Result<int64_t> Begin(const FileIdentity& id, std::string_view content_hash, int64_t keep);
@@ -380,6 +382,52 @@ Result<std::vector<ItemError>> SqliteCaseStore::LastScanWalkErrors() {
   Stmt s(db_, "SELECT path, reason, detail FROM walk_errors ORDER BY rowid");
   while (s.Step() == SQLITE_ROW) out.push_back({s.ColText(0), ReasonCode(s.ColText(1)), s.ColText(2)});
   return out;
+}
+
+uint64_t SqliteCaseStore::DatabaseBytes() {
+  Stmt count(db_, "PRAGMA page_count"), size(db_, "PRAGMA page_size");
+  if (count.Step() != SQLITE_ROW || size.Step() != SQLITE_ROW) return 0;
+  return static_cast<uint64_t>(count.ColInt(0)) * static_cast<uint64_t>(size.ColInt(0));
+}
+
+Result<CompactReport> SqliteCaseStore::Compact() {
+  std::lock_guard lock(mu_);
+  {
+    Stmt done(db_, "SELECT 1 FROM meta WHERE key = 'summary'");
+    if (done.Step() != SQLITE_ROW)
+      return InvalidArgument("no scan of this case has completed yet: finish (resume) the scan before compacting");
+  }
+  CompactReport report;
+  report.bytes_before = DatabaseBytes();
+  // Kept: the last scan's files and the files whose rows they share.
+  BS_RETURN_IF_ERROR(Exec(
+      "BEGIN IMMEDIATE;"
+      "CREATE TEMP TABLE keep_files AS"
+      "  SELECT id FROM scanned_files WHERE last_scan_order IS NOT NULL"
+      "  UNION SELECT rows_of FROM scanned_files WHERE last_scan_order IS NOT NULL AND rows_of IS NOT NULL;"));
+  auto count = [&](const char* sql) -> int64_t {
+    Stmt s(db_, sql);
+    return s.Step() == SQLITE_ROW ? s.ColInt(0) : 0;
+  };
+  report.files_removed =
+      static_cast<uint64_t>(count("SELECT count(*) FROM scanned_files WHERE id NOT IN (SELECT id FROM keep_files)"));
+  report.chunks_removed =
+      static_cast<uint64_t>(count("SELECT count(*) FROM chunks WHERE file_id NOT IN (SELECT id FROM keep_files)"));
+  Status s = Exec(
+      "DELETE FROM chunks WHERE file_id NOT IN (SELECT id FROM keep_files);"
+      "DELETE FROM file_errors WHERE file_id NOT IN (SELECT id FROM keep_files);"
+      "DELETE FROM scanned_files WHERE id NOT IN (SELECT id FROM keep_files);"
+      "DROP TABLE keep_files;"
+      "COMMIT;");
+  if (!s.ok()) {
+    (void)Exec("ROLLBACK");
+    return s;
+  }
+  // VACUUM rewrites the database without the freed pages; the checkpoint first empties
+  // the WAL so its pages are not counted twice.
+  BS_RETURN_IF_ERROR(Exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);"));
+  report.bytes_after = DatabaseBytes();
+  return report;
 }
 
 }  // namespace breachscope::store

@@ -62,6 +62,12 @@ struct Chunk {
   std::string meta, findings, records;
 };
 
+// What Compact() removed.
+struct CompactReport {
+  uint64_t files_removed = 0, chunks_removed = 0;
+  uint64_t bytes_before = 0, bytes_after = 0;  // the database's size
+};
+
 class CaseStore {
  public:
   // Opens (creating if needed) the SQLite case database at `db_path`.
@@ -101,6 +107,12 @@ class CaseStore {
   // The files of the last scan, in output order, with their safe paths.
   virtual Result<std::vector<std::pair<StoredFile, FileIdentity>>> LastScan() = 0;
   virtual Result<std::vector<ItemError>> LastScanWalkErrors() = 0;
+
+  // Forgets every file that is not part of the last completed scan (files deleted from
+  // disk since, or renamed), with its rows unless a file of the last scan shares them,
+  // and gives the space back. Refused (kInvalidArgument) when no scan of this case
+  // ever completed: the rows of a killed first scan are what its resume needs.
+  virtual Result<CompactReport> Compact() = 0;
 };
 
 }  // namespace breachscope::store

@@ -167,6 +167,41 @@ def main():
           "export findings prints findings.jsonl")
     r = subprocess.run([bs, "export", "people", "--case", os.path.join(args.work, "nowhere")], capture_output=True)
     check(r.returncode == 2, "export from a folder without a case is a usage error")
+
+    # compact: files deleted from disk since are forgotten; the last scan's output and
+    # its reuse stay exactly as they were.
+    def case_files(case):
+        return int(subprocess.run(["sqlite3", os.path.join(case, "case.db"), "SELECT count(*) FROM scanned_files"],
+                                  capture_output=True, text=True, check=True).stdout)
+    gone = sorted(os.path.join(d, n) for d, _, fs in os.walk(inp) for n in fs)[:5]
+    for g in gone:
+        os.remove(g)
+    r = scan(bs, inp, ref)
+    kept_output = {n: read(os.path.join(ref, n)) for n in OUTPUTS}
+    before_files = case_files(ref)
+    r = subprocess.run([bs, "compact", "--case", ref], capture_output=True, text=True)
+    after_files = case_files(ref)
+    check(r.returncode == 0 and after_files <= before_files - len(gone),
+          f"compact forgets the {len(gone)} deleted files ({before_files} -> {after_files} files; {r.stderr.strip()})")
+    exp2 = os.path.join(args.work, "export-after-compact")
+    r = subprocess.run([bs, "export", "all", "--case", ref, "--out", exp2], capture_output=True, text=True)
+    check(r.returncode == 0 and all(read(os.path.join(exp2, n)) == kept_output[n] for n in OUTPUTS),
+          "after compact, export all writes the last scan's output unchanged")
+    r = scan(bs, inp, ref)
+    check(r.returncode == 0 and stats(ref)["files_reused"] == n_files + 1 - len(gone) and
+          all(read(os.path.join(ref, n)) == kept_output[n] for n in OUTPUTS),
+          "after compact, a re-scan reuses every remaining file and gives the same output")
+    never = os.path.join(args.work, "never-completed")
+    p = subprocess.Popen([bs, "scan", inp, "--out", never, "--key-file", KEY, "--quiet"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(full * 0.3)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    if os.path.exists(os.path.join(never, "case.db")):
+        r = subprocess.run([bs, "compact", "--case", never], capture_output=True, text=True)
+        check(r.returncode == 2, "compact refuses a case whose first scan never completed (its resume needs the rows)")
+    r = subprocess.run([bs, "compact", "--case", os.path.join(args.work, "nowhere")], capture_output=True)
+    check(r.returncode == 2, "compact of a folder without a case is a usage error")
     print(f"{len(failures)} failures")
     return 1 if failures else 0
 
