@@ -493,6 +493,7 @@ EntityResolver::Agg EntityResolver::AggOf(uint32_t record) const {
   SortUnique(g.ids);
   if (k.dob) g.dob.push_back(k.dob);
   if (k.first) g.first.push_back(k.first);
+  if (k.Email()) g.email.push_back(k.Email());
   return g;
 }
 
@@ -524,6 +525,9 @@ bool EntityResolver::Conflict(const Agg& x, const Agg& y, bool by_name) const {
     // is a different person.
     if (by_name && (both & bit) && !(shared & bit) && IsExclusiveId(t)) return true;
   }
+  // Joined by a name only: e-mail addresses on both sides and none in common. People do
+  // have several, but a name is too little to say these are one person's.
+  if (by_name && !x.email.empty() && !y.email.empty() && !Intersects(x.email, y.email)) return true;
   if (override_shared) return false;  // a shared person identifier outweighs DOB and name
   if (!x.dob.empty() && !y.dob.empty()) {
     bool compatible = false;
@@ -559,6 +563,7 @@ bool EntityResolver::Unite(uint32_t ra, uint32_t rb, std::unordered_map<uint32_t
   unite(m.ids, x.ids, y.ids);
   unite(m.dob, x.dob, y.dob);
   unite(m.first, x.first, y.first);
+  unite(m.email, x.email, y.email);
   if (m.first.size() > kMaxFirstNames) m.first.resize(kMaxFirstNames);
   const uint32_t root = std::min(ra, rb), child = std::max(ra, rb);
   parent_[child] = root;

@@ -128,7 +128,7 @@ class EntityResolver {
   };
   // Conflict state of a cluster: its SSNs, identifiers (type-tagged), DOBs, first names.
   struct Agg {
-    std::vector<uint64_t> ssn, ids;
+    std::vector<uint64_t> ssn, ids, email;  // email: specific e-mails only
     std::vector<uint32_t> dob, first;
   };
   // Phase 3: candidate values of a person with their counts.

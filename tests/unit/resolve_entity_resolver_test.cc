@@ -240,6 +240,24 @@ TEST(EntityResolver, SameNamePassLeavesAmbiguousNamesApart) {
   EXPECT_NE(q[0], q[1]);
 }
 
+TEST(EntityResolver, SameNamePassKeepsApartNamesWhoseEmailsDiffer) {
+  // Lori Patterson (DOB, MBI, e-mail) and another Lori Patterson known only by her own
+  // e-mail and a bank account: a name alone does not make them one person.
+  const R lori{"Lori", "Patterson", "1947-10-31", "patterson.lori1983@example.com", "", "", "", "", "",
+               {{PiiType::kMbi, 11}}};
+  const R other_news{"Lori", "Patterson", "", "lpatterson50@mail.example.com"};
+  const R other_ach{"Lori", "Patterson", "", "lpatterson50@mail.example.com", "", "", "", "", "",
+                    {{PiiType::kBankAccount, 12}}};
+  auto p = Resolve({lori, other_news, other_ach});
+  EXPECT_EQ(p[1], p[2]);  // one e-mail: one person
+  EXPECT_NE(p[1], p[0]);
+  // Without an e-mail of its own, the account row joins the one Lori Patterson.
+  R bare = other_ach;
+  bare.email.clear();
+  auto q = Resolve({lori, bare});
+  EXPECT_EQ(q[1], q[0]);
+}
+
 TEST(EntityResolver, InitialJoinsThePersonWhoseSpecificValuesItShares) {
   // A mailing-list row "H Phillips" + Henry's address and phone: the pair scores fall
   // short (same surname: the phone and address count little; an initial counts little)
@@ -299,11 +317,17 @@ TEST(EntityResolver, NamelessEmailThatSpellsANameJoinsTheOnePersonOfThatName) {
   const R log{"", "", "", "lisa.warren@example.com"};
   const R reversed{"", "", "", "warren.lisa1986@example.org"};   // last.first + digits
   const R initial{"", "", "", "lwarren21@example.com"};           // not two words: stays apart
-  auto p = Resolve({lisa, event, log, reversed, initial});
+  auto p = Resolve({lisa, event, log, initial});
   EXPECT_EQ(p[1], p[0]);
   EXPECT_EQ(p[2], p[0]);
-  EXPECT_EQ(p[3], p[0]);
-  EXPECT_NE(p[4], p[0]);
+  EXPECT_NE(p[3], p[0]);
+  auto r = Resolve({lisa, reversed});
+  EXPECT_EQ(r[1], r[0]);
+  // Once Lisa's person holds lisa.warren@, another address that spells her name is not
+  // enough: joined by a name only, two people's e-mails that differ keep them apart.
+  auto both = Resolve({lisa, event, reversed});
+  EXPECT_EQ(both[1], both[0]);
+  EXPECT_NE(both[2], both[0]);
   // Two Lisa Warrens (different SSNs): the e-mail names neither.
   auto q = Resolve({
       {"Lisa", "Warren", "", "", "", "", "", "", "", {{PiiType::kSsn, 62}}},
