@@ -24,8 +24,8 @@ Steps (exit 0 only if every check passes, 1 otherwise; the table is printed eith
   6. people (people_metrics.py: findings joined to truth on (path, type, hash), each with
      its true and its predicted person): pairwise and B-cubed precision/recall, people
      found, over-merged, over-split, exposed-type exactness and summary.json's
-     `individuals` against the truth count are at least the floors in PEOPLE_FLOORS (set
-     at what the scanner achieves; the issue's targets are printed beside them).
+     `individuals` against the truth count are at least the floors in PEOPLE_FLOORS (the
+     issue's targets, which are printed beside them).
 """
 
 import argparse
@@ -45,23 +45,29 @@ import evaluate as evaluate_mod  # noqa: E402
 import generate as generate_mod  # noqa: E402
 import people_metrics as people_mod  # noqa: E402
 
-# Person-level floors (people_metrics.py defines the metrics), over the whole corpus.
-# Set at what the scanner achieved when they were introduced (seed 1, 400 people,
-# 613 true people: people found 1.000, pairwise P 1.000 / R 0.992, B3 P 1.000 / R 0.990,
-# over-merged 0, over-split 0.049, exposed exact 0.967, individuals 645 for 613, i.e.
-# relative error 0.052), less about 0.01, so that a regression fails. The issue's
-# targets (people_metrics.ISSUE_TARGETS) are printed next to them; they are not met yet.
+# Person-level floors (people_metrics.py defines the metrics), over the whole corpus:
+# the issue's targets (people_metrics.ISSUE_TARGETS: person recall >= 0.99, no
+# over-merge, over-split <= 2%, exposed-type sets exact for >= 97% of people,
+# `individuals` within 0.5% of the truth), plus precision >= 0.99.
+# Measured (400 people, after the household pass, e-mail names, the e-mail conflict of
+# name-only joins, and payment/log rows that carry the payee's e-mail):
+#   seed 1 (ctest): 613 true people, 613 predicted, pairwise/B3 P 1.000 R 1.000,
+#                   over-merged 0, over-split 0.000, exposed exact 1.000, individuals 613
+#   seed 2: over-split 0.003, exposed 0.997, individuals 609 for 607 (0.33%)
+#   seed 3: over-split 0.011, exposed 0.989, individuals 618 for 611 (1.15%: NOT within
+#           0.5%; docs/resolution.md "Accuracy" lists the seven split people and why)
+#   seeds 4-8: over-merged 0, over-split <= 0.005, individuals within 0.49%.
 # over-merged is a hard floor: no two true people in one predicted person.
 PEOPLE_FLOORS = {
     "people_found": (">=", 0.99),
     "pair_precision": (">=", 0.99),
-    "pair_recall": (">=", 0.98),
+    "pair_recall": (">=", 0.99),
     "b3_precision": (">=", 0.99),
-    "b3_recall": (">=", 0.98),
+    "b3_recall": (">=", 0.99),
     "over_merged": ("<=", 0),
-    "over_split_frac": ("<=", 0.06),
-    "exposed_exact_frac": (">=", 0.95),
-    "individuals_rel_err": ("<=", 0.065),
+    "over_split_frac": ("<=", 0.02),
+    "exposed_exact_frac": (">=", 0.97),
+    "individuals_rel_err": ("<=", 0.005),
 }
 
 # Recall and precision floors per container kind (the part of a kind before ':', see
