@@ -18,7 +18,8 @@
 // identifier whose records name more than one person (names that disagree: a school
 // office's number, a household's phone, a family's case number), or that more than
 // `max_contact_block` records share, is not specific: it is neither a block nor
-// evidence. Name blocks larger than `max_name_block` are skipped.
+// evidence for pairs (the household pass still sees it). Name blocks larger than
+// `max_name_block` are skipped.
 //
 // Scoring: Fellegi–Sunter. Each field comparison has m = P(level | same person) and
 // u = P(level | different people); a pair's score is the sum of log2(m/u) over the
@@ -40,7 +41,15 @@
 // member id of the same type). When any two conflict, at least two people bear the
 // name and none of its clusters is merged by it; a name in more clusters is too common.
 //
-// A record whose only usable field is a name is never merged by a name: it stays alone.
+// Household pass: a value (e-mail, phone, address, non-SSN identifier) shared by a few
+// clusters, specific or not, joins two of them whose names agree (an initial agrees
+// with its full name) when each is the other's only such partner ("H Phillips" and
+// Henry; "T Weaver" at a household's address and phone, and Theresa Weaver there).
+//
+// Then a record holding nothing but a full name joins the one cluster carrying that
+// name; a nameless cluster whose e-mail spells a full name ("lisa.warren@") does the
+// same. Every join made on a name (these, and the two passes above) is refused when
+// both clusters hold e-mails and share none.
 //
 // Thread-safety: single-threaded, like PeopleBuilder.
 #pragma once
