@@ -1,5 +1,5 @@
 // Fuzz target: fixed-width records and column typing (records/fixed_width.h,
-// records/column_typing.h) on arbitrary bytes: the bytes as a layout file, layout
+// records/column_typing.h) on arbitrary bytes: the bytes as a layout file (JSON or YAML), layout
 // inference and reading with the inferred layout, reading with a fixed layout of every
 // field type over a region chosen from the first bytes, the unit processor on a kFixed
 // unit (inferring its own layout), and header-less CSV/TSV typing.

@@ -1,4 +1,4 @@
-// records/fixed_width.cc — fixed-width layouts (parsed from JSON or inferred) and
+// records/fixed_width.cc — fixed-width layouts (parsed from JSON or YAML, or inferred) and
 // the reader that turns each line into a record of typed field values.
 //
 // Why a reader of its own: fields of a fixed-width record touch each other
@@ -16,8 +16,12 @@
 
 #include <fnmatch.h>
 #include <simdjson.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -219,15 +223,153 @@ uint32_t FixedLayout::MaxRecordLength() const {
 
 // ------------------------------------------------------------------ layout files
 
-Result<FixedLayout> ParseLayout(std::string_view json) {
+namespace {
+
+void AppendJsonString(std::string_view s, std::string& out) {
+  out += '"';
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\u%04x", c);
+      out += b;
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// YAML 1.2 core schema: [-+]?[0-9]+ is an integer, [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? a float.
+bool IsYamlInteger(std::string_view v) {
+  if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
+  return AllDigits(v);
+}
+
+bool IsYamlFloat(std::string_view v) {
+  if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
+  size_t e = v.find_first_of("eE");
+  if (e != std::string_view::npos) {
+    std::string_view x = v.substr(e + 1);
+    if (!x.empty() && (x[0] == '-' || x[0] == '+')) x.remove_prefix(1);
+    if (!AllDigits(x)) return false;
+    v = v.substr(0, e);
+  }
+  size_t dot = v.find('.');
+  if (dot == std::string_view::npos) return AllDigits(v);
+  std::string_view a = v.substr(0, dot), b = v.substr(dot + 1);
+  return (a.empty() && AllDigits(b)) || (AllDigits(a) && (b.empty() || AllDigits(b)));
+}
+
+// A YAML node as JSON text with YAML 1.2 core-schema typing: quoted scalars (and
+// !!str) are strings; plain ones are integers, floats, booleans or null when they look
+// like one, else strings. Mapping keys must be scalars. False on a key that is not.
+bool YamlToJson(const YAML::Node& n, std::string& out) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: {
+      out += '{';
+      bool first = true;
+      for (const auto& kv : n) {
+        if (!kv.first.IsScalar()) return false;
+        if (!first) out += ',';
+        first = false;
+        AppendJsonString(kv.first.Scalar(), out);
+        out += ':';
+        if (!YamlToJson(kv.second, out)) return false;
+      }
+      out += '}';
+      return true;
+    }
+    case YAML::NodeType::Sequence: {
+      out += '[';
+      for (size_t i = 0; i < n.size(); ++i) {
+        if (i) out += ',';
+        if (!YamlToJson(n[i], out)) return false;
+      }
+      out += ']';
+      return true;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& v = n.Scalar();
+      if (n.Tag() != "?") {  // quoted, or an explicit tag: as written
+        AppendJsonString(v, out);
+        return true;
+      }
+      if (IsYamlInteger(v)) {
+        size_t d = v[0] == '-' || v[0] == '+' ? 1 : 0;
+        while (d + 1 < v.size() && v[d] == '0') ++d;  // JSON has no leading zeros
+        if (v[0] == '-') out += '-';
+        out += v.substr(d);
+      } else if (IsYamlFloat(v)) {
+        char b[40];
+        std::snprintf(b, sizeof b, "%.17g", std::strtod(v.c_str(), nullptr));
+        out += b;
+        if (!std::strpbrk(b, ".eEn")) out += ".0";  // still a float: 1.0 is not the integer 1
+      } else if (v == "true" || v == "True" || v == "TRUE" || v == "false" || v == "False" || v == "FALSE") {
+        out += v[0] == 't' || v[0] == 'T' ? "true" : "false";
+      } else if (v == "null" || v == "Null" || v == "NULL" || v == "~") {
+        out += "null";
+      } else {
+        AppendJsonString(v, out);
+      }
+      return true;
+    }
+    default:  // an empty value
+      out += "null";
+      return true;
+  }
+}
+
+// The layout document as JSON: JSON as it is (a '{' first), YAML converted, so both go
+// through one validator and give the same errors. A '{' text that is not JSON may be a
+// YAML flow mapping ({fields: [...]}).
+Result<std::string> LayoutAsJson(std::string_view text) {
   auto bad = [](std::string m) { return InvalidArgument("--layout: " + std::move(m)); };
+  size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  std::string json_error;
+  if (i < text.size() && text[i] == '{') {
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(text);
+    simdjson::dom::element root;
+    auto err = parser.parse(padded).get(root);
+    if (err == simdjson::SUCCESS) return std::string(text);
+    json_error = std::string("not valid JSON (") + simdjson::error_message(err) + ")";
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text.substr(i)));
+  } catch (const YAML::Exception& e) {
+    if (!json_error.empty()) return bad(json_error);
+    return bad("not valid YAML or JSON (line " + std::to_string(e.mark.line + 1) + ", column " +
+               std::to_string(e.mark.column + 1) + ": " + e.msg + ")");
+  }
+  std::string json;
+  if (!YamlToJson(root, json)) return bad("a YAML mapping key that is not a plain name");
+  return json;
+}
+
+}  // namespace
+
+Result<FixedLayout> ParseLayout(std::string_view text) {
+  auto bad = [](std::string m) { return InvalidArgument("--layout: " + std::move(m)); };
+  auto json = LayoutAsJson(text);
+  if (!json.ok()) return json.status();
   simdjson::dom::parser parser;
-  simdjson::padded_string padded(json);
+  simdjson::padded_string padded(*json);
   simdjson::dom::element root;
   if (auto err = parser.parse(padded).get(root); err != simdjson::SUCCESS)
     return bad(std::string("not valid JSON (") + simdjson::error_message(err) + ")");
   simdjson::dom::object top;
-  if (root.get_object().get(top) != simdjson::SUCCESS) return bad("the layout must be a JSON object");
+  if (root.get_object().get(top) != simdjson::SUCCESS)
+    return bad("the layout must be an object (a JSON object or a YAML mapping) with \"fields\"");
   FixedLayout layout;
   bool have_fields = false;
   auto positive = [](simdjson::dom::element v, uint32_t& out) {

@@ -4,15 +4,19 @@
 // and each field sits at fixed character positions, packed without separators
 // ("123456789SMITH     JANE      19800402"), which a text scanner cannot read (the
 // SSN is glued to the name). A FixedLayout says where the fields are and what they
-// hold; it comes from a layout file (`breachscope scan --layout FILE`, JSON, see
-// docs/formats-fixed-width.md) or from InferLayout(), which finds the column
+// hold; it comes from a layout file (`breachscope scan --layout FILE`, JSON or YAML,
+// see docs/formats-fixed-width.md) or from InferLayout(), which finds the column
 // boundaries of a sample and types the columns by their values
 // (records/column_typing.h).
 //
-// Layout file (JSON):
+// Layout file (JSON, or the same keys in YAML):
 //   {"record_length": 120,                  optional: characters per record
 //    "files": ["claims_*.dat", "*.txt"],    optional: file-name globs it applies to
 //    "fields": [{"name": "SSN", "start": 1, "length": 9, "type": "ssn"}, ...]}
+// A text whose first character is '{' and that parses as JSON is JSON; anything else is
+// read by yaml-cpp and converted to the JSON document model with YAML 1.2 core-schema
+// typing (a quoted '12' is a string, a plain 12 an integer, 1.0 a float), so one
+// validator reads both and gives the same errors.
 // `start` is 1-based; positions count characters (code points of the UTF-8 text the
 // scan reads, i.e. after Windows-1252/UTF-16 transcoding). Types: ssn dob phone email
 // health_id student_id drivers_license bank_account credit_card mbi passport diagnosis
@@ -104,9 +108,10 @@ struct FixedLayout {
   uint32_t MaxRecordLength() const;
 };
 
-// Parses a layout file's text. kInvalidArgument naming the problem ("field 2 (LAST):
-// \"start\" must be an integer of at least 1").
-Result<FixedLayout> ParseLayout(std::string_view json);
+// Parses a layout file's text (JSON or YAML). kInvalidArgument naming the problem
+// ("field 2 (LAST): \"start\" must be an integer of at least 1"; "not valid JSON (...)",
+// "not valid YAML or JSON (line 3, column 5: ...)").
+Result<FixedLayout> ParseLayout(std::string_view text);
 // Reads and parses `path`; kInvalidArgument when it cannot be read or is invalid.
 Result<FixedLayout> LoadLayoutFile(const std::filesystem::path& path);
 

@@ -7,6 +7,7 @@
 #include "records/fixed_width.h"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include "test_files.h"
 
@@ -132,8 +133,9 @@ TEST_P(FixedLayoutErrors, AreUsageErrorsNamingTheProblem) {
 }
 
 const BadLayout kBad[] = {
-    {"{fields: []}", "not valid JSON"},
-    {"[1, 2]", "must be a JSON object"},
+    {R"({"fields": [})", "not valid JSON"},
+    {"[1, 2]", "must be an object"},
+    {"fields: [a\n  b: c", "not valid YAML or JSON (line "},
     {"{}", "\"fields\" is missing"},
     {R"({"fields": []})", "\"fields\" is empty"},
     {R"({"fields": {"name": "A"}})", "\"fields\" must be a list"},
@@ -169,6 +171,71 @@ const BadLayout kBad[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(All, FixedLayoutErrors, ::testing::ValuesIn(kBad));
+
+void BlockStyle(YAML::Node node) {
+  if (node.IsMap() || node.IsSequence()) node.SetStyle(YAML::EmitterStyle::Block);
+  if (node.IsMap())
+    for (auto kv : node) BlockStyle(kv.second);
+  if (node.IsSequence())
+    for (auto item : node) BlockStyle(item);
+}
+
+// The same bad layouts written as block-style YAML (yaml-cpp's emitter) give the same
+// error messages: one validator reads both formats. (The first ones are not layouts in
+// either format, or not mappings.)
+TEST(FixedLayoutFile, YamlErrorsAreTheJsonErrors) {
+  size_t compared = 0;
+  for (const BadLayout& bad : kBad) {
+    YAML::Node node;
+    try {
+      node = YAML::Load(bad.json);
+    } catch (const YAML::Exception&) {
+      continue;
+    }
+    if (!node.IsMap() || node.size() == 0) continue;  // ({} is "{}" in any style)
+    BlockStyle(node);
+    const std::string yaml = YAML::Dump(node);
+    ASSERT_NE(yaml.front(), '{') << yaml;
+    auto from_json = ParseLayout(bad.json);
+    auto from_yaml = ParseLayout(yaml);
+    ASSERT_FALSE(from_json.ok());
+    ASSERT_FALSE(from_yaml.ok()) << yaml;
+    EXPECT_EQ(from_yaml.status().message(), from_json.status().message()) << yaml;
+    ++compared;
+  }
+  EXPECT_GE(compared, std::size(kBad) - 4);
+}
+
+// YAML scalars are typed as YAML 1.2 says: a quoted "12" is a string (so not a start),
+// 012 the integer 12, 1.0 a float, globs and code systems plain or quoted strings.
+TEST(FixedLayoutFile, YamlScalarTyping) {
+  auto ok = ParseLayout(
+      "files: ['claims_*.dat', \"*.txt\"]\n"
+      "fields:\n"
+      "  - {name: ID, start: 012, length: +4, type: health_id}\n"
+      "  - {name: '7', start: 1, length: 10, type: text}\n"
+      "  - {name: DX, start: 17, length: 6, type: diagnosis, code_system: icd10}\n");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ(ok->fields.size(), 3u);
+  EXPECT_EQ(ok->fields[0].name, "7");
+  EXPECT_EQ(ok->fields[1].start, 11u);
+  EXPECT_EQ(ok->fields[1].length, 4u);
+  EXPECT_STREQ(ok->fields[2].code_system, "icd10");
+  EXPECT_EQ(ok->files, (std::vector<std::string>{"claims_*.dat", "*.txt"}));
+  // A plain 7 is a number, as in JSON: not a name.
+  auto number = ParseLayout("fields:\n  - {name: 7, start: 1, length: 4, type: ssn}\n");
+  ASSERT_FALSE(number.ok());
+  EXPECT_NE(number.status().message().find("\"name\" must be a non-empty string"), std::string::npos);
+  auto quoted = ParseLayout("fields:\n  - {name: A, start: '12', length: 4, type: ssn}\n");
+  ASSERT_FALSE(quoted.ok());
+  EXPECT_NE(quoted.status().message().find("\"start\" must be an integer"), std::string::npos);
+  auto real = ParseLayout("fields:\n  - {name: A, start: 1.0, length: 4, type: ssn}\n");
+  ASSERT_FALSE(real.ok());
+  EXPECT_NE(real.status().message().find("\"start\" must be an integer"), std::string::npos);
+  auto empty = ParseLayout("");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.status().message().find("must be an object"), std::string::npos);
+}
 
 TEST(FixedLayoutFile, MissingFileIsAUsageError) {
   auto l = LoadLayoutFile(kFixtures / "no-such-layout.json");
@@ -253,6 +320,32 @@ void ExpectExtract(const std::vector<Record>& got) {
     EXPECT_EQ(total, 3u + !want[i].ssn.empty() + !want[i].phone.empty()) << "nothing else is reported";
   }
   EXPECT_EQ(invalid_ssn, 2u);
+}
+
+TEST(FixedLayoutFile, YamlAndJsonGiveTheSameLayoutAndFindings) {
+  auto json = LoadLayoutFile(kFixtures / "extract.layout.json");
+  auto yaml = LoadLayoutFile(kFixtures / "extract.layout.yaml");
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  ASSERT_TRUE(yaml.ok()) << yaml.status().ToString();
+  EXPECT_EQ(yaml->record_length, json->record_length);
+  ASSERT_EQ(yaml->fields.size(), json->fields.size());
+  for (size_t i = 0; i < json->fields.size(); ++i) {
+    EXPECT_EQ(yaml->fields[i].name, json->fields[i].name);
+    EXPECT_EQ(yaml->fields[i].start, json->fields[i].start);
+    EXPECT_EQ(yaml->fields[i].length, json->fields[i].length);
+    EXPECT_EQ(yaml->fields[i].type, json->fields[i].type);
+  }
+  const std::string text = ReadFile(kFixtures / "extract.dat");
+  FixedResult a, b;
+  ReadFixed(text, *json, TheScanner(), Lex(), a);
+  ReadFixed(text, *yaml, TheScanner(), Lex(), b);
+  ExpectExtract(Records(b));
+  ASSERT_EQ(a.candidates.size(), b.candidates.size());
+  for (size_t i = 0; i < a.candidates.size(); ++i) {
+    EXPECT_EQ(a.candidates[i].type, b.candidates[i].type);
+    EXPECT_EQ(a.candidates[i].begin, b.candidates[i].begin);
+    EXPECT_EQ(a.candidates[i].location.column, b.candidates[i].location.column);
+  }
 }
 
 TEST(FixedRead, ExtractWithLayoutGivesEachRecordsValues) {
