@@ -36,14 +36,29 @@ struct HmacScratch::Impl {
 HmacScratch::HmacScratch() : impl_(std::make_unique<Impl>()) {}
 HmacScratch::~HmacScratch() = default;
 
-void AppendHex(std::string& out, const Fingerprint& fp) {
-  static const char* kDigits = "0123456789abcdef";
-  char hex[64];
-  for (size_t i = 0; i < fp.size(); ++i) {
-    hex[2 * i] = kDigits[fp[i] >> 4];
-    hex[2 * i + 1] = kDigits[fp[i] & 15];
+namespace {
+// Two hex digits per byte value, so a fingerprint is 32 look-ups (once per finding).
+struct HexPairs {
+  char pair[256][2];
+  constexpr HexPairs() : pair{} {
+    const char* digits = "0123456789abcdef";
+    for (int b = 0; b < 256; ++b) {
+      pair[b][0] = digits[b >> 4];
+      pair[b][1] = digits[b & 15];
+    }
   }
-  out.append(hex, sizeof hex);
+};
+constexpr HexPairs kHexPairs;
+}  // namespace
+
+void AppendHex(std::string& out, const Fingerprint& fp) {
+  const size_t at = out.size();
+  out.resize(at + 2 * fp.size());
+  char* p = out.data() + at;
+  for (uint8_t b : fp) {
+    std::memcpy(p, kHexPairs.pair[b], 2);
+    p += 2;
+  }
 }
 
 std::string ToHex(const Fingerprint& fp) {
