@@ -4,7 +4,9 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <unordered_map>
+#include <vector>
 
 #include "base/embedded_data.h"
 
@@ -243,8 +245,41 @@ constexpr std::string_view kInlineTags[] = {"b",    "i",   "u",    "em",    "str
                                             "span", "a",   "font", "small", "big",
                                             "sup",  "sub", "abbr", "label", "mark"};
 
-std::vector<Tok> Tokenize(std::string_view s) {
-  std::vector<Tok> out;
+// A token vector borrowed from this thread's pool and given back cleared, with its
+// capacity: every window and address field used to allocate one.
+class TokLease {
+ public:
+  TokLease() {
+    auto& pool = Pool();
+    if (pool.empty()) {
+      v_ = std::make_unique<std::vector<Tok>>();
+    } else {
+      v_ = std::move(pool.back());
+      pool.pop_back();
+    }
+  }
+  ~TokLease() {
+    auto& pool = Pool();
+    if (v_->capacity() <= 4096 && pool.size() < 8) {
+      v_->clear();
+      pool.push_back(std::move(v_));
+    }
+  }
+  TokLease(const TokLease&) = delete;
+  TokLease& operator=(const TokLease&) = delete;
+  std::vector<Tok>& operator*() const { return *v_; }
+
+ private:
+  static std::vector<std::unique_ptr<std::vector<Tok>>>& Pool() {
+    thread_local std::vector<std::unique_ptr<std::vector<Tok>>> pool;
+    return pool;
+  }
+  std::unique_ptr<std::vector<Tok>> v_;
+};
+
+// Fills `out` (cleared first) with the tokens of `s`.
+void Tokenize(std::string_view s, std::vector<Tok>& out) {
+  out.clear();
   out.reserve(s.size() / 4 + 4);
   bool space = false;
   size_t i = 0;
@@ -349,7 +384,6 @@ std::vector<Tok> Tokenize(std::string_view s) {
     out.push_back(t);
     i = t.end;
   }
-  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -357,7 +391,7 @@ std::vector<Tok> Tokenize(std::string_view s) {
 
 class AddressScanner {
  public:
-  explicit AddressScanner(std::string_view text) : s_(text), toks_(Tokenize(text)) {}
+  explicit AddressScanner(std::string_view text) : s_(text) { Tokenize(text, toks_); }
 
   std::vector<AddressMatch> FindAll() {
     std::vector<AddressMatch> out;
@@ -718,7 +752,8 @@ class AddressScanner {
   }
 
   std::string_view s_;
-  std::vector<Tok> toks_;
+  TokLease lease_;
+  std::vector<Tok>& toks_ = *lease_;
 };
 
 std::string_view TrimView(std::string_view s) {
@@ -782,7 +817,9 @@ std::optional<AddressMatch> ParseAddressFields(std::string_view street, std::str
   if (!found.empty() && found[0].begin == 0) {
     shaped = suffix = true;
   } else {
-    std::vector<Tok> toks = Tokenize(st);
+    TokLease lease;
+    std::vector<Tok>& toks = *lease;
+    Tokenize(st, toks);
     size_t i = 0;
     if (!toks.empty() && (toks[0].kind == Kind::kNumber || toks[0].kind == Kind::kAlnum) &&
         toks[0].end - toks[0].begin <= 8)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "detect/addresses.h"
 
@@ -142,8 +144,9 @@ class Tokenizer {
  public:
   explicit Tokenizer(std::string_view text) : text_(text) {}
 
-  std::vector<Token> Run() {
-    std::vector<Token> out;
+  // Fills `out` (cleared first; its capacity is reused).
+  void Run(std::vector<Token>& out) {
+    out.clear();
     out.reserve(text_.size() / 5 + 4);
     Gap pending = Gap::kBreak;
     bool sentence = true;
@@ -244,7 +247,6 @@ class Tokenizer {
       raise(IsSpaceLike(cp.cp) ? Gap::kSpace : Gap::kBreak);
       i += cp.len;
     }
-    return out;
   }
 
  private:
@@ -304,13 +306,48 @@ class Tokenizer {
   std::string_view text_;
 };
 
+// A vector borrowed from this thread's pool and given back, cleared, with its
+// capacity: every window and field used to allocate its token and fact arrays.
+template <typename T>
+class Lease {
+ public:
+  Lease() {
+    auto& pool = Pool();
+    if (pool.empty()) {
+      v_ = std::make_unique<std::vector<T>>();
+    } else {
+      v_ = std::move(pool.back());
+      pool.pop_back();
+    }
+  }
+  ~Lease() {
+    auto& pool = Pool();
+    if (v_->capacity() <= 4096 && pool.size() < 8) {
+      v_->clear();
+      pool.push_back(std::move(v_));
+    }
+  }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  std::vector<T>& operator*() const { return *v_; }
+
+ private:
+  static std::vector<std::unique_ptr<std::vector<T>>>& Pool() {
+    thread_local std::vector<std::unique_ptr<std::vector<T>>> pool;
+    return pool;
+  }
+  std::unique_ptr<std::vector<T>> v_;
+};
+
 // ---------------------------------------------------------------------------
 // Shared name logic
 
 class NameScanner {
  public:
-  NameScanner(std::string_view text, const NameLexicon& lex)
-      : text_(text), lex_(lex), toks_(Tokenizer(text).Run()), facts_(toks_.size()) {}
+  NameScanner(std::string_view text, const NameLexicon& lex) : text_(text), lex_(lex) {
+    Tokenizer(text).Run(toks_);
+    facts_.assign(toks_.size(), Facts{});
+  }
 
   std::vector<NameMatch> FindAll() {
     std::vector<NameMatch> cands;
@@ -649,8 +686,10 @@ class NameScanner {
 
   std::string_view text_;
   const NameLexicon& lex_;
-  std::vector<Token> toks_;
-  mutable std::vector<Facts> facts_;
+  Lease<Token> toks_lease_;
+  Lease<Facts> facts_lease_;
+  std::vector<Token>& toks_ = *toks_lease_;
+  std::vector<Facts>& facts_ = *facts_lease_;
 };
 
 // Trims ASCII whitespace.
@@ -709,7 +748,7 @@ bool FieldTokens(std::string_view field, std::vector<Token>* toks) {
       continue;
     return false;
   }
-  *toks = Tokenizer(field).Run();
+  Tokenizer(field).Run(*toks);
   for (const Token& t : *toks)
     if (t.number || t.shape == Shape::kOther) return false;
   // Non-letter UTF-8 (symbols, emoji) shows up as a hard gap between words.
@@ -764,7 +803,8 @@ std::vector<NameMatch> FindNamesInWindow(std::string_view text, const NameLexico
 std::optional<NameMatch> ParseNameField(std::string_view raw, const NameLexicon& lex) {
   std::string_view field = Trim(raw);
   if (field.empty() || field.size() > 120) return std::nullopt;
-  std::vector<Token> toks;
+  Lease<Token> lease;
+  std::vector<Token>& toks = *lease;
   if (!FieldTokens(field, &toks)) return std::nullopt;
   FieldView v{field, toks};
   // Drop titles in front and suffixes at the end.
@@ -841,7 +881,8 @@ std::optional<NameMatch> ParseNameParts(std::string_view raw_first, std::string_
                                         const NameLexicon& lex) {
   std::string_view first = Trim(raw_first), last = Trim(raw_last);
   if (first.empty() || last.empty() || first.size() > 80 || last.size() > 80) return std::nullopt;
-  std::vector<Token> ft, lt;
+  Lease<Token> ft_lease, lt_lease;
+  std::vector<Token>&ft = *ft_lease, &lt = *lt_lease;
   if (!FieldTokens(first, &ft) || !FieldTokens(last, &lt)) return std::nullopt;
   FieldView fv{first, ft}, lv{last, lt};
   size_t fb = 0, fe = ft.size();

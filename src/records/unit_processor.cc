@@ -871,8 +871,8 @@ class Job {
         f.candidate.location.offset = static_cast<int64_t>(f.candidate.begin);
         f.candidate.location.line = 0;  // set to the run's line in Finish()
         f.candidate.location.column.clear();
-        block.findings.push_back(std::move(f));
       }
+      block.findings = std::move(sub.findings);  // the vector, not each (large) finding
       blocks_.push_back(std::move(block));
     }
   }
@@ -930,8 +930,10 @@ class Job {
     for (uint32_t i = 0; i < cands_.size(); ++i)
       if (cands_[i].confidence >= opt_.min_confidence) order.emplace_back(cands_[i].begin, i);
     std::sort(order.begin(), order.end());
-    out_.findings.reserve(out_.findings.size() + order.size());
-    members.reserve(order.size() + blocks_.size());
+    size_t child_findings = 0;
+    for (const auto& b : blocks_) child_findings += b.findings.size();
+    out_.findings.reserve(out_.findings.size() + order.size() + child_findings);
+    members.reserve(order.size() + child_findings);
     size_t hint = 0;
     for (auto [pos, idx] : order) {
       Candidate& c = cands_[idx];
@@ -946,9 +948,9 @@ class Job {
     }
     for (auto& b : blocks_) {
       // One member per record of the child unit, its findings contiguous.
-      std::stable_sort(b.findings.begin(), b.findings.end(), [](const UnitFinding& x, const UnitFinding& y) {
-        return x.candidate.record < y.candidate.record;
-      });
+      auto by_record = [](const UnitFinding& x, const UnitFinding& y) { return x.candidate.record < y.candidate.record; };
+      if (!std::is_sorted(b.findings.begin(), b.findings.end(), by_record))
+        std::stable_sort(b.findings.begin(), b.findings.end(), by_record);
       int64_t segment = SegmentAt(b.begin);
       for (size_t i = 0; i < b.findings.size();) {
         Member m;
