@@ -84,6 +84,32 @@ size_t CountBeginningBy(const V& v, uint64_t pos, size_t& hint, BeginOf begin_of
   return idx;
 }
 
+// Sorts a vector of plain pairs that is mostly a few ascending runs (the scanner's
+// candidates in text order, then contacts in text order, then decoded runs): the
+// runs are merged in linear time; anything else is sorted. Equal pairs are equal
+// values, so the result is the same as std::sort's.
+template <typename Pair>
+void SortRuns(std::vector<Pair>& v) {
+  constexpr int kMaxRuns = 6;
+  size_t bounds[kMaxRuns + 1];
+  int runs = 0;
+  size_t i = 0;
+  bounds[0] = 0;
+  while (i < v.size()) {
+    if (runs == kMaxRuns) {
+      std::sort(v.begin(), v.end());
+      return;
+    }
+    size_t j = i + 1;
+    while (j < v.size() && !(v[j] < v[j - 1])) ++j;
+    bounds[++runs] = j;
+    i = j;
+  }
+  for (int r = 2; r <= runs; ++r)
+    std::inplace_merge(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(bounds[r - 1]),
+                       v.begin() + static_cast<std::ptrdiff_t>(bounds[r]));
+}
+
 // One simdjson parser per thread for lines and small documents: a parser allocates
 // buffers sized to its input, which per unit was an allocation and page faults each time.
 // Its elements are read before any nested Job runs (Flatten copies values out).
@@ -107,7 +133,7 @@ struct Scratch {
   template <typename V>
   static void Reset(V& v) {
     // A huge unit's buffers are given back rather than kept for the thread's lifetime.
-    constexpr size_t kKeepBytes = 8u << 20;
+    constexpr size_t kKeepBytes = 16u << 20;
     if (v.capacity() * sizeof(typename V::value_type) > kKeepBytes) V().swap(v);
     else v.clear();
   }
@@ -769,7 +795,7 @@ class Job {
         anchors.emplace_back(at, at + 5);
     }
     if (anchors.empty()) return;
-    if (!std::is_sorted(anchors.begin(), anchors.end())) std::sort(anchors.begin(), anchors.end());
+    SortRuns(anchors);
     struct Window {
       uint64_t lo, hi;
       int64_t seg;  // SegmentAt(lo), found once
@@ -791,7 +817,7 @@ class Job {
     taken_.clear();
     for (const auto& c : cands_) taken_.emplace_back(c.begin, c.end);
     for (const auto& r : runs_) taken_.emplace_back(r.first, std::min(r.second, r.first + kMaxTakenSpan));
-    std::sort(taken_.begin(), taken_.end());
+    SortRuns(taken_);
     for (const Window& win : windows) {
       const uint64_t lo = win.lo, hi = win.hi;
       std::string_view w = text_.substr(lo, hi - lo);
@@ -923,54 +949,18 @@ class Job {
 
   void Finish() {
     // Parent candidates above the threshold become findings.
-    std::vector<Member> members;
     // Sort positions, not candidates: candidates are moved once, into the output.
     std::vector<std::pair<uint64_t, uint32_t>> order;
     order.reserve(cands_.size());
     for (uint32_t i = 0; i < cands_.size(); ++i)
       if (cands_[i].confidence >= opt_.min_confidence) order.emplace_back(cands_[i].begin, i);
-    std::sort(order.begin(), order.end());
+    SortRuns(order);
     size_t child_findings = 0;
     for (const auto& b : blocks_) child_findings += b.findings.size();
+    // Reserved once: the prose grouping below keeps pointers into the findings.
     out_.findings.reserve(out_.findings.size() + order.size() + child_findings);
-    members.reserve(order.size() + child_findings);
-    size_t hint = 0;
-    for (auto [pos, idx] : order) {
-      Candidate& c = cands_[idx];
-      Member m;
-      m.pos = c.begin;
-      m.end = c.end;
-      m.segment = SegmentAtFrom(c.begin, hint);
-      m.first = static_cast<uint32_t>(out_.findings.size());
-      m.count = 1;
-      out_.findings.push_back({std::move(c), 0});
-      members.push_back(m);
-    }
-    for (auto& b : blocks_) {
-      // One member per record of the child unit, its findings contiguous.
-      auto by_record = [](const UnitFinding& x, const UnitFinding& y) { return x.candidate.record < y.candidate.record; };
-      if (!std::is_sorted(b.findings.begin(), b.findings.end(), by_record))
-        std::stable_sort(b.findings.begin(), b.findings.end(), by_record);
-      int64_t segment = SegmentAt(b.begin);
-      for (size_t i = 0; i < b.findings.size();) {
-        Member m;
-        m.pos = b.begin;
-        m.end = b.end;
-        m.segment = segment;
-        m.joinable = !b.several;
-        m.first = static_cast<uint32_t>(out_.findings.size());
-        uint32_t record = b.findings[i].candidate.record;
-        for (; i < b.findings.size() && b.findings[i].candidate.record == record; ++i, ++m.count)
-          out_.findings.push_back(std::move(b.findings[i]));
-        members.push_back(m);
-      }
-    }
-    auto by_pos_less = [](const Member& a, const Member& b) { return a.pos < b.pos; };
-    // Already in order unless decoded runs added members (a stable sort of sorted input changes nothing).
-    if (!std::is_sorted(members.begin(), members.end(), by_pos_less))
-      std::stable_sort(members.begin(), members.end(), by_pos_less);
 
-    // Group.
+    // Grouping, member by member in position order.
     uint32_t next_id = 0;
     std::vector<uint32_t> segment_record(segs_.size(), UINT32_MAX);
     Open prose;
@@ -987,16 +977,16 @@ class Job {
     auto assign_id = [&](uint32_t id, const Member& m) {
       for (uint32_t i = m.first; i < m.first + m.count; ++i) out_.findings[i].candidate.record = id;
     };
-    for (const Member& m : members) {
+    auto group = [&](const Member& m) {
       if (!m.joinable) {
         assign_id(next_id++, m);
-        continue;
+        return;
       }
       if (m.segment >= 0) {
         uint32_t& id = segment_record[static_cast<size_t>(m.segment)];
         if (id == UINT32_MAX) id = next_id++;
         assign_id(id, m);
-        continue;
+        return;
       }
       // A blank line does not end a prose record (a letter's address block, salutation
       // and paragraphs are one person's); a second, different name, SSN or DOB does.
@@ -1007,18 +997,13 @@ class Job {
       }
       assign(prose, m);
       last_end = std::max(last_end, m.end);
-    }
-    out_.records = next_id;
+    };
 
-    // Locations: lines (and CSV columns) in this unit's text.
-    std::vector<std::pair<uint64_t, size_t>> by_pos;
-    by_pos.reserve(out_.findings.size());
-    for (const Member& m : members)
-      for (uint32_t i = m.first; i < m.first + m.count; ++i) by_pos.emplace_back(m.pos, i);
-    if (!std::is_sorted(by_pos.begin(), by_pos.end())) std::sort(by_pos.begin(), by_pos.end());
+    // Locations: lines (and CSV columns) in this unit's text, finding by finding in
+    // position order.
     uint64_t line = in_.first_line, at = 0;
     size_t field_hint = 0;
-    for (auto [pos, i] : by_pos) {
+    auto locate = [&](uint64_t pos, size_t i) {
       pos = std::min<uint64_t>(pos, text_.size());
       while (at < pos) {
         const void* nl = std::memchr(text_.data() + at, '\n', pos - at);
@@ -1041,6 +1026,66 @@ class Job {
             loc.column = ColumnLetters(static_cast<size_t>(field_column_[f]));
         }
       }
+    };
+
+    auto member_of = [&](const Candidate& c, size_t& hint) {
+      Member m;
+      m.pos = c.begin;
+      m.end = c.end;
+      m.segment = SegmentAtFrom(c.begin, hint);
+      m.first = static_cast<uint32_t>(out_.findings.size());
+      m.count = 1;
+      return m;
+    };
+    size_t hint = 0;
+    if (blocks_.empty()) {
+      // The usual unit, without decoded runs: members are the candidates in position
+      // order, so each is moved, grouped and located in one pass over the output (which
+      // is large: one pass instead of three).
+      for (auto [pos, idx] : order) {
+        Member m = member_of(cands_[idx], hint);
+        out_.findings.emplace_back(std::move(cands_[idx]), uint16_t{0});
+        group(m);
+        locate(m.pos, m.first);
+      }
+      out_.records = next_id;
+    } else {
+      std::vector<Member> members;
+      members.reserve(order.size() + child_findings);
+      for (auto [pos, idx] : order) {
+        members.push_back(member_of(cands_[idx], hint));
+        out_.findings.emplace_back(std::move(cands_[idx]), uint16_t{0});  // one move, not two (a braced temporary)
+      }
+      for (auto& b : blocks_) {
+        // One member per record of the child unit, its findings contiguous.
+        auto by_record = [](const UnitFinding& x, const UnitFinding& y) { return x.candidate.record < y.candidate.record; };
+        if (!std::is_sorted(b.findings.begin(), b.findings.end(), by_record))
+          std::stable_sort(b.findings.begin(), b.findings.end(), by_record);
+        int64_t segment = SegmentAt(b.begin);
+        for (size_t i = 0; i < b.findings.size();) {
+          Member m;
+          m.pos = b.begin;
+          m.end = b.end;
+          m.segment = segment;
+          m.joinable = !b.several;
+          m.first = static_cast<uint32_t>(out_.findings.size());
+          uint32_t record = b.findings[i].candidate.record;
+          for (; i < b.findings.size() && b.findings[i].candidate.record == record; ++i, ++m.count)
+            out_.findings.push_back(std::move(b.findings[i]));
+          members.push_back(m);
+        }
+      }
+      auto by_pos_less = [](const Member& a, const Member& b) { return a.pos < b.pos; };
+      std::stable_sort(members.begin(), members.end(), by_pos_less);
+      for (const Member& m : members) group(m);
+      out_.records = next_id;
+
+      std::vector<std::pair<uint64_t, size_t>> by_pos;
+      by_pos.reserve(out_.findings.size());
+      for (const Member& m : members)
+        for (uint32_t i = m.first; i < m.first + m.count; ++i) by_pos.emplace_back(m.pos, i);
+      SortRuns(by_pos);
+      for (auto [pos, i] : by_pos) locate(pos, i);
     }
     // Line breaks in our own region, for the caller's line bookkeeping.
     if (!synthetic_text_) {
