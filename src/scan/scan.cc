@@ -95,6 +95,7 @@ struct FileState {
   std::vector<ItemError> errors;
   std::mutex errors_mu;
   std::atomic<uint64_t> pending{0};  // parallel chunks not yet done
+  std::atomic<bool> done{false};     // FileDone ran: chunks and members are final
 };
 
 struct Task {
@@ -161,6 +162,16 @@ std::optional<std::string> KnownBinary(std::string_view head) {
 class Scan {
  public:
   explicit Scan(const ScanConfig& c) : cfg_(c) {}
+  ~Scan() {
+    if (keys_thread_.joinable()) {
+      {
+        std::lock_guard lock(done_mu_);
+        work_finished_ = true;
+      }
+      done_cv_.notify_all();
+      keys_thread_.join();
+    }
+  }
 
   Result<ScanResult> Run() {
     auto t0 = std::chrono::steady_clock::now();
@@ -322,10 +333,51 @@ class Scan {
     std::unique_ptr<Progress> progress;
     if (cfg_.progress && !cfg_.quiet)
       progress = std::make_unique<Progress>(files_.size(), total_bytes_, &files_done_, &bytes_done_, &findings_so_far_);
+    // Record keys are read while files are still being scanned: file by file, in output
+    // order, as each is done (a core is often idle at the end of the work phase).
+    keys_thread_ = std::thread([this] { keys_status_ = RecordKeys(true); });
     std::vector<std::thread> threads;
     for (int t = 0; t < jobs_; ++t) threads.emplace_back([this, t, &spills] { Worker(spills[t]); });
     for (auto& th : threads) th.join();
+    {
+      std::lock_guard lock(done_mu_);
+      work_finished_ = true;
+    }
+    done_cv_.notify_all();
     progress.reset();
+    return Status::Ok();
+  }
+
+  // Pass 1 of the outputs: record ids (in file and chunk order) and the resolver's
+  // compact keys of every record, read back from the case store. With `as_files_finish`,
+  // it waits for each file to be done (or the work phase to end: a file whose worker
+  // failed never calls FileDone).
+  Status RecordKeys(bool as_files_finish) {
+    const uint64_t from = NowNs();
+    store::Chunk chunk;
+    std::vector<resolve::RecordSummary> summaries;
+    record_base_.assign(files_.size(), {});
+    source_base_.assign(files_.size(), 0);
+    for (size_t i = 0; i < files_.size(); ++i) {
+      FileState& f = *files_[i];
+      if (as_files_finish) {
+        std::unique_lock lock(done_mu_);
+        done_cv_.wait(lock, [&] { return f.done.load() || work_finished_; });
+      }
+      source_base_[i] = static_cast<uint32_t>(source_paths_.size());
+      for (const auto& m : f.members) source_paths_.push_back(m);
+      for (size_t k = 0; k < f.chunks.size(); ++k) {
+        const ChunkResult& ch = f.chunks[k];
+        uint32_t base = builder_.AddRecords(ch.record_count);
+        record_base_[i].push_back(base);
+        decoded_runs_ += ch.decoded_runs;
+        if (!ch.record_count) continue;
+        BS_RETURN_IF_ERROR(store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), chunk, false, true));
+        BS_RETURN_IF_ERROR(DecodeRecords(chunk.records, summaries));
+        for (size_t r = 0; r < summaries.size(); ++r) builder_.AddRecord(base + static_cast<uint32_t>(r), summaries[r]);
+      }
+    }
+    keys_ns_ = NowNs() - from;
     return Status::Ok();
   }
 
@@ -391,6 +443,11 @@ class Scan {
       if (!s.ok()) AddError(f, {f.safe_path, s.code(), s.message()});
     }
     files_done_.fetch_add(1, std::memory_order_relaxed);
+    {
+      std::lock_guard lock(done_mu_);
+      f.done = true;
+    }
+    done_cv_.notify_all();
   }
 
   // Everything besides the input that decides what rows a file gives.
@@ -1166,6 +1223,7 @@ class Scan {
     o += "\"read_and_other\": " + std::to_string((busy > named ? busy - named : 0) / 1e9) + "}";
     // The write phase: reading record keys (pass 1), resolving people, then rendering
     // findings.jsonl and (at the same time, on another thread) people.jsonl.
+    o += ",\n \"record_keys_thread_seconds\": " + std::to_string(keys_ns_ / 1e9);
     o += ",\n \"write_phase_seconds\": {\"record_keys\": " + std::to_string(write_ns_[0] / 1e9) +
          ", \"resolve\": " + std::to_string(write_ns_[1] / 1e9) + ", \"findings\": " +
          std::to_string(write_ns_[2] / 1e9) + ", \"people\": " + std::to_string(write_ns_[3] / 1e9) + "}";
@@ -1184,29 +1242,15 @@ class Scan {
       write_ns_[i] = now - phase_from;
       phase_from = now;
     };
-    // Pass 1: record ids and the resolver's compact keys of every record.
-    store::Chunk chunk;
-    std::vector<resolve::RecordSummary> summaries;
-    std::vector<std::string> source_paths;
-    resolve::EntityResolver builder;
-    std::vector<std::vector<uint32_t>> record_base(files_.size());
-    std::vector<uint32_t> source_base(files_.size());  // index of each file's first path in source_paths
-    uint64_t decoded_runs = 0;
-    for (size_t i = 0; i < files_.size(); ++i) {
-      FileState& f = *files_[i];
-      source_base[i] = static_cast<uint32_t>(source_paths.size());
-      for (const auto& m : f.members) source_paths.push_back(m);
-      for (size_t k = 0; k < f.chunks.size(); ++k) {
-        const ChunkResult& ch = f.chunks[k];
-        uint32_t base = builder.AddRecords(ch.record_count);
-        record_base[i].push_back(base);
-        decoded_runs += ch.decoded_runs;
-        if (!ch.record_count) continue;
-        BS_RETURN_IF_ERROR(store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), chunk, false, true));
-        BS_RETURN_IF_ERROR(DecodeRecords(chunk.records, summaries));
-        for (size_t r = 0; r < summaries.size(); ++r) builder.AddRecord(base + static_cast<uint32_t>(r), summaries[r]);
-      }
-    }
+    // Pass 1 (record keys) ran during the work phase; an export runs it now.
+    if (keys_thread_.joinable()) keys_thread_.join();
+    else keys_status_ = RecordKeys(false);
+    BS_RETURN_IF_ERROR(keys_status_);
+    resolve::EntityResolver& builder = builder_;
+    const std::vector<std::string>& source_paths = source_paths_;
+    const std::vector<std::vector<uint32_t>>& record_base = record_base_;
+    const std::vector<uint32_t>& source_base = source_base_;
+    const uint64_t decoded_runs = decoded_runs_;
     uint64_t total_records = builder.records();
     phase(0);
     builder.Finalize();
@@ -1412,6 +1456,18 @@ class Scan {
   std::array<std::atomic<uint64_t>, kStageCount> stage_ns_{};
   std::array<uint64_t, 4> write_ns_{};
   double work_peak_rss_mib_ = 0;  // VmHWM when the work phase ended
+  // Pass 1 of the outputs (RecordKeys), on its own thread during the work phase.
+  std::thread keys_thread_;
+  Status keys_status_;
+  uint64_t keys_ns_ = 0;
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  bool work_finished_ = false;  // under done_mu_
+  resolve::EntityResolver builder_;
+  std::vector<std::string> source_paths_;             // every file's member paths, in file order
+  std::vector<std::vector<uint32_t>> record_base_;    // per file and chunk: id of its first record
+  std::vector<uint32_t> source_base_;                 // per file: index of its first path in source_paths_
+  uint64_t decoded_runs_ = 0;
 };
 
 }  // namespace
