@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
   scan->add_flag("--quiet,-q", config.quiet, "No progress bar and no summary on the terminal");
   std::string layout_file;
   scan->add_option("--layout", layout_file,
-                   "Layout of fixed-width files (JSON: fields with name, start, length, type; docs/formats-fixed-width.md)");
+                   "Layout of fixed-width files (YAML or JSON: fields with name, start, length, type; docs/formats-fixed-width.md)");
   scan->add_option("--max-depth", config.max_depth, "Nesting limit for containers and decoded runs (default 16)")->check(CLI::PositiveNumber);
   auto& budget = config.budget;
   scan->add_option("--max-expanded", budget.max_expanded_bytes,
