@@ -3,6 +3,8 @@
 // peak memory against the reference scanners are measured by bench/run_bench.sh.
 #include <benchmark/benchmark.h>
 
+#include <malloc.h>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -109,6 +111,12 @@ void BM_Corpus(benchmark::State& state) {
   if (!dir) {
     state.SkipWithError("set BS_BENCH_CORPUS to a folder of plain text files");
     return;
+  }
+  if (std::getenv("BS_BENCH_NO_TRIM")) {
+    // What keeping freed memory (no trimming, no mmap for big blocks) would save the
+    // detect stage in page faults: a process-wide setting, for the binary's main to decide.
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
   }
   auto labels = detect::LabelTable::LoadEmbedded();
   auto lex = detect::NameLexicon::LoadEmbedded();

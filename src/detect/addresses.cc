@@ -409,6 +409,16 @@ class AddressScanner {
     return out;
   }
 
+  // Whether FindAll()'s first match would begin at byte 0: only the first token can
+  // start such a match (later tokens begin further on), so only it is tried, and the
+  // rest of the text is not parsed into matches that would be thrown away.
+  bool FirstMatchAtStart() const {
+    if (toks_.empty()) return false;
+    AddressMatch m;
+    size_t next = 0;
+    return (TryPoBox(0, &m, &next) || TryStreet(0, &m, &next)) && m.begin == 0;
+  }
+
  private:
   const Tok& T(size_t k) const { return toks_[k]; }
   std::string_view Text(size_t k) const { return s_.substr(T(k).begin, T(k).end - T(k).begin); }
@@ -812,9 +822,8 @@ std::optional<AddressMatch> ParseAddressFields(std::string_view street, std::str
   m.zip5 = NormalizeZip(zip, m.state);
   m.city = CollapseString(city);
   // Street-shaped: a PO box, or a house number then a word.
-  std::vector<AddressMatch> found = FindAddresses(st);
   bool suffix = false, shaped = false;
-  if (!found.empty() && found[0].begin == 0) {
+  if (AddressScanner(st).FirstMatchAtStart()) {
     shaped = suffix = true;
   } else {
     TokLease lease;

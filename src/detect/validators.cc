@@ -770,6 +770,15 @@ bool IsPlausibleBirthDate(const Date& d, const Date& today) {
 }
 
 std::string FormatIsoDate(const Date& d) {
+  // Every date of birth found goes through here: the usual range without snprintf.
+  if (d.year >= 0 && d.year <= 9999 && d.month >= 0 && d.month <= 99 && d.day >= 0 && d.day <= 99) {
+    char b[10] = {static_cast<char>('0' + d.year / 1000),       static_cast<char>('0' + d.year / 100 % 10),
+                  static_cast<char>('0' + d.year / 10 % 10),    static_cast<char>('0' + d.year % 10),
+                  '-',                                          static_cast<char>('0' + d.month / 10),
+                  static_cast<char>('0' + d.month % 10),        '-',
+                  static_cast<char>('0' + d.day / 10),          static_cast<char>('0' + d.day % 10)};
+    return std::string(b, sizeof b);
+  }
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
   return buf;
