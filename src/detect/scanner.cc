@@ -188,6 +188,9 @@ class Pass {
   void Emit(PiiType type, uint64_t begin, uint64_t end, float confidence, std::string canonical,
             const char* code_system = nullptr) {
     if (!Owns(begin)) return;
+    if (emitted_ && !(last_begin_ < begin)) in_order_ = false;
+    emitted_ = true;
+    last_begin_ = begin;
     Candidate& c = out_.emplace_back();
     c.type = type;
     c.begin = begin;
@@ -603,6 +606,15 @@ class Pass {
   const char* base_;
   const char* end_;
   mutable size_t field_hint_ = 0;
+
+ public:
+  // Whether the candidates were emitted with strictly increasing begins (then they
+  // need no sort).
+  bool in_order() const { return in_order_; }
+
+ private:
+  bool emitted_ = false, in_order_ = true;
+  uint64_t last_begin_ = 0;
 };
 
 }  // namespace
@@ -612,17 +624,12 @@ Scanner::Scanner(std::shared_ptr<const LabelTable> labels, Date today)
 
 void Scanner::Scan(const ScanRequest& request, std::vector<Candidate>& out) const {
   size_t first = out.size();
-  Pass(*this, request, out).Run();
+  Pass pass(*this, request, out);
+  pass.Run();
   // The pass emits in text order almost always; sorting (swapping) Candidates, which are
   // large, is only needed when it did not. Strictly increasing: ties keep std::sort's order.
   auto from = out.begin() + static_cast<std::ptrdiff_t>(first);
-  bool ordered = true;
-  for (auto it = from; it != out.end() && std::next(it) != out.end(); ++it)
-    if (!(it->begin < std::next(it)->begin)) {
-      ordered = false;
-      break;
-    }
-  if (!ordered)
+  if (!pass.in_order())
     std::sort(from, out.end(), [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
 }
 
