@@ -56,7 +56,9 @@ import people_metrics as people_mod  # noqa: E402
 #   seed 2: over-split 0.003, exposed 0.997, individuals 609 for 607 (0.33%)
 #   seed 3: over-split 0.011, exposed 0.989, individuals 618 for 611 (1.15%: NOT within
 #           0.5%; docs/resolution.md "Accuracy" lists the seven split people and why)
-#   seeds 4-8: over-merged 0, over-split <= 0.005, individuals within 0.49%.
+#   seeds 4-8, 11, 12: over-merged 0, over-split <= 0.005, individuals within 0.49%;
+#   seed 10: individuals 0.66% off (chance namesakes); seed 9: intake forms cut one
+#   line off by records/ (see docs/resolution.md).
 # over-merged is a hard floor: no two true people in one predicted person.
 PEOPLE_FLOORS = {
     "people_found": (">=", 0.99),
