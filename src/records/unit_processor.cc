@@ -772,13 +772,19 @@ class Job {
                                      table_->HasLabel(Label::kLastName));
     bool table_has_street = table_ && table_->HasLabel(Label::kStreet);
     if (synthetic_text_) return;  // JSON objects: contacts come from their keys
+    if (table_has_name && table_has_street) return;  // no window could add either
     // Segments (rows, tuples) whose labelled fields already gave a name or an address
     // (a flag per segment: kNamed, kAddressed).
     enum : uint8_t { kNamed = 1, kAddressed = 2 };
     std::vector<uint8_t> seg_has(segs_.size(), 0);
     std::vector<std::pair<uint64_t, uint64_t>> anchors;
     anchors.reserve(cands_.size() + runs_.size());
+    // Spans of candidates and runs, for Overlaps(): gathered in the same walk over the
+    // (large) candidates.
+    taken_.clear();
+    taken_.reserve(cands_.size() + runs_.size());
     for (const auto& c : cands_) {
+      taken_.emplace_back(c.begin, c.end);
       if (c.type == PiiType::kName || c.type == PiiType::kAddress) {
         int64_t s = SegmentAt(c.begin);
         if (s >= 0) seg_has[static_cast<size_t>(s)] |= c.type == PiiType::kName ? kNamed : kAddressed;
@@ -814,8 +820,6 @@ class Job {
       else
         windows.push_back({lo, hi, SegmentAt(lo)});
     }
-    taken_.clear();
-    for (const auto& c : cands_) taken_.emplace_back(c.begin, c.end);
     for (const auto& r : runs_) taken_.emplace_back(r.first, std::min(r.second, r.first + kMaxTakenSpan));
     SortRuns(taken_);
     for (const Window& win : windows) {
