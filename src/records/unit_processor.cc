@@ -349,7 +349,10 @@ class Job {
       }
       for (auto& [k, v] : later) Flatten(v, k, v.type() == element_type::ARRAY);
     } else if (e.type() == element_type::ARRAY) {
-      for (auto v : e.get_array().value_unsafe()) {
+      // A named array, not a range over value_unsafe(): that is a reference into a
+      // temporary result, gone before the loop starts (C++20 range-for).
+      const simdjson::dom::array items = e.get_array().value_unsafe();
+      for (auto v : items) {
         if (v.type() == element_type::OBJECT || v.type() == element_type::ARRAY) {
           Flatten(v, key);
         } else if (!containers_only) {
@@ -386,7 +389,8 @@ class Job {
       }
       if (v.type() == element_type::ARRAY) {
         bool nested = false;
-        for (auto item : v.get_array().value_unsafe()) {
+        const simdjson::dom::array items = v.get_array().value_unsafe();  // named: see Flatten()
+        for (auto item : items) {
           if (item.type() == element_type::OBJECT || item.type() == element_type::ARRAY) nested = true;
           else open(), AppendMember(k, item, key);
         }

@@ -124,7 +124,18 @@ INSTANTIATE_TEST_SUITE_P(
         FieldsCase{"Elm Street", "Columbia", "MO", "65201", false, "", "", ""},
         FieldsCase{"", "Columbia", "MO", "65201", false, "", "", ""},
         FieldsCase{"N/A", "", "", "", false, "", "", ""},
-        FieldsCase{"12345", "", "", "", false, "", "", ""}));
+        FieldsCase{"12345", "", "", "", false, "", "", ""},
+        // The street's shape is read from its first token: an address further in does
+        // not make the field one; a house number then a word without a suffix does.
+        FieldsCase{"Apt 4 1207 Elm Street", "Columbia", "MO", "65201", false, "", "", ""},
+        FieldsCase{"1207 Elmwood", "Columbia", "MO", "65201", true, "1207 elmwood, 65201", "MO", "65201"}));
+
+TEST(ParseAddressFieldsTest, ASuffixScoresHigher) {
+  auto with = ParseAddressFields("1207 Elm Street", "", "", "");
+  auto without = ParseAddressFields("1207 Elmwood", "", "", "");
+  ASSERT_TRUE(with && without);
+  EXPECT_GT(with->score, without->score);
+}
 
 // The contract example's CSV itself.
 TEST(ParseAddressFieldsTest, ContractExampleStaffCsv) {

@@ -170,5 +170,34 @@ TEST(Labels, HeaderSynonyms) {
   EXPECT_EQ((*labels)->ForHeader("Comments"), Label::kNone);
 }
 
+// Scan() appends: what the vector held stays as it was, and the new candidates come in
+// text order, each with its span and value (built in place, digits gathered on the stack).
+TEST(ScannerOutput, AppendsInTextOrder) {
+  const std::string first = "SSN 412-63-7781";
+  const std::string second =
+      "card 4111 1111 1111 1111, phone +1 573-882-4410, (314) 362-0187, mail dana@example.org, SSN 529-18-3306";
+  std::vector<Candidate> out;
+  ScanRequest req;
+  req.text = first;
+  TheScanner().Scan(req, out);
+  ASSERT_EQ(out.size(), 1u);
+  req.text = second;
+  TheScanner().Scan(req, out);
+  ASSERT_EQ(out.size(), 6u);
+  EXPECT_EQ(out[0].type, PiiType::kSsn);
+  EXPECT_EQ(out[0].begin, 4u);
+  std::vector<std::string> values;
+  for (size_t i = 1; i < out.size(); ++i) {
+    if (i > 1) EXPECT_LT(out[i - 1].begin, out[i].begin);
+    EXPECT_LT(out[i].begin, out[i].end);
+    EXPECT_LE(out[i].end, second.size());
+    values.push_back(std::string(TypeName(out[i].type)) + ":" + out[i].canonical.Reveal(RevealPassForTests::Pass()));
+  }
+  EXPECT_EQ(values, (std::vector<std::string>{"credit_card:4111111111111111", "phone:5738824410", "phone:3143620187",
+                                              "email:dana@example.org", "ssn:529183306"}));
+  EXPECT_EQ(second.substr(out[2].begin, out[2].end - out[2].begin), "+1 573-882-4410");
+  EXPECT_EQ(second.substr(out[3].begin, out[3].end - out[3].begin), "(314) 362-0187");
+}
+
 }  // namespace
 }  // namespace breachscope::detect

@@ -644,6 +644,10 @@ TEST(FormatIsoDate, ZeroPadded) {
   EXPECT_EQ(FormatIsoDate(Date{1984, 7, 19}), "1984-07-19");
   EXPECT_EQ(FormatIsoDate(Date{5, 1, 2}), "0005-01-02");
   EXPECT_EQ(FormatIsoDate(Date{2024, 12, 31}), "2024-12-31");
+  EXPECT_EQ(FormatIsoDate(Date{987, 10, 9}), "0987-10-09");
+  // Outside four-digit years the printf form is kept.
+  EXPECT_EQ(FormatIsoDate(Date{12345, 1, 2}), "12345-01-02");
+  EXPECT_EQ(FormatIsoDate(Date{-1, 1, 2}), "-001-01-02");
 }
 
 TEST(Today, IsARealRecentDate) {
