@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -715,40 +716,64 @@ class Job {
       if (parser.parse(line.data(), line.size()).get(root) != simdjson::SUCCESS) continue;
       simdjson::dom::object obj;
       if (root.get_object().get(obj) != simdjson::SUCCESS) continue;
-      std::map<Label, std::string> values;
+      ContactValues values;
       CollectContactValues(obj, values, 0);
-      auto pos = [&](const std::string& v) {
+      auto pos = [&](std::string_view v) {
         size_t at = line.find(v);
         return b + (at == std::string_view::npos ? 0 : at);
       };
-      if (values.count(Label::kFirstName) && values.count(Label::kLastName)) {
-        const auto& f = values[Label::kFirstName];
-        if (auto m = detect::ParseNameParts(f, values[Label::kLastName], lex_))
+      if (values.Has(Label::kFirstName) && values.Has(Label::kLastName)) {
+        const std::string_view f = values.Get(Label::kFirstName);
+        if (auto m = detect::ParseNameParts(f, values.Get(Label::kLastName), lex_))
           AddName(std::move(*m), pos(f), pos(f) + f.size(), 0.99f);
-      } else if (values.count(Label::kFullName)) {
-        const auto& f = values[Label::kFullName];
+      } else if (values.Has(Label::kFullName)) {
+        const std::string_view f = values.Get(Label::kFullName);
         if (auto m = detect::ParseNameField(f, lex_))
           AddName(std::move(*m), pos(f), pos(f) + f.size(), static_cast<float>(std::max(m->score, 0.9)));
       }
-      if (values.count(Label::kStreet)) {
-        const auto& st = values[Label::kStreet];
-        if (auto a = detect::ParseAddressFields(st, values[Label::kCity], values[Label::kState], values[Label::kZip]))
+      if (values.Has(Label::kStreet)) {
+        const std::string_view st = values.Get(Label::kStreet);
+        if (auto a = detect::ParseAddressFields(st, values.Get(Label::kCity), values.Get(Label::kState),
+                                                values.Get(Label::kZip)))
           AddAddress(std::move(*a), pos(st), pos(st) + st.size(), 0.99f);
       }
     }
   }
 
   // Contact fields of a JSON object and of the objects inside it ("user": {"full_name": ...}).
-  void CollectContactValues(simdjson::dom::object obj, std::map<Label, std::string>& values, int depth) const {
+  // The first value of each contact label in one JSON line; views into the parser's
+  // strings, read before the next line is parsed.
+  struct ContactValues {
+    std::array<std::string_view, static_cast<size_t>(Label::kNegative) + 1> value;
+    std::array<bool, static_cast<size_t>(Label::kNegative) + 1> has{};
+    bool Has(Label l) const { return has[static_cast<size_t>(l)]; }
+    std::string_view Get(Label l) const { return value[static_cast<size_t>(l)]; }
+    void Add(Label l, std::string_view v) {
+      if (has[static_cast<size_t>(l)]) return;
+      has[static_cast<size_t>(l)] = true;
+      value[static_cast<size_t>(l)] = v;
+    }
+  };
+
+  // ForHeader() of a JSON key, remembered for the unit: JSON Lines repeat the same keys.
+  Label KeyLabel(std::string_view key) {
+    for (const auto& [k, l] : key_labels_)
+      if (k == key) return l;
+    Label l = up_.scanner().labels().ForHeader(key);
+    if (key_labels_.size() < 256) key_labels_.emplace_back(std::string(key), l);
+    return l;
+  }
+
+  void CollectContactValues(simdjson::dom::object obj, ContactValues& values, int depth) {
     for (auto [k, v] : obj) {
       simdjson::dom::object inner;
       if (depth < 4 && v.get_object().get(inner) == simdjson::SUCCESS) {
         CollectContactValues(inner, values, depth + 1);
         continue;
       }
-      Label l = up_.scanner().labels().ForHeader(k);
+      Label l = KeyLabel(k);
       std::string_view sv;
-      if (IsContactLabel(l) && v.get_string().get(sv) == simdjson::SUCCESS) values.emplace(l, std::string(sv));
+      if (IsContactLabel(l) && v.get_string().get(sv) == simdjson::SUCCESS) values.Add(l, sv);
     }
   }
 
@@ -1137,6 +1162,7 @@ class Job {
   std::vector<int64_t>& field_segment_ = lease_->field_segment;
   std::map<size_t, uint64_t> field_value_begin_;
   std::vector<Label> sql_labels_;  // labels of the INSERT being read
+  std::vector<std::pair<std::string, Label>> key_labels_;  // KeyLabel()'s memory
   std::vector<Candidate>& cands_ = lease_->cands;
   std::vector<std::pair<uint64_t, uint64_t>>& runs_ = lease_->runs;
   std::vector<std::pair<uint64_t, uint64_t>>& taken_ = lease_->taken;  // spans of candidates and runs, for Overlaps()
