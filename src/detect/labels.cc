@@ -102,7 +102,13 @@ Result<std::shared_ptr<const LabelTable>> LabelTable::FromTsv(std::string_view h
   auto t = std::make_shared<LabelTable>();
   t->headers_ = std::move(*headers);
   t->words_ = std::move(*words);
-  for (const auto& [w, l] : t->words_) t->max_word_ = std::max(t->max_word_, w.size());
+  for (const auto& [w, l] : t->words_) {
+    t->max_word_ = std::max(t->max_word_, w.size());
+    if (w.empty() || w.size() >= t->first_letters_.size() || w[0] < 'a' || w[0] > 'z')
+      t->first_letter_filter_ = false;
+    else
+      t->first_letters_[w.size()] |= 1u << (w[0] - 'a');
+  }
   return std::shared_ptr<const LabelTable>(std::move(t));
 }
 
@@ -115,6 +121,10 @@ Result<std::shared_ptr<const LabelTable>> LabelTable::LoadEmbedded() {
 
 Label LabelTable::ForWord(std::string_view lower_word) const {
   if (lower_word.size() > max_word_) return Label::kNone;
+  if (first_letter_filter_ && !lower_word.empty() && lower_word.size() < first_letters_.size()) {
+    char c = lower_word[0];
+    if (c < 'a' || c > 'z' || !(first_letters_[lower_word.size()] >> (c - 'a') & 1u)) return Label::kNone;
+  }
   auto it = words_.find(lower_word);
   return it == words_.end() ? Label::kNone : it->second;
 }

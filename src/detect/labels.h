@@ -9,6 +9,7 @@
 // Thread-safety: LabelTable is immutable after Create() and may be shared.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -81,6 +82,11 @@ class LabelTable {
   LabelMap headers_;
   LabelMap words_;
   size_t max_word_ = 0;
+  // ForWord()'s quick no: per word length, a bit per first letter a-z of the label
+  // words of that length (most words looked up near a candidate are not labels).
+  // Off when a label word does not start with a-z or is longer than 32 bytes.
+  std::array<uint32_t, 33> first_letters_{};
+  bool first_letter_filter_ = true;
 };
 
 // Lowercase with every non-alphanumeric byte removed.
