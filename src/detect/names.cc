@@ -270,6 +270,24 @@ class Tokenizer {
     size_t j = i;
     const size_t n = text_.size();
     while (j < n) {
+      const unsigned char b = static_cast<unsigned char>(text_[j]);
+      if (b < 0x80) {
+        // ASCII, the usual byte, without decoding: the same rules as below.
+        if (((b | 0x20) - 'a') < 26u) {
+          const bool up = b <= 'Z';
+          if (t.letters == 0) first_upper = up;
+          any_upper |= up;
+          any_lower |= !up;
+          ++t.letters;
+          ++j;
+          continue;
+        }
+        if ((b == '\'' || b == '-') && IsLetterAt(j + 1)) {
+          ++j;
+          continue;
+        }
+        break;
+      }
       CodePoint cp = Decode(text_, j);
       if (IsLetter(cp.cp)) {
         if (t.letters == 0) first_upper = IsUpper(cp.cp);
