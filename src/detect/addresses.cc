@@ -416,7 +416,7 @@ class AddressScanner {
     if (toks_.empty()) return false;
     AddressMatch m;
     size_t next = 0;
-    return (TryPoBox(0, &m, &next) || TryStreet(0, &m, &next)) && m.begin == 0;
+    return (TryPoBox(0, &m, &next) || TryStreet(0, &m, &next, /*shape_only=*/true)) && m.begin == 0;
   }
 
  private:
@@ -543,7 +543,8 @@ class AddressScanner {
   // Index just past an optional period glued to token k.
   size_t SkipDot(size_t k) const { return IsPunct(k + 1, '.') && Adjacent(k + 1) ? k + 2 : k + 1; }
 
-  bool TryStreet(size_t k, AddressMatch* m, size_t* next) const {
+  // `shape_only`: the caller needs only whether a street starts here, and where (m->begin).
+  bool TryStreet(size_t k, AddressMatch* m, size_t* next, bool shape_only = false) const {
     if (!IsHouseNumber(k)) return false;
     size_t j = k + 1;
     if (!SameLine(j) || !T(j).space_before) return false;
@@ -652,6 +653,7 @@ class AddressScanner {
       if (probe.zip5.empty() || probe.state.empty()) return false;
     }
     m->begin = T(k).begin;
+    if (shape_only) return true;
     m->end = T(end_tok).end;
     m->street = Collapse(m->begin, m->end);
     double base = strong ? (lowercase ? 0.62 : 0.72) : 0.5;
