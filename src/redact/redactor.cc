@@ -131,17 +131,34 @@ std::string MaskTail(std::string_view v) {
   return std::string(v.size() - show, '*') + std::string(v.substr(v.size() - show));
 }
 
+// Bytes of the UTF-8 character starting at v[i] (1 for a stray byte): a mask keeps
+// whole characters, so "ødegaard" shows "ø***", not half of it.
+size_t CharBytes(std::string_view v, size_t i) {
+  auto lead = static_cast<unsigned char>(v[i]);
+  size_t n = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
+  if (i + n > v.size()) return 1;
+  for (size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(v[i + k]) & 0xC0) != 0x80) return 1;
+  return n;
+}
+
 std::string MaskWords(std::string_view v) {
   std::string out;
   bool start = true;
-  for (char c : v) {
+  for (size_t i = 0; i < v.size();) {
+    const char c = v[i];
     if (c == ' ' || c == ',') {
       if (!out.empty() && out.back() != ' ') out += ' ';
       start = true;
+      ++i;
     } else if (start) {
-      out += c;
+      const size_t n = CharBytes(v, i);
+      out.append(v.substr(i, n));
       out += "***";
       start = false;
+      i += n;
+    } else {
+      ++i;
     }
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
@@ -168,7 +185,7 @@ std::string Redactor::Mask(PiiType type, const Sensitive& canonical) {
     case PiiType::kEmail: {
       size_t at = v.find('@');
       if (at == std::string::npos || at == 0) return MaskTail(v);
-      return v.substr(0, 1) + "***" + v.substr(at);
+      return v.substr(0, CharBytes(v, 0)) + "***" + v.substr(at);
     }
     case PiiType::kName:
       return MaskWords(v);

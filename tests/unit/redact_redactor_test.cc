@@ -71,6 +71,17 @@ TEST(Redactor, MasksShowAtMostFourAndAtMostHalf) {
   }
 }
 
+TEST(Redactor, MasksKeepWholeUtf8Characters) {
+  // The first letter of a word is a whole character, never a lone byte of one (which
+  // would make the output invalid UTF-8).
+  EXPECT_EQ(Redactor::Mask(PiiType::kName, Sensitive("raúl ødegaard")), "r*** ø***");
+  EXPECT_EQ(Redactor::Mask(PiiType::kName, Sensitive("élodie ngọc")), "é*** n***");
+  EXPECT_EQ(Redactor::Mask(PiiType::kName, Sensitive("зоя 李")), "з*** 李***");
+  EXPECT_EQ(Redactor::Mask(PiiType::kEmail, Sensitive("øyvind@example.no")), "ø***@example.no");
+  // A stray byte (not UTF-8) is kept as one byte rather than swallowing the next ones.
+  EXPECT_EQ(Redactor::Mask(PiiType::kName, Sensitive("\xC3x y")), "\xC3*** y***");
+}
+
 TEST(Redactor, ContactValuesOnlyForContactTypes) {
   auto r = Redactor::Create("k");
   ASSERT_TRUE(r.ok());
