@@ -980,6 +980,12 @@ class Job {
     return false;
   }
 
+  bool HasType(const Member& m, PiiType type) const {
+    for (uint32_t i = m.first; i < m.first + m.count; ++i)
+      if (out_.findings[i].candidate.type == type) return true;
+    return false;
+  }
+
   void Finish() {
     // Parent candidates above the threshold become findings.
     // Sort positions, not candidates: candidates are moved once, into the output.
@@ -998,6 +1004,7 @@ class Job {
     std::vector<uint32_t> segment_record(segs_.size(), UINT32_MAX);
     Open prose;
     bool prose_open = false;
+    std::vector<Member> prose_members;  // the open prose record's members, in position order
     uint64_t last_end = 0;
     auto assign = [&](Open& r, const Member& m) {
       for (uint32_t i = m.first; i < m.first + m.count; ++i) {
@@ -1023,12 +1030,37 @@ class Job {
       }
       // A blank line does not end a prose record (a letter's address block, salutation
       // and paragraphs are one person's); a second, different name, SSN or DOB does.
-      if (!prose_open || m.pos > last_end + kProseGap || Conflicts(prose, m)) {
+      const bool conflict = prose_open && m.pos <= last_end + kProseGap && Conflicts(prose, m);
+      if (!prose_open || m.pos > last_end + kProseGap || conflict) {
+        // When an SSN or DOB conflicts, the new person began at the name before it on its
+        // line: "Patient: Renée Muñoz  DOB: 11/25/1962" after a form for "RENÉE Y. MUÑOZ"
+        // (the name repeats the record's, the DOB does not), or "Name: Lefèvre, Søren |
+        // SSN: ..." after a roster line whose name was not found. That name and what
+        // follows it on the line go to the new record; otherwise every later form or
+        // line is shifted by one record. A conflicting name starts the record itself.
+        size_t keep = prose_members.size();
+        if (conflict && !HasType(m, PiiType::kName)) {
+          for (size_t j = prose_members.size(); j-- > 1;) {
+            const Member& x = prose_members[j];
+            if (x.end > m.pos || std::memchr(text_.data() + x.end, '\n', m.pos - x.end)) break;  // not on m's line
+            if (HasType(x, PiiType::kName)) {
+              keep = j;
+              break;
+            }
+          }
+        }
+        std::vector<Member> moved(prose_members.begin() + static_cast<std::ptrdiff_t>(keep), prose_members.end());
         prose = Open{};
         prose.id = next_id++;
         prose_open = true;
+        prose_members.clear();
+        for (const Member& x : moved) {
+          assign(prose, x);
+          prose_members.push_back(x);
+        }
       }
       assign(prose, m);
+      prose_members.push_back(m);
       last_end = std::max(last_end, m.end);
     };
 
