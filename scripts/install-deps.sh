@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libssl-dev libsqlite3-dev libsimdjson-dev libcli11-dev libfmt-dev zlib1g-dev
+  libjemalloc-dev                       # the scanner's allocator (resident memory)
   libgtest-dev libgmock-dev libbenchmark-dev
   libre2-dev libvectorscan-dev          # reference scanners in bench/
   python3 time sqlite3 file
