@@ -1267,8 +1267,7 @@ class Scan {
     std::thread people_thread([&] {
       const uint64_t from = NowNs();
       people_result = [&]() -> Status {
-        store::Chunk pchunk;
-        std::vector<resolve::RecordSummary> psummaries;
+        store::Chunk pchunk;  // the reader thread's
         auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");
         if (!people_file.ok()) return people_file.status();
         std::string pout;
@@ -1285,19 +1284,70 @@ class Scan {
             pout.clear();
           }
         };
-        for (size_t i = 0; i < files_.size(); ++i) {
-          FileState& f = *files_[i];
-          for (size_t k = 0; k < f.chunks.size(); ++k) {
-            ChunkResult& ch = f.chunks[k];
-            if (!ch.record_count) continue;
-            BS_RETURN_IF_ERROR(store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), pchunk, false, true));
-            BS_RETURN_IF_ERROR(DecodeRecords(pchunk.records, psummaries));
-            for (size_t r = 0; r < psummaries.size(); ++r) {
-              psummaries[r].source = source_base[i] + ch.member;
-              builder.Feed(record_base[i][k] + static_cast<uint32_t>(r), std::move(psummaries[r]), emit);
+        // Chunks' record summaries are read and decoded a few chunks ahead on a thread
+        // of their own, so folding people (the longest part of the write phase) only
+        // folds; once findings.jsonl is written, the reading uses the other core.
+        struct Decoded {
+          size_t file = 0, chunk = 0;
+          std::vector<resolve::RecordSummary> summaries;
+          Status status;
+        };
+        constexpr size_t kAhead = 4;
+        std::deque<Decoded> ready;
+        std::mutex ready_mu;
+        std::condition_variable ready_cv;
+        bool reader_done = false, stop = false;
+        std::thread reader([&] {
+          for (size_t i = 0; i < files_.size(); ++i) {
+            FileState& f = *files_[i];
+            for (size_t k = 0; k < f.chunks.size(); ++k) {
+              if (!f.chunks[k].record_count) continue;
+              Decoded d{i, k, {}, store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), pchunk, false, true)};
+              if (d.status.ok()) d.status = DecodeRecords(pchunk.records, d.summaries);
+              const bool failed = !d.status.ok();
+              std::unique_lock lock(ready_mu);
+              ready_cv.wait(lock, [&] { return ready.size() < kAhead || stop; });
+              if (stop) return;
+              ready.push_back(std::move(d));
+              ready_cv.notify_all();
+              if (failed) {
+                reader_done = true;
+                return;
+              }
             }
           }
+          std::lock_guard lock(ready_mu);
+          reader_done = true;
+          ready_cv.notify_all();
+        });
+        Status feed_status;
+        while (true) {
+          Decoded d;
+          {
+            std::unique_lock lock(ready_mu);
+            ready_cv.wait(lock, [&] { return !ready.empty() || reader_done; });
+            if (ready.empty()) break;
+            d = std::move(ready.front());
+            ready.pop_front();
+            ready_cv.notify_all();
+          }
+          if (!d.status.ok()) {
+            feed_status = d.status;
+            break;
+          }
+          const ChunkResult& ch = files_[d.file]->chunks[d.chunk];
+          for (size_t r = 0; r < d.summaries.size(); ++r) {
+            d.summaries[r].source = source_base[d.file] + ch.member;
+            builder.Feed(record_base[d.file][d.chunk] + static_cast<uint32_t>(r), std::move(d.summaries[r]), emit);
+          }
         }
+        {
+          std::lock_guard lock(ready_mu);
+          stop = true;
+          ready_cv.notify_all();
+        }
+        reader.join();
+        BS_RETURN_IF_ERROR(feed_status);
         BS_RETURN_IF_ERROR(people_status);
         BS_RETURN_IF_ERROR((*people_file)->Append(pout));
         return (*people_file)->Close();
