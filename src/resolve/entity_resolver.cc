@@ -18,6 +18,7 @@
 #include "resolve/entity_resolver.h"
 
 #include <algorithm>
+#include <thread>
 #include <cmath>
 #include <cstring>
 #include <iterator>
@@ -174,6 +175,25 @@ void SortUnique(std::vector<T>& v) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
+
+// Sorts a large vector on two threads (halves, then a merge). Finalize runs alone on
+// one core while the other idles, and its blocking sorts are its largest part. Every
+// comparator used with it is a total order on the fields, so the result is the one
+// std::sort gives.
+template <typename T, typename Less = std::less<>>
+void SortLarge(std::vector<T>& v, Less less = {}) {
+  constexpr size_t kTwoThreadsFrom = size_t{1} << 18;
+  if (v.size() < kTwoThreadsFrom || std::thread::hardware_concurrency() < 2) {
+    std::sort(v.begin(), v.end(), less);
+    return;
+  }
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::thread first([&] { std::sort(v.begin(), mid, less); });
+  std::sort(mid, v.end(), less);
+  first.join();
+  std::inplace_merge(v.begin(), mid, v.end(), less);
+}
+
 template <typename T>
 bool Intersects(const std::vector<T>& x, const std::vector<T>& y) {
   for (size_t i = 0, j = 0; i < x.size() && j < y.size();) {
@@ -376,7 +396,7 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
           break;
       }
     }
-    std::sort(entries.begin(), entries.end());
+    SortLarge(entries);
   };
   // Number of different people, by name, among a block's records: two names are one
   // person's when neither the surnames nor the first names disagree (near spellings,
@@ -575,7 +595,7 @@ bool EntityResolver::Unite(uint32_t ra, uint32_t rb, std::unordered_map<uint32_t
 }
 
 void EntityResolver::Merge(std::vector<Pair>& pairs) {
-  std::sort(pairs.begin(), pairs.end(), [](const Pair& p, const Pair& q) {
+  SortLarge(pairs, [](const Pair& p, const Pair& q) {
     if (p.score != q.score) return p.score > q.score;
     return p.a != q.a ? p.a < q.a : p.b < q.b;
   });
@@ -672,7 +692,7 @@ void EntityResolver::MergeByValueAndName(std::unordered_map<uint32_t, Agg>& aggs
           if (id.type != PiiType::kSsn) entries.emplace_back(Combine(kBlockId + 1 + static_cast<uint64_t>(id.type), id.digest), r);
         }
     }
-    std::sort(entries.begin(), entries.end());
+    SortLarge(entries);
     for (size_t i = 0; i < entries.size();) {
       size_t j = i + 1;
       while (j < entries.size() && entries[j].first == entries[i].first) ++j;
