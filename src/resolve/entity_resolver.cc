@@ -907,6 +907,27 @@ void EntityResolver::Fold(Pending& p, uint32_t record, RecordSummary&& r) {
   p.person.sources.push_back(r.source);
 }
 
+// What Fold then Finish give for a person of one record (most people of a dense case),
+// without building tallies: each value is the record's own (empty when it has none).
+Person EntityResolver::FromOneRecord(RecordSummary&& r) {
+  Person person;
+  person.first = std::move(r.first);
+  person.last = std::move(r.last);
+  person.dob = std::move(r.dob);
+  person.email = std::move(r.email);
+  person.phone = std::move(r.phone);
+  person.street = std::move(r.street);
+  person.city = std::move(r.city);
+  person.state = std::move(r.state);
+  person.zip = std::move(r.zip);
+  for (const auto& [type, fp] : r.identifiers) person.identifiers[type].push_back(fp);
+  for (auto& [type, fps] : person.identifiers) SortUnique(fps);
+  person.exposed |= r.types;
+  person.sources.push_back(r.source);
+  person.substitute_notice = !person.HasPostalAddress();
+  return person;
+}
+
 Person EntityResolver::Finish(Pending&& p) {
   // Most frequent; tie: most complete, then the latest record.
   auto best = [](const std::vector<Tally>& tallies) -> const Tally* {
@@ -940,10 +961,8 @@ void EntityResolver::Feed(uint32_t record, RecordSummary&& summary,
                           const std::function<void(uint32_t, Person&&)>& emit) {
   const uint32_t p = person_of_[record];
   auto last = last_record_.find(p);
-  if (last == last_record_.end()) {  // a person of one record
-    Pending one;
-    Fold(one, record, std::move(summary));
-    emit(p, Finish(std::move(one)));
+  if (last == last_record_.end()) {  // a person of one record: its values, no tallies
+    emit(p, FromOneRecord(std::move(summary)));
     return;
   }
   Pending& pending = pending_[p];

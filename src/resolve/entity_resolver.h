@@ -168,6 +168,7 @@ class EntityResolver {
   void AttachByEmailName(const std::vector<std::pair<uint64_t, uint32_t>>& named, std::unordered_map<uint32_t, Agg>& aggs);
   void AttachNameOnly(const std::vector<std::pair<uint64_t, uint32_t>>& named, std::unordered_map<uint32_t, Agg>& aggs);
   static void Fold(Pending& p, uint32_t record, RecordSummary&& r);
+  static Person FromOneRecord(RecordSummary&& r);
   static Person Finish(Pending&& p);
 
   ResolverOptions options_;
