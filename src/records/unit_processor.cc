@@ -23,7 +23,10 @@ using detect::Label;
 namespace {
 
 constexpr uint64_t kNameWindow = 200;   // bytes around an anchor searched for a name/address
-constexpr uint64_t kProseGap = 250;     // findings further apart start a new prose record
+// Findings further apart start a new prose record. A letter names its addressee on top
+// and the identifiers a paragraph or two below (250 split such letters); a different
+// name, SSN or DOB still starts a new record at any distance.
+constexpr uint64_t kProseGap = 600;
 constexpr uint64_t kRunTail = 4096;     // a base64 run may end this far past our region
 
 bool IsContactLabel(Label l) {

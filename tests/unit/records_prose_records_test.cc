@@ -97,6 +97,19 @@ TEST(ProseRecords, ALetterNamingItsAddresseeTwiceIsOneRecord) {
   for (const auto& r : rows) EXPECT_EQ(r.record, rows.front().record) << r.type;
 }
 
+TEST(ProseRecords, ALetterWithALongFirstParagraphIsOneRecord) {
+  // Notification letters put the addressee on top and the identifiers a paragraph
+  // or two further down (here 450 characters of text in between).
+  std::string filler;
+  while (filler.size() < 450) filler += "We are writing to tell you about an incident at our office. ";
+  const std::string text = "Dennis J. James\n992 Creek Lane\nBoston, MA 02108-6137\n\nDear Dennis James,\n\n" + filler +
+                           "\n\nThe records involved included your Social Security number (SSN: 042-74-8110) "
+                           "and your date of birth (02/18/1971).\n";
+  auto rows = Records(text);
+  ASSERT_FALSE(rows.empty());
+  for (const auto& r : rows) EXPECT_EQ(r.record, rows.front().record) << r.type;
+}
+
 TEST(ProseRecords, AnAttributeAfterTheFirstPersonOnASharedLineStaysWithThem) {
   // Two people on one line: the second name conflicts; the first person's phone, which
   // comes before it, is not a repeat of a name and stays in the first record.
