@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/embedded_data.h"
+#include "detect/lease.h"
 
 namespace breachscope::detect {
 
@@ -245,37 +246,7 @@ constexpr std::string_view kInlineTags[] = {"b",    "i",   "u",    "em",    "str
                                             "span", "a",   "font", "small", "big",
                                             "sup",  "sub", "abbr", "label", "mark"};
 
-// A token vector borrowed from this thread's pool and given back cleared, with its
-// capacity: every window and address field used to allocate one.
-class TokLease {
- public:
-  TokLease() {
-    auto& pool = Pool();
-    if (pool.empty()) {
-      v_ = std::make_unique<std::vector<Tok>>();
-    } else {
-      v_ = std::move(pool.back());
-      pool.pop_back();
-    }
-  }
-  ~TokLease() {
-    auto& pool = Pool();
-    if (v_->capacity() <= 4096 && pool.size() < 8) {
-      v_->clear();
-      pool.push_back(std::move(v_));
-    }
-  }
-  TokLease(const TokLease&) = delete;
-  TokLease& operator=(const TokLease&) = delete;
-  std::vector<Tok>& operator*() const { return *v_; }
-
- private:
-  static std::vector<std::unique_ptr<std::vector<Tok>>>& Pool() {
-    thread_local std::vector<std::unique_ptr<std::vector<Tok>>> pool;
-    return pool;
-  }
-  std::unique_ptr<std::vector<Tok>> v_;
-};
+using TokLease = Lease<Tok>;  // detect/lease.h
 
 // Fills `out` (cleared first) with the tokens of `s`.
 void Tokenize(std::string_view s, std::vector<Tok>& out) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "detect/addresses.h"
+#include "detect/lease.h"
 
 namespace breachscope::detect {
 
@@ -324,38 +325,6 @@ class Tokenizer {
   std::string_view text_;
 };
 
-// A vector borrowed from this thread's pool and given back, cleared, with its
-// capacity: every window and field used to allocate its token and fact arrays.
-template <typename T>
-class Lease {
- public:
-  Lease() {
-    auto& pool = Pool();
-    if (pool.empty()) {
-      v_ = std::make_unique<std::vector<T>>();
-    } else {
-      v_ = std::move(pool.back());
-      pool.pop_back();
-    }
-  }
-  ~Lease() {
-    auto& pool = Pool();
-    if (v_->capacity() <= 4096 && pool.size() < 8) {
-      v_->clear();
-      pool.push_back(std::move(v_));
-    }
-  }
-  Lease(const Lease&) = delete;
-  Lease& operator=(const Lease&) = delete;
-  std::vector<T>& operator*() const { return *v_; }
-
- private:
-  static std::vector<std::unique_ptr<std::vector<T>>>& Pool() {
-    thread_local std::vector<std::unique_ptr<std::vector<T>>> pool;
-    return pool;
-  }
-  std::unique_ptr<std::vector<T>> v_;
-};
 
 // ---------------------------------------------------------------------------
 // Shared name logic

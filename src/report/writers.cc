@@ -14,28 +14,9 @@
 namespace breachscope::report {
 
 namespace {
-// "p000123": a letter and at least six digits, without printf (twice per finding).
-void AppendPaddedId(std::string& out, char prefix, uint64_t n) {
-  char buf[32];
-  char* end = buf + sizeof buf;
-  char* p = end;
-  do {
-    *--p = static_cast<char>('0' + n % 10);
-    n /= 10;
-  } while (n);
-  while (end - p < 6) *--p = '0';
-  *--p = prefix;
-  out.append(p, static_cast<size_t>(end - p));
-}
-
-std::string PaddedId(char prefix, uint64_t n) {
-  std::string s;
-  AppendPaddedId(s, prefix, n);
-  return s;
-}
-
-// Decimal without std::to_string's temporary string.
-void AppendUint(std::string& out, uint64_t n) {
+// Decimal, at least `min_digits` long (zero-padded), without std::to_string's
+// temporary string: ids and locations are written several times per finding.
+void AppendUint(std::string& out, uint64_t n, int min_digits = 1) {
   char buf[24];
   char* end = buf + sizeof buf;
   char* p = end;
@@ -43,7 +24,20 @@ void AppendUint(std::string& out, uint64_t n) {
     *--p = static_cast<char>('0' + n % 10);
     n /= 10;
   } while (n);
+  while (end - p < min_digits) *--p = '0';
   out.append(p, static_cast<size_t>(end - p));
+}
+
+// "p000123": a letter and at least six digits.
+void AppendPaddedId(std::string& out, char prefix, uint64_t n) {
+  out += prefix;
+  AppendUint(out, n, 6);
+}
+
+std::string PaddedId(char prefix, uint64_t n) {
+  std::string s;
+  AppendPaddedId(s, prefix, n);
+  return s;
 }
 }  // namespace
 
