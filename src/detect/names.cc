@@ -274,7 +274,7 @@ class Tokenizer {
       const unsigned char b = static_cast<unsigned char>(text_[j]);
       if (b < 0x80) {
         // ASCII, the usual byte, without decoding: the same rules as below.
-        if (((b | 0x20) - 'a') < 26u) {
+        if (static_cast<unsigned>((b | 0x20) - 'a') < 26u) {
           const bool up = b <= 'Z';
           if (t.letters == 0) first_upper = up;
           any_upper |= up;

@@ -11,8 +11,8 @@ namespace breachscope::detect {
 
 namespace {
 
-inline bool IsDigit(unsigned char c) { return (c - '0') < 10u; }
-inline bool IsAlpha(unsigned char c) { return ((c | 0x20) - 'a') < 26u; }
+inline bool IsDigit(unsigned char c) { return static_cast<unsigned>(c - '0') < 10u; }
+inline bool IsAlpha(unsigned char c) { return static_cast<unsigned>((c | 0x20) - 'a') < 26u; }
 inline bool IsAlnum(unsigned char c) { return IsDigit(c) || IsAlpha(c); }
 inline char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
 

@@ -6,7 +6,7 @@ namespace breachscope::detect {
 
 namespace {
 
-inline bool Interesting(unsigned char c) { return (c - '0') < 10u || c == '@'; }
+inline bool Interesting(unsigned char c) { return static_cast<unsigned>(c - '0') < 10u || c == '@'; }
 
 const char* ScalarTail(const char* p, const char* end) {
   while (p < end && !Interesting(static_cast<unsigned char>(*p))) ++p;

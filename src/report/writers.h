@@ -64,9 +64,6 @@ struct SummaryCounts {
 };
 std::string SummaryJson(const SummaryCounts& s);
 
-// "p000123" / "r000042".
-std::string PersonId(uint64_t n);
-std::string RecordId(uint64_t n);
 
 class OutputFile {
  public:

@@ -116,11 +116,6 @@ void AppendRow(const report::FindingRow& r, std::string& out) {
   PutVar(out, r.record);
 }
 
-void EncodeRows(const std::vector<report::FindingRow>& rows, std::string& out) {
-  out.clear();
-  for (const auto& r : rows) AppendRow(r, out);
-}
-
 Status DecodeRows(std::string_view blob, std::vector<report::FindingRow>& rows) {
   rows.clear();
   Reader r(blob);

@@ -36,8 +36,7 @@ struct ChunkMeta {
 
 void EncodeMeta(const ChunkMeta& meta, std::string& out);
 Status DecodeMeta(std::string_view blob, ChunkMeta& meta);
-void EncodeRows(const std::vector<report::FindingRow>& rows, std::string& out);
-// Appends one row to a rows blob (EncodeRows is this for each row, after clearing).
+// Appends one row to a chunk's rows blob (the scan appends each finding as it is redacted).
 void AppendRow(const report::FindingRow& row, std::string& out);
 Status DecodeRows(std::string_view blob, std::vector<report::FindingRow>& rows);
 void EncodeRecords(const std::vector<resolve::RecordSummary>& records, std::string& out);

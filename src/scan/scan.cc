@@ -95,7 +95,7 @@ struct FileState {
   std::vector<ItemError> errors;
   std::mutex errors_mu;
   std::atomic<uint64_t> pending{0};  // parallel chunks not yet done
-  std::atomic<bool> done{false};     // FileDone ran: chunks and members are final
+  bool done = false;                 // FileDone ran: chunks and members are final (under Scan::done_mu_)
 };
 
 struct Task {
@@ -362,7 +362,7 @@ class Scan {
       FileState& f = *files_[i];
       if (as_files_finish) {
         std::unique_lock lock(done_mu_);
-        done_cv_.wait(lock, [&] { return f.done.load() || work_finished_; });
+        done_cv_.wait(lock, [&] { return f.done || work_finished_; });
       }
       source_base_[i] = static_cast<uint32_t>(source_paths_.size());
       for (const auto& m : f.members) source_paths_.push_back(m);
@@ -422,8 +422,10 @@ class Scan {
 
   // A file is complete: the case store marks it so (with its member paths and errors,
   // relative to the file's own path) and a resumed scan will not read it again. A file
-  // with an I/O error (a failed read, a missing helper program, a full temp disk) is
-  // not marked: the next scan reads it again instead of keeping its partial rows.
+  // with an I/O error (a failed read, a helper program that could not be started, a full
+  // temp disk) is not marked: the next scan reads it again instead of keeping its partial
+  // rows. (A helper that is not installed is `unsupported`; the settings fingerprint
+  // covers that case.)
   void FileDone(FileState& f) {
     bool io_error = false;
     {

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include <map>
 #include <random>
 #include <set>
@@ -474,6 +477,36 @@ TEST(EntityResolver, FeedEmitsEachPersonOnceWithBestContactData) {
   EXPECT_TRUE(kim.substitute_notice);
   EXPECT_TRUE(kim.state.empty());
   EXPECT_FALSE(kim.Counted());
+}
+
+TEST(EntityResolver, APersonOfOneRecordIsWhatFoldingGives) {
+  // A person of one record is built straight from its values; a person of two identical
+  // records goes through the tallies. Both must give the same person.
+  R full{"Dana", "Whitfield", "1984-07-19", "dana@example.org", "5738824410", "1207 Elm Street", "Columbia", "MO",
+         "65201", {{PiiType::kSsn, 42}, {PiiType::kHealthId, 9}, {PiiType::kHealthId, 3}, {PiiType::kHealthId, 9}}};
+  auto person_of = [&](size_t copies) {
+    std::vector<R> recs(copies, full);
+    EntityResolver er;
+    Resolve(recs, er);
+    EXPECT_EQ(er.people(), 1u);
+    Person got;
+    for (uint32_t r = 0; r < recs.size(); ++r) er.Feed(r, Summary(recs[r], 5), [&](uint32_t, Person&& x) { got = x; });
+    return got;
+  };
+  Person one = person_of(1), two = person_of(2);
+  for (const Person* p : {&one, &two}) {
+    EXPECT_EQ(p->first, "Dana");
+    EXPECT_EQ(p->zip, "65201");
+    EXPECT_EQ(p->identifiers.at(PiiType::kHealthId).size(), 2u);  // sorted, unique
+    EXPECT_TRUE(std::is_sorted(p->identifiers.at(PiiType::kHealthId).begin(), p->identifiers.at(PiiType::kHealthId).end()));
+  }
+  EXPECT_EQ(std::tie(one.first, one.last, one.dob, one.email, one.phone, one.street, one.city, one.state, one.zip),
+            std::tie(two.first, two.last, two.dob, two.email, two.phone, two.street, two.city, two.state, two.zip));
+  EXPECT_EQ(one.identifiers, two.identifiers);
+  EXPECT_EQ(one.exposed, two.exposed);
+  EXPECT_EQ(one.sources, two.sources);
+  EXPECT_EQ(one.substitute_notice, two.substitute_notice);
+  EXPECT_FALSE(one.substitute_notice);
 }
 
 TEST(EntityResolver, AddressTieGoesToTheLatestRecord) {
