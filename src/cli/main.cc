@@ -82,7 +82,7 @@ int RunCompactCommand(const std::string& case_dir, bool quiet) {
     return report.status().code() == breachscope::StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
   }
   if (!quiet)
-    std::fprintf(stderr, "breachscope: %llu files and %llu chunks forgotten; case.db %.1f MB -> %.1f MB\n",
+    std::fprintf(stderr, "breachscope: %llu files and %llu chunks forgotten; case (case.db and chunk segments) %.1f MB -> %.1f MB\n",
                  static_cast<unsigned long long>(report->files_removed),
                  static_cast<unsigned long long>(report->chunks_removed), report->bytes_before / 1e6,
                  report->bytes_after / 1e6);

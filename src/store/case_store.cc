@@ -3,7 +3,11 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <map>
 #include <mutex>
+#include <set>
+
+#include "store/chunk_segments.h"
 
 namespace breachscope::store {
 
@@ -29,6 +33,7 @@ class Stmt {
   }
   int Step() { return sqlite3_step(s_); }
   int64_t ColInt(int i) { return sqlite3_column_int64(s_, i); }
+  bool ColNull(int i) { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
   std::string ColText(int i) {
     const void* p = sqlite3_column_blob(s_, i);
     return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, i))) : std::string();
@@ -77,7 +82,8 @@ StatusCode ReasonCode(std::string_view reason) {
 // The default store: one SQLite connection in WAL mode.
 class SqliteCaseStore final : public CaseStore {
  public:
-  explicit SqliteCaseStore(sqlite3* db) : db_(db) {}
+  SqliteCaseStore(sqlite3* db, const std::filesystem::path& db_path)
+      : db_(db), segments_(db_path.parent_path() / (db_path.stem().string() + ".chunks")) {}
   ~SqliteCaseStore() override { sqlite3_close(db_); }
 
   Result<std::optional<std::string>> KeyCheck() override;
@@ -100,14 +106,17 @@ class SqliteCaseStore final : public CaseStore {
   Result<CompactReport> Compact() override;
 
   Status Exec(const char* sql);
+  Status MigrateChunksTable();
 
  private:
-  uint64_t DatabaseBytes();
+  uint64_t DatabaseBytes();  // case.db and its chunk segments
+  Status RewriteSegments();
   Status Error(const char* what);
   Result<std::optional<StoredFile>> Load(int64_t id);
   Result<int64_t> Begin(const FileIdentity& id, std::string_view content_hash, int64_t keep);
   sqlite3* db_;
   std::mutex mu_;
+  ChunkSegments segments_;
 };
 
 }  // namespace
@@ -121,7 +130,7 @@ Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::filesystem::path& 
   }
   ::chmod(db_path.c_str(), 0600);
   sqlite3_busy_timeout(db, 10000);
-  auto store = std::make_unique<SqliteCaseStore>(db);
+  auto store = std::make_unique<SqliteCaseStore>(db, db_path);
   // WAL with synchronous=NORMAL: a committed chunk survives the process being killed
   // (the WAL is written before commit returns); only a power cut may lose the last
   // commits, which a resumed scan then redoes.
@@ -142,9 +151,24 @@ Result<std::unique_ptr<CaseStore>> CaseStore::Open(const std::filesystem::path& 
       "CREATE TABLE IF NOT EXISTS file_errors (file_id INTEGER NOT NULL, path_suffix TEXT NOT NULL,"
       "  reason TEXT NOT NULL, detail TEXT NOT NULL);"
       "CREATE INDEX IF NOT EXISTS file_errors_file ON file_errors(file_id);"
+      // A chunk's blobs are inline (segment NULL) or in a chunk segment at
+      // seg_offset, in the order meta, records, findings (chunk_segments.h).
       "CREATE TABLE IF NOT EXISTS chunks (file_id INTEGER NOT NULL, seq INTEGER NOT NULL, meta BLOB NOT NULL,"
-      "  findings BLOB NOT NULL, records BLOB NOT NULL, PRIMARY KEY (file_id, seq));"));
+      "  findings BLOB NOT NULL, records BLOB NOT NULL, segment INTEGER, seg_offset INTEGER,"
+      "  meta_len INTEGER, records_len INTEGER, findings_len INTEGER, PRIMARY KEY (file_id, seq));"));
+  BS_RETURN_IF_ERROR(store->MigrateChunksTable());
   return std::unique_ptr<CaseStore>(std::move(store));
+}
+
+// Cases made before chunk segments existed have a chunks table without their columns;
+// their chunks stay inline and are read as before.
+Status SqliteCaseStore::MigrateChunksTable() {
+  Stmt cols(db_, "SELECT 1 FROM pragma_table_info('chunks') WHERE name = 'segment'");
+  if (cols.Step() == SQLITE_ROW) return Status::Ok();
+  return Exec(
+      "ALTER TABLE chunks ADD COLUMN segment INTEGER; ALTER TABLE chunks ADD COLUMN seg_offset INTEGER;"
+      "ALTER TABLE chunks ADD COLUMN meta_len INTEGER; ALTER TABLE chunks ADD COLUMN records_len INTEGER;"
+      "ALTER TABLE chunks ADD COLUMN findings_len INTEGER;");
 }
 
 Status SqliteCaseStore::Exec(const char* sql) {
@@ -289,9 +313,25 @@ Result<int64_t> SqliteCaseStore::AddCopy(const FileIdentity& id, const StoredFil
 
 Status SqliteCaseStore::PutChunk(int64_t file, uint32_t seq, std::string_view meta, std::string_view findings,
                            std::string_view records) {
+  if (meta.size() + findings.size() + records.size() < kSegmentMinBytes) {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, "INSERT OR REPLACE INTO chunks (file_id, seq, meta, findings, records) VALUES (?, ?, ?, ?, ?)");
+    s.Int(1, file).Int(2, seq).Blob(3, meta).Blob(4, findings).Blob(5, records);
+    if (s.Step() != SQLITE_DONE) return Error("store a chunk");
+    return Status::Ok();
+  }
+  // Written before the row that points at it, and outside the lock: workers' segment
+  // writes run in parallel.
+  const std::string_view parts[] = {meta, records, findings};
+  auto at = segments_.Append(file, seq, parts);
+  if (!at.ok()) return at.status();
   std::lock_guard lock(mu_);
-  Stmt s(db_, "INSERT OR REPLACE INTO chunks (file_id, seq, meta, findings, records) VALUES (?, ?, ?, ?, ?)");
-  s.Int(1, file).Int(2, seq).Blob(3, meta).Blob(4, findings).Blob(5, records);
+  Stmt s(db_,
+         "INSERT OR REPLACE INTO chunks (file_id, seq, meta, findings, records, segment, seg_offset, meta_len,"
+         " records_len, findings_len) VALUES (?, ?, x'', x'', x'', ?, ?, ?, ?, ?)");
+  s.Int(1, file).Int(2, seq).Int(3, at->segment).Int(4, static_cast<int64_t>(at->offset));
+  s.Int(5, static_cast<int64_t>(meta.size())).Int(6, static_cast<int64_t>(records.size()));
+  s.Int(7, static_cast<int64_t>(findings.size()));
   if (s.Step() != SQLITE_DONE) return Error("store a chunk");
   return Status::Ok();
 }
@@ -319,15 +359,42 @@ Status SqliteCaseStore::CompleteFile(int64_t file, uint32_t chunks, const std::v
 }
 
 Status SqliteCaseStore::GetChunk(int64_t file, uint32_t seq, Chunk& out, bool with_findings, bool with_records) {
-  std::lock_guard lock(mu_);
-  Stmt s(db_, with_findings  ? "SELECT meta, findings, x'' FROM chunks WHERE file_id = ? AND seq = ?"
-              : with_records ? "SELECT meta, x'', records FROM chunks WHERE file_id = ? AND seq = ?"
-                             : "SELECT meta, x'', x'' FROM chunks WHERE file_id = ? AND seq = ?");
-  s.Int(1, file).Int(2, seq);
-  if (s.Step() != SQLITE_ROW) return InternalError("case database: a chunk of a complete file is missing");
-  s.ColInto(0, out.meta);
-  s.ColInto(1, out.findings);
-  s.ColInto(2, out.records);
+  SegmentPlace at;
+  uint64_t meta_len, records_len, findings_len;
+  {
+    std::lock_guard lock(mu_);
+    Stmt s(db_, with_findings
+                    ? "SELECT meta, findings, x'', segment, seg_offset, meta_len, records_len, findings_len FROM chunks "
+                      "WHERE file_id = ? AND seq = ?"
+                : with_records
+                    ? "SELECT meta, x'', records, segment, seg_offset, meta_len, records_len, findings_len FROM chunks "
+                      "WHERE file_id = ? AND seq = ?"
+                    : "SELECT meta, x'', x'', segment, seg_offset, meta_len, records_len, findings_len FROM chunks "
+                      "WHERE file_id = ? AND seq = ?");
+    s.Int(1, file).Int(2, seq);
+    if (s.Step() != SQLITE_ROW) return InternalError("case database: a chunk of a complete file is missing");
+    if (s.ColNull(3)) {
+      s.ColInto(0, out.meta);
+      s.ColInto(1, out.findings);
+      s.ColInto(2, out.records);
+      return Status::Ok();
+    }
+    at = {s.ColInt(3), static_cast<uint64_t>(s.ColInt(4))};
+    meta_len = static_cast<uint64_t>(s.ColInt(5));
+    records_len = static_cast<uint64_t>(s.ColInt(6));
+    findings_len = static_cast<uint64_t>(s.ColInt(7));
+  }
+  // Read outside the lock, so the write phase's readers overlap. The header, meta and
+  // (when asked) records are one read, split in place.
+  const uint64_t head = kSegmentHeaderBytes + meta_len;
+  BS_RETURN_IF_ERROR(segments_.Read(at, 0, head + (with_records ? records_len : 0), out.meta));
+  BS_RETURN_IF_ERROR(segments_.CheckHeader(out.meta, at, file, seq, meta_len + records_len + findings_len));
+  if (with_records) out.records.assign(out.meta, head, records_len);
+  else out.records.clear();
+  out.meta.erase(0, kSegmentHeaderBytes);
+  out.meta.resize(meta_len);
+  if (with_findings) return segments_.Read(at, head + records_len, findings_len, out.findings);
+  out.findings.clear();
   return Status::Ok();
 }
 
@@ -385,9 +452,72 @@ Result<std::vector<ItemError>> SqliteCaseStore::LastScanWalkErrors() {
 }
 
 uint64_t SqliteCaseStore::DatabaseBytes() {
+  uint64_t bytes = 0;
+  for (auto [n, size] : segments_.OnDisk()) bytes += size;
   Stmt count(db_, "PRAGMA page_count"), size(db_, "PRAGMA page_size");
-  if (count.Step() != SQLITE_ROW || size.Step() != SQLITE_ROW) return 0;
-  return static_cast<uint64_t>(count.ColInt(0)) * static_cast<uint64_t>(size.ColInt(0));
+  if (count.Step() != SQLITE_ROW || size.Step() != SQLITE_ROW) return bytes;
+  return bytes + static_cast<uint64_t>(count.ColInt(0)) * static_cast<uint64_t>(size.ColInt(0));
+}
+
+// Segments are append-only, so forgotten chunks leave dead bytes behind. A segment
+// with any is rewritten: its live chunks are copied into a fresh segment and their rows
+// moved in one transaction; then every segment no row points into is deleted (also
+// those a killed scan left). A segment without dead bytes is left as it is.
+Status SqliteCaseStore::RewriteSegments() {
+  struct Live {
+    int64_t file;
+    uint32_t seq;
+    SegmentPlace at;
+    uint64_t body;
+  };
+  std::map<int64_t, std::vector<Live>> live;
+  {
+    Stmt s(db_,
+           "SELECT file_id, seq, segment, seg_offset, meta_len + records_len + findings_len FROM chunks "
+           "WHERE segment IS NOT NULL ORDER BY segment, seg_offset");
+    while (s.Step() == SQLITE_ROW)
+      live[s.ColInt(2)].push_back({s.ColInt(0), static_cast<uint32_t>(s.ColInt(1)),
+                                   {s.ColInt(2), static_cast<uint64_t>(s.ColInt(3))},
+                                   static_cast<uint64_t>(s.ColInt(4))});
+  }
+  const auto disk = segments_.OnDisk();
+  std::vector<std::pair<const Live*, SegmentPlace>> moved;
+  std::string chunk;
+  for (const auto& [segment, chunks] : live) {
+    uint64_t live_bytes = 0;
+    for (const auto& c : chunks) live_bytes += ChunkSegments::PlacedBytes(c.body);
+    auto on_disk = disk.find(segment);
+    if (on_disk != disk.end() && on_disk->second == live_bytes) continue;
+    for (const auto& c : chunks) {
+      BS_RETURN_IF_ERROR(segments_.Read(c.at, 0, kSegmentHeaderBytes + c.body, chunk));
+      BS_RETURN_IF_ERROR(segments_.CheckHeader(chunk, c.at, c.file, c.seq, c.body));
+      const std::string_view body[] = {std::string_view(chunk).substr(kSegmentHeaderBytes)};
+      auto to = segments_.Append(c.file, c.seq, body);
+      if (!to.ok()) return to.status();
+      moved.emplace_back(&c, *to);
+    }
+  }
+  if (!moved.empty()) {
+    BS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Stmt u(db_, "UPDATE chunks SET segment = ?, seg_offset = ? WHERE file_id = ? AND seq = ?");
+    for (const auto& [c, to] : moved) {
+      u.Int(1, to.segment).Int(2, static_cast<int64_t>(to.offset)).Int(3, c->file).Int(4, c->seq);
+      if (u.Step() != SQLITE_DONE) {
+        (void)Exec("ROLLBACK");
+        return Error("move a chunk");
+      }
+      sqlite3_reset(u.get());
+    }
+    BS_RETURN_IF_ERROR(Exec("COMMIT"));
+  }
+  std::set<int64_t> used;
+  {
+    Stmt s(db_, "SELECT DISTINCT segment FROM chunks WHERE segment IS NOT NULL");
+    while (s.Step() == SQLITE_ROW) used.insert(s.ColInt(0));
+  }
+  for (auto [segment, size] : segments_.OnDisk())
+    if (!used.count(segment)) BS_RETURN_IF_ERROR(segments_.Remove(segment));
+  return Status::Ok();
 }
 
 Result<CompactReport> SqliteCaseStore::Compact() {
@@ -423,6 +553,7 @@ Result<CompactReport> SqliteCaseStore::Compact() {
     (void)Exec("ROLLBACK");
     return s;
   }
+  BS_RETURN_IF_ERROR(RewriteSegments());
   // VACUUM rewrites the database without the freed pages; the checkpoint first empties
   // the WAL so its pages are not counted twice.
   BS_RETURN_IF_ERROR(Exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);"));

@@ -7,7 +7,8 @@
 //     hash (SHA-256), whether it was scanned completely, its member paths and errors;
 //   - per file, its chunks: the redacted finding rows (fingerprints and masks only),
 //     the record summaries people are resolved from, and the chunk's metadata — as
-//     opaque blobs that scan/ encodes;
+//     opaque blobs that scan/ encodes; large chunks live in append-only segment files
+//     beside case.db (DIR/case.chunks/, chunk_segments.h), small ones in case.db;
 //   - the files of the last scan in order, its walk errors and summary (tables
 //     `files`, `errors`, and meta 'summary').
 //
@@ -65,7 +66,7 @@ struct Chunk {
 // What Compact() removed.
 struct CompactReport {
   uint64_t files_removed = 0, chunks_removed = 0;
-  uint64_t bytes_before = 0, bytes_after = 0;  // the database's size
+  uint64_t bytes_before = 0, bytes_after = 0;  // case.db and its chunk segments
 };
 
 class CaseStore {

@@ -73,10 +73,13 @@ def main():
         mode = stat.S_IMODE(os.stat(os.path.join(out, name)).st_mode)
         check(mode == 0o600, f"{name} has mode 0600 (got {oct(mode)})")
     blob = b""
-    for name in os.listdir(out):
-        p = os.path.join(out, name)
-        if os.path.isfile(p):
+    for d, _, names in os.walk(out):  # case.chunks/ segment files included
+        for name in names:
+            p = os.path.join(d, name)
             blob += open(p, "rb").read()
+            if d != out:
+                mode = stat.S_IMODE(os.stat(p).st_mode)
+                check(mode == 0o600, f"{os.path.relpath(p, out)} has mode 0600 (got {oct(mode)})")
     check(b"412-63-7781" not in blob and b"412637781" not in blob, "no plaintext SSN in any output file (incl. paths)")
     check(b"records_***-**-7781.txt" in blob, "an SSN in a file name is masked in the path")
     check(not any(n.startswith(".spill") for n in os.listdir(out)), "spill files removed")

@@ -44,6 +44,11 @@ def stats(out):
     return json.load(open(os.path.join(out, "scan_stats.json")))
 
 
+def segment_bytes(case):
+    d = os.path.join(case, "case.chunks")
+    return sum(os.path.getsize(os.path.join(d, n)) for n in os.listdir(d)) if os.path.isdir(d) else 0
+
+
 def same_outputs(a, b):
     return all(read(os.path.join(a, n)) == read(os.path.join(b, n)) for n in OUTPUTS)
 
@@ -60,6 +65,13 @@ def main():
     subprocess.run([sys.executable, os.path.join(REPO, "tests", "corpus", "generate.py"), "--out", corpus,
                     "--seed", "7", "--people", "300", "--quiet"], check=True)
     inp = os.path.join(corpus, "input")
+    # One large export, so that chunks big enough for the case's segment files
+    # (DIR/case.chunks/) are stored, killed half-written, resumed, reused and compacted.
+    parts = [read(os.path.join(d, n)) for d, _, fs in sorted(os.walk(inp)) for n in sorted(fs)
+             if n.endswith((".csv", ".log"))]
+    merged = os.path.join(inp, "zz-merged-export.log")
+    with open(merged, "wb") as f:
+        f.write(b"\n".join(parts))
     n_files = sum(len(fs) for _, _, fs in os.walk(inp))
 
     ref = os.path.join(args.work, "ref")
@@ -70,6 +82,7 @@ def main():
     if r.returncode:
         print(r.stderr)
         return 1
+    check(segment_bytes(ref) > 0, f"large chunks are stored in segment files ({segment_bytes(ref)} bytes)")
 
     # Killed at several moments, then resumed with the same arguments.
     resumed_some = False
@@ -173,16 +186,18 @@ def main():
     def case_files(case):
         return int(subprocess.run(["sqlite3", os.path.join(case, "case.db"), "SELECT count(*) FROM scanned_files"],
                                   capture_output=True, text=True, check=True).stdout)
-    gone = sorted(os.path.join(d, n) for d, _, fs in os.walk(inp) for n in fs)[:5]
+    gone = sorted(os.path.join(d, n) for d, _, fs in os.walk(inp) for n in fs)[:5] + [merged]
     for g in gone:
         os.remove(g)
     r = scan(bs, inp, ref)
     kept_output = {n: read(os.path.join(ref, n)) for n in OUTPUTS}
-    before_files = case_files(ref)
+    before_files, before_segments = case_files(ref), segment_bytes(ref)
     r = subprocess.run([bs, "compact", "--case", ref], capture_output=True, text=True)
-    after_files = case_files(ref)
+    after_files, after_segments = case_files(ref), segment_bytes(ref)
     check(r.returncode == 0 and after_files <= before_files - len(gone),
           f"compact forgets the {len(gone)} deleted files ({before_files} -> {after_files} files; {r.stderr.strip()})")
+    check(after_segments < before_segments,
+          f"compact gives back the segment space of the deleted large file ({before_segments} -> {after_segments} bytes)")
     exp2 = os.path.join(args.work, "export-after-compact")
     r = subprocess.run([bs, "export", "all", "--case", ref, "--out", exp2], capture_output=True, text=True)
     check(r.returncode == 0 and all(read(os.path.join(exp2, n)) == kept_output[n] for n in OUTPUTS),
