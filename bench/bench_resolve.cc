@@ -11,8 +11,9 @@
 // generator's truth, seconds per phase, and the process's peak RSS (getrusage) after
 // Finalize and after the last Feed (before the truth scoring, which needs its own
 // maps). Run one size per process for a clean figure:
-//   bench_resolve --benchmark_filter='BM_Resolve/3000000/1/'
-// (the ground truth's person vector, 4 bytes a record, is included).
+//   bench_resolve --benchmark_filter='BM_Resolve/3000000/1/2/'
+// (the ground truth's person vector, 4 bytes a record, is included). The third argument
+// is Finalize's thread count; `people` and the precision/recall do not depend on it.
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
@@ -174,6 +175,7 @@ void BM_Resolve(benchmark::State& state) {
   const auto records = static_cast<uint32_t>(state.range(0));
   resolve::ResolverOptions options;
   if (state.range(1) == 0) options.max_name_clusters = 0;  // same-name pass off
+  options.threads = static_cast<uint32_t>(state.range(2));
   Corpus c = MakeCorpus(records);
   uint64_t people = 0, emitted = 0;
   double precision = 0, recall = 0;
@@ -204,6 +206,17 @@ void BM_Resolve(benchmark::State& state) {
     state.counters["s_add"] = secs(t1, t2);
     state.counters["s_finalize"] = secs(t2, t3);
     state.counters["s_feed"] = secs(t3, t4);
+    const resolve::ResolverStats& st = er.stats();
+    state.counters["s_fin_specific"] = st.s_specific;
+    state.counters["s_fin_pairs"] = st.s_pairs;
+    state.counters["s_fin_merge"] = st.s_merge;
+    state.counters["s_fin_same_names"] = st.s_same_names;
+    state.counters["s_fin_households"] = st.s_households;
+    state.counters["s_fin_attach"] = st.s_attach;
+    state.counters["s_fin_number"] = st.s_number;
+    state.counters["comparisons"] = static_cast<double>(st.comparisons);
+    state.counters["accepted_pairs"] = static_cast<double>(st.accepted_pairs);
+    state.counters["merges"] = static_cast<double>(st.merges + st.name_merges);
     state.PauseTiming();
     // Pairwise precision/recall against the truth.
     std::unordered_map<uint64_t, uint32_t> cell, pred, truth;
@@ -229,11 +242,12 @@ void BM_Resolve(benchmark::State& state) {
   state.counters["pair_precision"] = precision;
   state.counters["pair_recall"] = recall;
 }
-// Args: records, same-name pass (1 on, 0 off).
+// Args: records, same-name pass (1 on, 0 off), Finalize's threads (the result is the same).
 BENCHMARK(BM_Resolve)
-    ->Args({300000, 1})
-    ->Args({300000, 0})
-    ->Args({3000000, 1})
+    ->Args({300000, 1, 2})
+    ->Args({300000, 0, 2})
+    ->Args({3000000, 1, 1})
+    ->Args({3000000, 1, 2})
     ->Iterations(1)
     ->Unit(benchmark::kSecond)
     ->UseRealTime();

@@ -18,13 +18,17 @@
 #include "resolve/entity_resolver.h"
 
 #include <algorithm>
-#include <thread>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <iterator>
 #include <limits>
 #include <numeric>
+#include <thread>
 #include <tuple>
+#include <utility>
 
 namespace breachscope::resolve {
 namespace {
@@ -176,14 +180,13 @@ void SortUnique(std::vector<T>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
-// Sorts a large vector on two threads (halves, then a merge). Finalize runs alone on
-// one core while the other idles, and its blocking sorts are its largest part. Every
+// Sorts a large vector on two threads (halves, then a merge) when `threads` > 1. Every
 // comparator used with it is a total order on the fields, so the result is the one
 // std::sort gives.
 template <typename T, typename Less = std::less<>>
-void SortLarge(std::vector<T>& v, Less less = {}) {
+void SortLarge(std::vector<T>& v, uint32_t threads, Less less = {}) {
   constexpr size_t kTwoThreadsFrom = size_t{1} << 18;
-  if (v.size() < kTwoThreadsFrom || std::thread::hardware_concurrency() < 2) {
+  if (v.size() < kTwoThreadsFrom || threads < 2) {
     std::sort(v.begin(), v.end(), less);
     return;
   }
@@ -192,6 +195,81 @@ void SortLarge(std::vector<T>& v, Less less = {}) {
   std::sort(mid, v.end(), less);
   first.join();
   std::inplace_merge(v.begin(), mid, v.end(), less);
+}
+
+// Runs fn(task, worker) for every task in [0, count) on up to `threads` threads (the
+// caller's one of them; `worker` < threads names the thread, for its scratch space).
+// Tasks are taken in order as threads free up. Callers keep each task's results apart
+// and combine them in task order, so what they compute does not depend on the threads.
+// An exception thrown by a task (bad_alloc) is rethrown here, after the others finish.
+template <typename Fn>
+void ParallelTasks(uint32_t threads, size_t count, Fn&& fn) {
+  const size_t workers = std::min<size_t>(std::max<uint32_t>(threads, 1), count);
+  if (workers <= 1) {
+    for (size_t t = 0; t < count; ++t) fn(t, size_t{0});
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::exception_ptr> errors(workers);
+  auto loop = [&](size_t worker) {
+    try {
+      for (size_t t; (t = next.fetch_add(1)) < count;) fn(t, worker);
+    } catch (...) {
+      errors[worker] = std::current_exception();
+      next = count;  // the others stop after their current task
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t w = 1; w < workers; ++w) pool.emplace_back(loop, w);
+  loop(0);
+  for (auto& t : pool) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+// Fills `out` with the entries that `each(r, sink)` gives for records [0, n) (sink(e)
+// per entry), sorted by (key, record): the order SortLarge gives, in less time. Keys are
+// 64-bit hashes, so their top bits spread the entries evenly over 2^bits buckets:
+// one pass counts the entries per bucket, a second computes them again and puts each
+// in its bucket's place (the entries themselves are never moved twice: `out` is the one
+// buffer, sized exactly), then each small bucket is sorted. `counts` is scratch.
+template <typename E, typename KeyOf, typename RecordOf, typename Each>
+void CollectSorted(std::vector<E>& out, std::vector<uint32_t>& counts, uint32_t n, KeyOf key_of, RecordOf record_of,
+                   Each&& each) {
+  int bits = 8;
+  while (bits < 20 && (uint64_t{32} << bits) < n) ++bits;  // ~32 records a bucket
+  const int shift = 64 - bits;
+  counts.assign((size_t{1} << bits) + 1, 0);
+  for (uint32_t r = 0; r < n; ++r) each(r, [&](const E& e) { ++counts[(key_of(e) >> shift) + 1]; });
+  for (size_t b = 1; b < counts.size(); ++b) counts[b] += counts[b - 1];  // counts[b]: start of bucket b
+  out.resize(counts.back());
+  for (uint32_t r = 0; r < n; ++r) each(r, [&](const E& e) { out[counts[key_of(e) >> shift]++] = e; });
+  // counts[b] is now the end of bucket b (the start of b + 1).
+  auto less = [&](const E& x, const E& y) {
+    return key_of(x) != key_of(y) ? key_of(x) < key_of(y) : record_of(x) < record_of(y);
+  };
+  for (size_t b = 0, from = 0; b + 1 < counts.size(); from = counts[b++])
+    if (counts[b] - from > 1) std::sort(out.begin() + from, out.begin() + counts[b], less);
+}
+
+// Sorts (key, record) pairs listed in record order by key, stably: the order std::sort
+// gives them. Keys that are not hashes (a name's interned ids) are not spread in their
+// top bits, so this is an LSD radix sort, 16 bits a pass, skipping the digits that are
+// the same in every key (the ids' high bits). `tmp` is scratch of the same size.
+void RadixSortByKey(std::vector<std::pair<uint64_t, uint32_t>>& v, std::vector<std::pair<uint64_t, uint32_t>>& tmp) {
+  if (v.size() < 2) return;
+  std::vector<uint32_t> counts(4 << 16, 0);
+  for (const auto& e : v)
+    for (int d = 0; d < 4; ++d) ++counts[(d << 16) + ((e.first >> (16 * d)) & 0xffff)];
+  tmp.resize(v.size());
+  for (int d = 0; d < 4; ++d) {
+    uint32_t* c = counts.data() + (d << 16);
+    if (c[(v[0].first >> (16 * d)) & 0xffff] == v.size()) continue;  // one value: nothing to sort
+    uint32_t sum = 0;
+    for (size_t b = 0; b < (1 << 16); ++b) sum += std::exchange(c[b], sum);
+    for (const auto& e : v) tmp[c[(e.first >> (16 * d)) & 0xffff]++] = e;
+    v.swap(tmp);
+  }
 }
 
 template <typename T>
@@ -203,6 +281,20 @@ bool Intersects(const std::vector<T>& x, const std::vector<T>& y) {
   return false;
 }
 
+// Seconds since the last call (or construction): Finalize's steps, for the stats.
+class Lap {
+ public:
+  double operator()() {
+    const auto now = std::chrono::steady_clock::now();
+    const double s = std::chrono::duration<double>(now - from_).count();
+    from_ = now;
+    return s;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point from_ = std::chrono::steady_clock::now();
+};
+
 enum BlockKind : uint64_t {
   kBlockEmail = 1, kBlockPhone, kBlockAddress, kBlockLastDob, kBlockFirstDob, kBlockLastZip, kBlockId
 };
@@ -211,6 +303,10 @@ enum BlockKind : uint64_t {
 
 EntityResolver::EntityResolver(ResolverOptions options, const NicknameTable& nicknames)
     : options_(options), nicknames_(nicknames) {}
+
+uint32_t EntityResolver::Threads() const {
+  return options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+}
 
 uint32_t EntityResolver::AddRecords(uint32_t count) {
   uint32_t first = added_;
@@ -360,52 +456,58 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
   struct Entry {
     uint64_t key;
     uint32_t record;
-    uint32_t surname;
-    bool operator<(const Entry& o) const { return key != o.key ? key < o.key : record < o.record; }
   };
   const uint32_t n = added_;
-  std::vector<Entry> entries;
-  auto collect = [&](BlockKind kind) {
-    entries.clear();
-    for (uint32_t r = 0; r < n; ++r) {
+  const uint32_t threads = Threads();
+  Lap lap;
+  // One entry buffer per thread: a key kind's entries are collected, sorted and walked
+  // by one thread, while the other thread does another kind.
+  struct Scratch {
+    std::vector<Entry> entries;
+    std::vector<uint32_t> counts, reps;
+  };
+  std::vector<Scratch> scratch(std::min<uint32_t>(threads, 7));
+  auto collect = [&](BlockKind kind, Scratch& sc) {
+    auto each = [&](uint32_t r, auto&& sink) {
       const Key& k = keys_[r];
       switch (kind) {
         case kBlockEmail:
-          if (k.Email()) entries.push_back({Combine(kind, k.email), r, k.last});
+          if (k.Email()) sink({Combine(kind, k.email), r});
           break;
         case kBlockPhone:
-          if (k.Phone()) entries.push_back({Combine(kind, k.phone), r, k.last});
+          if (k.Phone()) sink({Combine(kind, k.phone), r});
           break;
         case kBlockAddress:
-          if (k.Zip() && k.Number()) entries.push_back({Combine(kind, k.zip, k.number), r, k.last});
+          if (k.Zip() && k.Number()) sink({Combine(kind, k.zip, k.number), r});
           break;
         case kBlockLastDob:
-          if (k.last && k.dob) entries.push_back({Combine(kind, k.last, k.dob), r, k.last});
+          if (k.last && k.dob) sink({Combine(kind, k.last, k.dob), r});
           break;
         case kBlockFirstDob:
-          if (k.first && k.dob) entries.push_back({Combine(kind, k.first, k.dob), r, k.last});
+          if (k.first && k.dob) sink({Combine(kind, k.first, k.dob), r});
           break;
         case kBlockLastZip:
-          if (k.last && k.Zip()) entries.push_back({Combine(kind, k.last, k.zip), r, k.last});
+          if (k.last && k.Zip()) sink({Combine(kind, k.last, k.zip), r});
           break;
         case kBlockId:
           for (uint32_t i = 0; i < k.id_count; ++i) {
             const IdKey& id = ids_[k.id_off + i];
-            if (!id.ignored) entries.push_back({Combine(kind + 1 + static_cast<uint64_t>(id.type), id.digest), r, k.last});
+            if (!id.ignored) sink({Combine(kind + 1 + static_cast<uint64_t>(id.type), id.digest), r});
           }
           break;
       }
-    }
-    SortLarge(entries);
+    };
+    CollectSorted<Entry>(sc.entries, sc.counts, n, [](const Entry& e) { return e.key; },
+                         [](const Entry& e) { return e.record; }, each);
   };
   // Number of different people, by name, among a block's records: two names are one
   // person's when neither the surnames nor the first names disagree (near spellings,
   // nicknames and initials agree; nameless records are not counted).
-  std::vector<uint32_t> reps;  // one record per name-person
-  auto name_people = [&](size_t from, size_t to, uint32_t stop) {
+  auto name_people = [&](Scratch& sc, size_t from, size_t to, uint32_t stop) {
+    std::vector<uint32_t>& reps = sc.reps;  // one record per name-person
     reps.clear();
     for (size_t i = from; i < to && reps.size() <= stop; ++i) {
-      const Key& k = keys_[entries[i].record];
+      const Key& k = keys_[sc.entries[i].record];
       if (!k.last && !k.first) continue;
       bool known = false;
       for (uint32_t r : reps) {
@@ -416,11 +518,11 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
           break;
         }
       }
-      if (!known) reps.push_back(entries[i].record);
+      if (!known) reps.push_back(sc.entries[i].record);
     }
     return reps.size();
   };
-  auto for_groups = [&](auto&& fn) {
+  auto for_groups = [](const std::vector<Entry>& entries, auto&& fn) {
     for (size_t i = 0; i < entries.size();) {
       size_t j = i + 1;
       while (j < entries.size() && entries[j].key == entries[i].key) ++j;
@@ -429,67 +531,121 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
     }
   };
 
-  // Pass 1: values that are not specific stop being evidence at all.
-  for (BlockKind kind : {kBlockEmail, kBlockPhone, kBlockAddress}) {
-    collect(kind);
-    for_groups([&](size_t i, size_t j) {
-      if (j - i <= options_.max_contact_block && name_people(i, j, options_.max_block_people) <= options_.max_block_people)
-        return;
-      ++stats_.nonspecific_values;
-      for (size_t e = i; e < j; ++e) {
-        Key& k = keys_[entries[e].record];
-        // Kept for the household pass; no evidence for pairs, either way.
-        k.shared |= kind == kBlockEmail ? kSharedEmail : kind == kBlockPhone ? kSharedPhone : kSharedAddress;
-      }
-    });
-  }
-  collect(kBlockId);
-  for_groups([&](size_t i, size_t j) {
-    // The group's identifier: find it in the first record's list by its key.
-    const Key& k0 = keys_[entries[i].record];
-    PiiType type = PiiType::kSsn;
-    uint64_t digest = 0;
-    for (uint32_t t = 0; t < k0.id_count; ++t) {
-      const IdKey& id = ids_[k0.id_off + t];
-      if (Combine(kBlockId + 1 + static_cast<uint64_t>(id.type), id.digest) == entries[i].key) {
-        type = id.type;
-        digest = id.digest;
-      }
-    }
-    if (type == PiiType::kSsn) return;  // an SSN is always specific
-    if (j - i <= options_.max_contact_block && name_people(i, j, options_.max_id_people) <= options_.max_id_people)
+  // Pass 1: values that are not specific stop being evidence at all. The four kinds
+  // read disjoint state (an e-mail's flag is not read by the phone kind, identifiers'
+  // flags only by identifiers), so they run side by side, each listing what it finds;
+  // the flags are set afterwards, in kind order.
+  struct Found {
+    std::vector<uint32_t> records;                  // contact kinds: records whose value is not specific
+    std::vector<std::pair<PiiType, uint64_t>> ids;  // identifiers that are not specific
+    uint64_t count = 0;
+  };
+  constexpr BlockKind kSpecificKinds[] = {kBlockId, kBlockEmail, kBlockPhone, kBlockAddress};
+  std::vector<Found> found(std::size(kSpecificKinds));
+  ParallelTasks(threads, std::size(kSpecificKinds), [&](size_t task, size_t worker) {
+    const BlockKind kind = kSpecificKinds[task];
+    Scratch& sc = scratch[worker];
+    Found& f = found[task];
+    collect(kind, sc);
+    if (kind != kBlockId) {
+      for_groups(sc.entries, [&](size_t i, size_t j) {
+        if (j - i <= options_.max_contact_block &&
+            name_people(sc, i, j, options_.max_block_people) <= options_.max_block_people)
+          return;
+        ++f.count;
+        for (size_t e = i; e < j; ++e) f.records.push_back(sc.entries[e].record);
+      });
       return;
-    ++stats_.nonspecific_values;
-    for (size_t e = i; e < j; ++e) {
-      const Key& k = keys_[entries[e].record];
-      for (uint32_t t = 0; t < k.id_count; ++t) {
-        IdKey& id = ids_[k.id_off + t];
-        if (id.type == type && id.digest == digest) id.ignored = true;
+    }
+    for_groups(sc.entries, [&](size_t i, size_t j) {
+      // The group's identifier: find it in the first record's list by its key.
+      const Key& k0 = keys_[sc.entries[i].record];
+      PiiType type = PiiType::kSsn;
+      uint64_t digest = 0;
+      for (uint32_t t = 0; t < k0.id_count; ++t) {
+        const IdKey& id = ids_[k0.id_off + t];
+        if (Combine(kBlockId + 1 + static_cast<uint64_t>(id.type), id.digest) == sc.entries[i].key) {
+          type = id.type;
+          digest = id.digest;
+        }
+      }
+      if (type == PiiType::kSsn) return;  // an SSN is always specific
+      if (j - i <= options_.max_contact_block &&
+          name_people(sc, i, j, options_.max_id_people) <= options_.max_id_people)
+        return;
+      ++f.count;
+      f.ids.emplace_back(type, digest);
+      for (size_t e = i; e < j; ++e) f.records.push_back(sc.entries[e].record);
+    });
+  });
+  for (size_t t = 0; t < std::size(kSpecificKinds); ++t) {
+    const BlockKind kind = kSpecificKinds[t];
+    Found& f = found[t];
+    stats_.nonspecific_values += f.count;
+    if (kind != kBlockId) {
+      // Kept for the household pass; no evidence for pairs, either way.
+      const uint8_t flag = kind == kBlockEmail ? kSharedEmail : kind == kBlockPhone ? kSharedPhone : kSharedAddress;
+      for (uint32_t r : f.records) keys_[r].shared |= flag;
+      continue;
+    }
+    // Every identifier of these records equal to one found not specific (the records
+    // are listed group by group, a group's records after its identifier's turn).
+    SortUnique(f.ids);
+    for (uint32_t r : f.records) {
+      const Key& k = keys_[r];
+      for (uint32_t i = 0; i < k.id_count; ++i) {
+        IdKey& id = ids_[k.id_off + i];
+        if (std::binary_search(f.ids.begin(), f.ids.end(), std::make_pair(id.type, id.digest))) id.ignored = true;
       }
     }
-  });
+  }
+  found.clear();
+  stats_.s_specific = lap();
 
   // Pass 2: candidate pairs, each record against the previous `window` of its block.
+  // Score() is const, so the kinds are scored side by side; each kind's pairs are kept
+  // apart and appended in kind order (Merge sorts them by a total order anyway).
   const uint32_t window = std::max<uint32_t>(1, options_.window);
-  for (BlockKind kind : {kBlockId, kBlockEmail, kBlockPhone, kBlockAddress, kBlockLastDob, kBlockFirstDob, kBlockLastZip}) {
-    collect(kind);
+  constexpr BlockKind kPairKinds[] = {kBlockId, kBlockEmail, kBlockPhone, kBlockAddress,
+                                      kBlockLastDob, kBlockFirstDob, kBlockLastZip};
+  struct Scored {
+    std::vector<Pair> pairs;
+    uint64_t comparisons = 0, skipped = 0;
+  };
+  std::vector<Scored> scored(std::size(kPairKinds));
+  ParallelTasks(threads, std::size(kPairKinds), [&](size_t task, size_t worker) {
+    const BlockKind kind = kPairKinds[task];
+    Scratch& sc = scratch[worker];
+    Scored& out = scored[task];
+    collect(kind, sc);
     const bool name_block = kind == kBlockLastDob || kind == kBlockFirstDob || kind == kBlockLastZip;
-    for_groups([&](size_t i, size_t j) {
+    const std::vector<Entry>& entries = sc.entries;
+    for_groups(entries, [&](size_t i, size_t j) {
       if (name_block && j - i > options_.max_name_block) {
-        ++stats_.skipped_blocks;
+        ++out.skipped;
         return;
       }
       for (size_t b = i + 1; b < j; ++b) {
         for (size_t a = b > i + window ? b - window : i; a < b; ++a) {
-          ++stats_.comparisons;
+          ++out.comparisons;
           double score = Score(entries[a].record, entries[b].record);
-          if (score >= options_.threshold) pairs.push_back({static_cast<float>(score), entries[a].record, entries[b].record});
+          if (score >= options_.threshold)
+            out.pairs.push_back({static_cast<float>(score), entries[a].record, entries[b].record});
         }
       }
     });
+  });
+  scratch.clear();
+  size_t total = pairs.size();
+  for (const Scored& sc : scored) total += sc.pairs.size();
+  pairs.reserve(total);
+  for (Scored& sc : scored) {
+    stats_.comparisons += sc.comparisons;
+    stats_.skipped_blocks += sc.skipped;
+    pairs.insert(pairs.end(), sc.pairs.begin(), sc.pairs.end());
+    sc.pairs = {};
   }
-  entries.clear();
-  entries.shrink_to_fit();
+  stats_.s_pairs = lap();
 }
 
 uint32_t EntityResolver::Find(uint32_t x) {
@@ -595,7 +751,8 @@ bool EntityResolver::Unite(uint32_t ra, uint32_t rb, std::unordered_map<uint32_t
 }
 
 void EntityResolver::Merge(std::vector<Pair>& pairs) {
-  SortLarge(pairs, [](const Pair& p, const Pair& q) {
+  Lap lap;
+  SortLarge(pairs, Threads(), [](const Pair& p, const Pair& q) {
     if (p.score != q.score) return p.score > q.score;
     return p.a != q.a ? p.a < q.a : p.b < q.b;
   });
@@ -610,6 +767,7 @@ void EntityResolver::Merge(std::vector<Pair>& pairs) {
   }
   pairs.clear();
   pairs.shrink_to_fit();
+  stats_.s_merge = lap();
   if (options_.max_name_clusters >= 2) MergeSameNames(aggs);
 }
 
@@ -617,13 +775,17 @@ void EntityResolver::Merge(std::vector<Pair>& pairs) {
 // than an initial) on records with other evidence, when that name is found in few
 // clusters and none of them conflict: the name is then the case's only such person.
 void EntityResolver::MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs) {
+  Lap lap;
   std::vector<std::pair<uint64_t, uint32_t>> named;
   for (uint32_t r = 0; r < added_; ++r) {
     const Key& k = keys_[r];
     if (k.last && k.first && names_[k.first].size() > 1 && HasEvidence(k))
       named.emplace_back((static_cast<uint64_t>(k.last) << 32) | k.first, r);
   }
-  std::sort(named.begin(), named.end());
+  {
+    std::vector<std::pair<uint64_t, uint32_t>> tmp;
+    RadixSortByKey(named, tmp);  // listed in record order: the (name, record) order
+  }
   std::vector<uint32_t> roots;
   for (size_t i = 0; i < named.size();) {
     size_t j = i;
@@ -659,9 +821,12 @@ void EntityResolver::MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs) {
       if (a != b) Unite(a, b, aggs, true);
     }
   }
+  stats_.s_same_names = lap();
   MergeByValueAndName(aggs);
+  stats_.s_households = lap();
   AttachNameOnly(named, aggs);
   AttachByEmailName(named, aggs);
+  stats_.s_attach = lap();
 }
 
 // Household pass. A value shared by a few clusters (a household's phone or address, a
@@ -675,31 +840,44 @@ void EntityResolver::MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs) {
 void EntityResolver::MergeByValueAndName(std::unordered_map<uint32_t, Agg>& aggs) {
   if (options_.max_value_clusters < 2) return;
   const uint32_t n = added_;
-  // 1. Pairs of clusters that share a value (shared values included).
-  std::vector<std::pair<uint64_t, uint32_t>> entries;  // (value key, record)
-  std::vector<std::pair<uint32_t, uint32_t>> links;    // (root, root)
-  std::vector<uint32_t> roots;
-  for (int kind = 0; kind < 4; ++kind) {
-    entries.clear();
-    for (uint32_t r = 0; r < n; ++r) {
-      const Key& k = keys_[r];
-      if (kind == 0 && k.email) entries.emplace_back(Combine(kBlockEmail, k.email), r);
-      if (kind == 1 && k.phone) entries.emplace_back(Combine(kBlockPhone, k.phone), r);
-      if (kind == 2 && k.zip && k.number) entries.emplace_back(Combine(kBlockAddress, k.zip, k.number), r);
-      if (kind == 3)
-        for (uint32_t i = 0; i < k.id_count; ++i) {
-          const IdKey& id = ids_[k.id_off + i];
-          if (id.type != PiiType::kSsn) entries.emplace_back(Combine(kBlockId + 1 + static_cast<uint64_t>(id.type), id.digest), r);
-        }
-    }
-    SortLarge(entries);
+  // 1. Pairs of clusters that share a value (shared values included). No merge happens
+  // in this step, so the union-find is flattened first (every record points at its
+  // root) and the four kinds run side by side reading it, each with its own links.
+  for (uint32_t r = 0; r < n; ++r) parent_[r] = Find(r);
+  const std::vector<uint32_t>& root_of = parent_;
+  const uint32_t threads = Threads();
+  struct Scratch {
+    std::vector<std::pair<uint64_t, uint32_t>> entries;  // (value key, record)
+    std::vector<uint32_t> counts, roots;
+  };
+  std::vector<Scratch> scratch(std::min<uint32_t>(threads, 4));
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> kind_links(4);  // (root, root)
+  ParallelTasks(threads, 4, [&](size_t kind, size_t worker) {
+    Scratch& sc = scratch[worker];
+    auto& entries = sc.entries;
+    auto& roots = sc.roots;
+    auto& links = kind_links[kind];
+    using E = std::pair<uint64_t, uint32_t>;
+    CollectSorted<E>(entries, sc.counts, n, [](const E& e) { return e.first; }, [](const E& e) { return e.second; },
+                     [&](uint32_t r, auto&& sink) {
+                       const Key& k = keys_[r];
+                       if (kind == 0 && k.email) sink({Combine(kBlockEmail, k.email), r});
+                       if (kind == 1 && k.phone) sink({Combine(kBlockPhone, k.phone), r});
+                       if (kind == 2 && k.zip && k.number) sink({Combine(kBlockAddress, k.zip, k.number), r});
+                       if (kind == 3)
+                         for (uint32_t i = 0; i < k.id_count; ++i) {
+                           const IdKey& id = ids_[k.id_off + i];
+                           if (id.type != PiiType::kSsn)
+                             sink({Combine(kBlockId + 1 + static_cast<uint64_t>(id.type), id.digest), r});
+                         }
+                     });
     for (size_t i = 0; i < entries.size();) {
       size_t j = i + 1;
       while (j < entries.size() && entries[j].first == entries[i].first) ++j;
       if (j - i >= 2 && j - i <= options_.max_contact_block) {
         roots.clear();
         for (size_t e = i; e < j && roots.size() <= options_.max_value_clusters; ++e) {
-          uint32_t root = Find(entries[e].second);
+          uint32_t root = root_of[entries[e].second];
           if (std::find(roots.begin(), roots.end(), root) == roots.end()) roots.push_back(root);
         }
         if (roots.size() >= 2 && roots.size() <= options_.max_value_clusters)
@@ -709,9 +887,13 @@ void EntityResolver::MergeByValueAndName(std::unordered_map<uint32_t, Agg>& aggs
       }
       i = j;
     }
+  });
+  scratch.clear();
+  std::vector<std::pair<uint32_t, uint32_t>> links;  // (root, root)
+  for (auto& l : kind_links) {
+    links.insert(links.end(), l.begin(), l.end());
+    l = {};
   }
-  entries.clear();
-  entries.shrink_to_fit();
   SortUnique(links);
   if (links.empty()) return;
   // 2. The distinct names of the clusters involved.
@@ -826,6 +1008,7 @@ void EntityResolver::Finalize() {
     Merge(pairs);
   }
   // People in order of their first record.
+  Lap lap;
   person_of_.assign(n, 0);
   std::vector<uint32_t>& person_of_root = parent_;  // reused: roots point to themselves
   for (uint32_t r = 0; r < n; ++r) parent_[r] = Find(r);
@@ -849,6 +1032,7 @@ void EntityResolver::Finalize() {
   email_names_.shrink_to_fit();
   name_ids_.clear();
   names_.assign(1, "");
+  stats_.s_number = lap();
 }
 
 // ---------------------------------------------------------------- phase 3
