@@ -77,6 +77,44 @@ bool OnlyBlankBetween(std::string_view text, size_t from, size_t pos) {
   return true;
 }
 
+// Words that name the holder of a document ("driver") rather than the document: they
+// are a label only with their head word ("Driver's License", "driving licence"), which
+// is nearer to the value and found first. Alone, "driver" is a device or program driver
+// ("PR driver/93371", "Driver = 'e1000e'").
+bool IsQualifierOnly(std::string_view lower) {
+  return lower == "driver" || lower == "drivers" || lower == "driving";
+}
+
+inline bool IsUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+
+// True when the word text[i, end) is part of a name in code or markup rather than a
+// word of prose: joined on its left by '_' to an upper- or mixed-case identifier
+// (`__HP_aCC`, `LF_MEMBER`, `AVTAB_MEMBER`; a lowercase snake_case key of a log line,
+// `patient_ssn=`, stays a label), after a '.' that joins it to a name or starts its
+// line (`obj.acc`, the roff request `.Dl`), or inside a command-line option
+// (`--account-id=`).
+bool InsideName(std::string_view text, size_t i, size_t end) {
+  auto at = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  if (i >= 2 && text[i - 1] == '_' && (IsAlnum(at(i - 2)) || text[i - 2] == '_')) {
+    size_t s = i, e = end;
+    while (s > 0 && (IsAlnum(at(s - 1)) || text[s - 1] == '_')) --s;
+    while (e < text.size() && (IsAlnum(at(e)) || text[e] == '_')) ++e;
+    for (size_t k = s; k < e; ++k)
+      if (IsUpper(at(k))) return true;
+  }
+  if (i >= 1 && text[i - 1] == '.' && (i == 1 || IsAlnum(at(i - 2)) || text[i - 2] == '\n')) return true;
+  // roff writes the option's hyphens as "\-\-account\-id".
+  size_t s = i;
+  while (s > 0 && (IsAlnum(at(s - 1)) || text[s - 1] == '-' || text[s - 1] == '_' || text[s - 1] == '\\')) --s;
+  int hyphens = 0;
+  for (size_t k = s; k < i && hyphens < 2; ++k) {
+    if (text[k] == '\\') continue;
+    if (text[k] != '-') break;
+    ++hyphens;
+  }
+  return hyphens == 2;
+}
+
 }  // namespace
 
 std::string_view LabelName(Label label) {
@@ -190,6 +228,12 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
       for (size_t k = 0; k < n; ++k) word[k] = static_cast<char>(text[i + k] | 0x20);
       l = ForWord(std::string_view(word, n));
     }
+    if (l != Label::kNone && (IsQualifierOnly(std::string_view(word, n)) || InsideName(text, i, end)))
+      l = Label::kNone;
+    // Across a line break the label must head the value: followed by ':' / '#' / '=' on
+    // its line, or its line holds nothing but the label ("Social Security Number").
+    // The last word of a sentence or a bug title ("... Google online account") is not.
+    if (l != Label::kNone && crossed_line && !HeadsNextLine(text, i, end)) return Label::kNone;
     if (l != Label::kNone) {
       if (distance) *distance = pos - end;
       return l;
@@ -202,6 +246,27 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
     if ((!bracketed_code && !IsFiller(std::string_view(word, std::min(n, sizeof word)))) || ++skipped > 4) break;
   }
   return Label::kNone;
+}
+
+bool LabelTable::HeadsNextLine(std::string_view text, size_t i, size_t end) const {
+  for (size_t k = end; k < text.size() && text[k] != '\n'; ++k)
+    if (text[k] == ':' || text[k] == '#' || text[k] == '=') return true;
+  size_t k = i;
+  char word[24];
+  while (k > 0 && text[k - 1] != '\n') {
+    if (!IsAlpha(static_cast<unsigned char>(text[k - 1]))) {
+      --k;
+      continue;
+    }
+    size_t we = k;
+    while (k > 0 && IsAlpha(static_cast<unsigned char>(text[k - 1]))) --k;
+    size_t n = we - k;
+    if (n > sizeof word) return false;
+    for (size_t c = 0; c < n; ++c) word[c] = static_cast<char>(text[k + c] | 0x20);
+    std::string_view w(word, n);
+    if (!IsFiller(w) && ForWord(w) == Label::kNone) return false;
+  }
+  return true;
 }
 
 bool LabelTable::WordLabelIn(std::string_view text, size_t from, size_t to, Label label) const {

@@ -78,6 +78,10 @@ class LabelTable {
 
   Label ForWord(std::string_view lower_word) const;
 
+  // True when the label word text[i, end), on the line before a value, heads that value:
+  // a ':', '#' or '=' follows it on its line, or its line holds only label and filler words.
+  bool HeadsNextLine(std::string_view text, size_t i, size_t end) const;
+
  private:
   LabelMap headers_;
   LabelMap words_;

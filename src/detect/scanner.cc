@@ -14,6 +14,8 @@ namespace {
 inline bool IsDigit(unsigned char c) { return static_cast<unsigned>(c - '0') < 10u; }
 inline bool IsAlpha(unsigned char c) { return static_cast<unsigned>((c | 0x20) - 'a') < 26u; }
 inline bool IsAlnum(unsigned char c) { return IsDigit(c) || IsAlpha(c); }
+inline bool IsXDigit(unsigned char c) { return IsDigit(c) || static_cast<unsigned>((c | 0x20) - 'a') < 6u; }
+inline bool IsLower(unsigned char c) { return c >= 'a' && c <= 'z'; }
 inline char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
 
 // The longest token the scanner reads past the end of its own region.
@@ -243,6 +245,12 @@ class Pass {
     if (p > base_ && p[-1] == '(') {
       if (const char* e = ParenPhone(p)) return e;
     }
+    // A hex literal (0x150d) is one token of code, never a value.
+    if (p[0] == '0' && end_ - p > 2 && (p[1] | 0x20) == 'x' && IsXDigit(static_cast<unsigned char>(p[2]))) {
+      const char* q = p + 2;
+      while (q < end_ && IsAlnum(static_cast<unsigned char>(*q))) ++q;
+      return q;
+    }
     Groups g = ReadGroups(p, end_);
     if (g.n == 1 && g.after < end_ && IsAlpha(static_cast<unsigned char>(*g.after)))
       return Alnum(p);
@@ -298,17 +306,76 @@ class Pass {
     if (i == 0 && token_start > base_) {
       unsigned char b = static_cast<unsigned char>(token_start[-1]);
       if (IsAlnum(b)) return false;
-      // "12.412-63-7781", "7/412-63-7781" are parts of a longer number.
-      if ((b == '.' || b == '-' || b == '/') && token_start - 1 > base_ &&
-          IsDigit(static_cast<unsigned char>(token_start[-2])))
-        return false;
+      const char* sep = token_start - 1;
+      if (b == '-' && sep > base_ && sep[-1] == '\\') --sep;  // roff writes a hyphen as "\-"
+      if ((b == '.' || b == '-' || b == '/') && sep > base_) {
+        unsigned char c = static_cast<unsigned char>(sep[-1]);
+        // "12.412-63-7781", "7/412-63-7781" are parts of a longer number; a run after a
+        // name and '/' is a path or URL segment ("feature/5068609911521280").
+        if (IsDigit(c) || (b == '/' && IsAlpha(c))) return false;
+      }
     }
     if (j < g.n - 1) return g.sep[j] == ' ';
     const char* a = g.after;
     if (a < end_ && IsAlnum(static_cast<unsigned char>(*a))) return false;
     if (a + 1 < end_ && (*a == '-' || *a == '/' || *a == '.') && IsDigit(static_cast<unsigned char>(a[1])))
       return false;
+    if (a + 2 < end_ && a[0] == '\\' && a[1] == '-' && IsDigit(static_cast<unsigned char>(a[2]))) return false;
     return true;
+  }
+
+  // A space-separated match that is part of a longer space-separated list of numbers
+  // ("100 40 0100 0x40", "quanta 2650 1514 1514 1514 1514 1514") is a row of figures,
+  // not one SSN or card: an SSN or card written with spaces stands alone.
+  // Hex codes count as numbers of the list ("52BB 5352 5354 5353 5351 5366").
+  bool InNumberList(const Groups& g, int i, int j, const char* token_start) const {
+    if (g.sep[i] != ' ') return false;
+    if ((i > 0 && g.sep[i - 1] == ' ') || (j < g.n - 1 && g.sep[j] == ' ')) return true;
+    if (i == 0 && token_start - base_ >= 2 && token_start[-1] == ' ') {
+      for (const char* k = token_start - 1; k > base_ && IsAlnum(static_cast<unsigned char>(k[-1])); --k)
+        if (IsDigit(static_cast<unsigned char>(k[-1]))) return true;
+    }
+    if (j == g.n - 1 && g.after < end_ && *g.after == ' ') {
+      for (const char* k = g.after + 1; k < end_ && IsAlnum(static_cast<unsigned char>(*k)); ++k)
+        if (IsDigit(static_cast<unsigned char>(*k))) return true;
+    }
+    return false;
+  }
+
+  // A whitespace-separated run of 4+ digits next to [b, e) on its line: the value is a
+  // cell of a table of numbers ("license 00000004  0000000000000000  00000988").
+  bool NextToNumber(uint64_t b, uint64_t e) const {
+    const char* l = base_ + b;
+    const char* k = l;
+    while (k > base_ && (k[-1] == ' ' || k[-1] == '\t')) --k;
+    if (k < l) {
+      const char* s = k;
+      while (s > base_ && IsDigit(static_cast<unsigned char>(s[-1]))) --s;
+      if (k - s >= 4 && (s == base_ || s[-1] == ' ' || s[-1] == '\t' || s[-1] == '\n')) return true;
+    }
+    const char* r = base_ + e;
+    k = r;
+    while (k < end_ && (*k == ' ' || *k == '\t')) ++k;
+    if (k > r) {
+      const char* s = k;
+      while (k < end_ && IsDigit(static_cast<unsigned char>(*k))) ++k;
+      if (k - s >= 4 && (k == end_ || *k == ' ' || *k == '\t' || *k == '\r' || *k == '\n')) return true;
+    }
+    return false;
+  }
+
+  // A bare run joined by '-' to a word that is not a label ("fuzzer-5181909018345472",
+  // "build-20230101") is the tail of a compound name; "Acct-12345678" keeps its label.
+  bool CompoundTail(const char* token_start) const {
+    if (token_start - base_ < 2 || token_start[-1] != '-' || !IsAlpha(static_cast<unsigned char>(token_start[-2])))
+      return false;
+    const char* w = token_start - 1;
+    char word[24];
+    size_t n = 0;
+    while (w > base_ && IsAlpha(static_cast<unsigned char>(w[-1])) && n < sizeof word) --w, ++n;
+    if (w > base_ && IsAlpha(static_cast<unsigned char>(w[-1]))) return true;  // longer than any label word
+    for (size_t k = 0; k < n; ++k) word[k] = static_cast<char>(w[k] | 0x20);
+    return s_.labels().ForWord(std::string_view(word, n)) == Label::kNone;
   }
 
   uint64_t SpanBegin(const Groups& g, int i) const { return Off(g.start[i]); }
@@ -328,7 +395,7 @@ class Pass {
     // Cards 4-4-4-4.
     if (r >= 4 && Lens(g, i, {4, 4, 4, 4}) && Uniform(g, i, i + 3, " -") && Bounded(g, i, i + 3, token_start)) {
       DigitsOf d(g, i, i + 3);
-      if (IsValidCard(d)) {
+      if (!InNumberList(g, i, i + 3, token_start) && IsValidCard(d)) {
         Label l = LabelFor(SpanBegin(g, i));
         if (l != Label::kNegative)
           Emit(PiiType::kCreditCard, SpanBegin(g, i), SpanEnd(g, i + 3), l == Label::kCard ? 0.99f : 0.9f, d);
@@ -350,7 +417,7 @@ class Pass {
     if (r >= 3 && (Lens(g, i, {4, 6, 5}) || Lens(g, i, {4, 6, 4})) && Uniform(g, i, i + 2, " -") &&
         Bounded(g, i, i + 2, token_start)) {
       DigitsOf d(g, i, i + 2);
-      if (IsValidCard(d)) {
+      if (!InNumberList(g, i, i + 2, token_start) && IsValidCard(d)) {
         Label l = LabelFor(SpanBegin(g, i));
         if (l != Label::kNegative)
           Emit(PiiType::kCreditCard, SpanBegin(g, i), SpanEnd(g, i + 2), l == Label::kCard ? 0.99f : 0.9f, d);
@@ -360,7 +427,7 @@ class Pass {
     // SSN 3-2-4.
     if (r >= 3 && Lens(g, i, {3, 2, 4}) && Uniform(g, i, i + 2, "- .") && Bounded(g, i, i + 2, token_start)) {
       DigitsOf d(g, i, i + 2);
-      if (IsValidSsn(d)) {
+      if (!InNumberList(g, i, i + 2, token_start) && IsValidSsn(d)) {
         Label l = LabelFor(SpanBegin(g, i));
         float conf = l == Label::kSsn ? 0.99f : l == Label::kNegative ? 0.2f : (g.sep[i] == '-' ? 0.85f : 0.6f);
         if (l == Label::kPhone || l == Label::kAccount || l == Label::kRouting || l == Label::kCard) conf = 0.4f;
@@ -385,7 +452,7 @@ class Pass {
          (g.len[i] <= 2 && g.len[i + 1] <= 2 && (g.len[i + 2] == 4 || g.len[i + 2] == 2)))) {
       const char* a = g.after;
       bool timestamp = g.len[i] == 4 && i + 2 == g.n - 1 && a < end_ && *a == 'T';
-      if (timestamp || Bounded(g, i, i + 2, token_start)) {
+      if ((timestamp && !EventTime(a + 1)) || (!timestamp && Bounded(g, i, i + 2, token_start))) {
         uint64_t b = SpanBegin(g, i), e = SpanEnd(g, i + 2);
         Dob(b, e, r_.text.substr(b, e - b));
       }
@@ -399,12 +466,15 @@ class Pass {
       return 1;
     }
     if (len < 4) return 1;
+    if (i == 0 && CompoundTail(token_start)) return 1;
     DigitsOf d(g, i, i);
     uint64_t b = SpanBegin(g, i), e = SpanEnd(g, i);
     if (len >= 13 && len <= 19 && IsValidCard(d)) {
       Label l = LabelFor(b);
+      // 17 to 19 digits without a card label are as often 64-bit ids (nonces, snowflake
+      // ids) as the rare long card numbers.
       if (l != Label::kNegative && l != Label::kAccount && l != Label::kHealthId && l != Label::kStudentId &&
-          l != Label::kDriversLicense)
+          l != Label::kDriversLicense && (len <= 16 || l == Label::kCard))
         return Emit(PiiType::kCreditCard, b, e, l == Label::kCard ? 0.99f : 0.8f, d), 1;
     }
     if (len == 11 && d[0] == '1' && b > 0 && r_.text[b - 1] == '+' && IsValidNanpPhone(d.substr(1))) {
@@ -414,6 +484,19 @@ class Pass {
     }
     Labelled(b, e, d, /*digits_only=*/true);
     return 1;
+  }
+
+  // The "HH:MM[:SS]" after a date's 'T' names an event's moment when it is not a
+  // midnight moved by a time zone: zones are whole hours, or :30 / :45 off UTC, so a
+  // birth date exported as a UTC timestamp ("1984-07-19T04:00:00Z") has minutes 00, 30
+  // or 45 and no seconds; "1979-05-27T07:32:00" is the time something happened.
+  bool EventTime(const char* t) const {
+    if (end_ - t < 5 || !IsDigit(t[0]) || !IsDigit(t[1]) || t[2] != ':' || !IsDigit(t[3]) || !IsDigit(t[4]))
+      return false;
+    int minutes = (t[3] - '0') * 10 + (t[4] - '0');
+    if (minutes != 0 && minutes != 30 && minutes != 45) return true;
+    if (end_ - t >= 8 && t[5] == ':' && IsDigit(t[6]) && IsDigit(t[7]) && (t[6] != '0' || t[7] != '0')) return true;
+    return false;
   }
 
   void Dob(uint64_t b, uint64_t e, std::string_view text) {
@@ -465,6 +548,11 @@ class Pass {
       while (q < end_ && IsAlnum(static_cast<unsigned char>(*q))) ++q;
       return q;
     }
+    // A path or URL segment ("dl/t5520-cleanup", "drivers/i8253") is not a value.
+    // So is a tag or symbol name right after '<' ("<U0010>"); a value inside an element
+    // ("<SSN>...") follows '>'.
+    const bool path_segment = (b - base_ >= 2 && b[-1] == '/' && IsAlnum(static_cast<unsigned char>(b[-2]))) ||
+                              (b > base_ && b[-1] == '<');
     // ICD-10: letter, digit, digit/letter [. 1-4 alnum] right after a single letter.
     if (digit - b == 1) {
       if (const char* e = Icd10(b)) return e;
@@ -474,23 +562,41 @@ class Pass {
     char canon_buf[32];
     size_t canon_n = 0;
     int digits = 0, letters = 0;
+    // A part after a hyphen that is a lowercase word ("t5520-cleanup") makes the token
+    // a name, not an id: ids are digits and capitals.
+    bool word_part = false;
+    const char* part = nullptr;  // start of the current part after a hyphen
+    int part_lower = 0;
+    auto end_part = [&](const char* at) {
+      if (part && at - part >= 3 && part_lower > 0) {
+        bool letters_only = true;
+        for (const char* k = part; k < at; ++k) letters_only = letters_only && IsAlpha(static_cast<unsigned char>(*k));
+        word_part = word_part || letters_only;
+      }
+    };
     while (q < end_ && canon_n <= 24) {
       unsigned char c = static_cast<unsigned char>(*q);
       if (IsAlnum(c)) {
         canon_buf[canon_n++] = Upper(static_cast<char>(c));
         IsDigit(c) ? ++digits : ++letters;
+        part_lower += IsLower(c);
         ++q;
       } else if (c == '-' && q + 1 < end_ && IsAlnum(static_cast<unsigned char>(q[1])) && q > b) {
+        end_part(q);
         ++q;
+        part = q;
+        part_lower = 0;
       } else {
         break;
       }
     }
+    end_part(q);
     const std::string_view canon(canon_buf, canon_n);
     if (canon.size() > 24 || (q < end_ && (*q == '_' || (*q == '.' && q + 1 < end_ && IsAlnum(q[1]))))) {
       while (q < end_ && (IsAlnum(static_cast<unsigned char>(*q)) || *q == '-' || *q == '_' || *q == '.')) ++q;
       return q;
     }
+    if (path_segment || word_part) return q;
     uint64_t bo = Off(b), eo = Off(q);
     if (canon.size() == 11 && IsValidMbi(canon)) {
       Label l = LabelFor(bo);
@@ -528,7 +634,12 @@ class Pass {
   void Labelled(uint64_t b, uint64_t e, std::string_view canon, bool digits_only) {
     size_t distance = 0;
     Label l = LabelFor(b, &distance);
+    if (l == Label::kNone) return;
     const size_t n = canon.size();
+    // One character repeated ("0000000000000000") is a placeholder, and a cell of a table
+    // of numbers is not the value of a label before the table.
+    if (n > 1 && canon.find_first_not_of(canon[0]) == std::string_view::npos) return;
+    if (digits_only && NextToNumber(b, e)) return;
     switch (l) {
       case Label::kSsn:
         if (digits_only && n == 9 && IsValidSsn(canon)) Emit(PiiType::kSsn, b, e, 0.97f, canon);

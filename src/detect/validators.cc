@@ -52,6 +52,8 @@ bool IsValidSsn(std::string_view s) {
   if (area == 0 || area == 666 || area >= 900) return false;
   if (Num(s, 3, 2) == 0 || Num(s, 5, 4) == 0) return false;
   if (s == "078051120" || s == "219099999" || s == "123456789") return false;
+  // One digit repeated in each group (111-22-3333) is a placeholder written by hand.
+  if (AllSameChar(s.substr(0, 3)) && AllSameChar(s.substr(3, 2)) && AllSameChar(s.substr(5, 4))) return false;
   return !AllSameChar(s);
 }
 
