@@ -2,9 +2,13 @@
 # Corpus benchmark: breachscope against the reference scanners (bench/reference/) on the
 # same bytes, in one run.
 #
-#   bench/run_bench.sh [--mb N] [--dir D] [--jobs "1 2"]
+#   bench/run_bench.sh [--mb N] [--dir D] [--jobs "1 2"] [--corpus dense|sparse]
 #
 #   --mb N     corpus size in MB of 1,000,000 bytes (default 1000)
+#   --corpus K dense (default): reference/make_corpus.py, PII every few dozen bytes (an HR
+#              export); sparse: make_sparse_corpus.py, machine text full of non-PII
+#              numbers with PII in a few places (a file share). Sparse uses
+#              D/corpus-sparse and writes D/results-sparse.md
 #   --dir D    work folder (default /tmp/bs-bench): D/corpus, D/corpus.manifest.json,
 #              D/bin (reference scanners), D/logs (every run's stdout/stderr/time),
 #              D/out (breachscope's last case), D/results.md
@@ -24,22 +28,33 @@ set -euo pipefail
 MB=1000
 DIR=/tmp/bs-bench
 JOBS="1 2"
+KIND=dense
 while [ $# -gt 0 ]; do
     case "$1" in
         --mb) MB="$2"; shift 2 ;;
         --dir) DIR="$2"; shift 2 ;;
         --jobs) JOBS="$2"; shift 2 ;;
+        --corpus) KIND="$2"; shift 2 ;;
         -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run_bench.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
 case "$MB" in ''|*[!0-9]*) echo "run_bench.sh: --mb needs a whole number" >&2; exit 2 ;; esac
+case "$KIND" in dense|sparse) ;; *) echo "run_bench.sh: --corpus is dense or sparse" >&2; exit 2 ;; esac
 
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 REF="$REPO/bench/reference"
 DIR="$(mkdir -p "$DIR" && cd "$DIR" && pwd)"
-CORPUS="$DIR/corpus"
-MANIFEST="$DIR/corpus.manifest.json"
+if [ "$KIND" = dense ]; then
+    CORPUS="$DIR/corpus"
+    GENERATOR=("$REF/make_corpus.py")
+    RESULTS="$DIR/results.md"
+else
+    CORPUS="$DIR/corpus-sparse"
+    GENERATOR=("$REPO/bench/make_sparse_corpus.py")
+    RESULTS="$DIR/results-sparse.md"
+fi
+MANIFEST="$CORPUS.manifest.json"
 BIN="$DIR/bin"
 LOGS="$DIR/logs"
 OUT="$DIR/out"
@@ -103,7 +118,7 @@ if corpus_ok; then
 else
     log "generating a $MB MB corpus in $CORPUS"
     rm -rf "$CORPUS" "$MANIFEST"
-    python3 "$REF/make_corpus.py" --out "$CORPUS" --mb "$MB" --seed 1 --manifest "$MANIFEST" >&2
+    python3 "${GENERATOR[@]}" --out "$CORPUS" --mb "$MB" --seed 1 --manifest "$MANIFEST" >&2
 fi
 NFILES=$(find "$CORPUS" -type f | wc -l)
 
@@ -167,14 +182,15 @@ for j in $JOBS; do
     run "breachscope" "$j" "$BS" scan "$CORPUS" --out "$OUT" --jobs "$j" --quiet --key-file "$KEY"
     [ -f "$OUT/summary.json" ] && cp "$OUT/summary.json" "$LOGS/breachscope-j$j.summary.json"
     [ -f "$OUT/errors.jsonl" ] && cp "$OUT/errors.jsonl" "$LOGS/breachscope-j$j.errors.jsonl"
-    ls -l "$OUT" > "$LOGS/breachscope-j$j.out-files.txt" 2>&1 || true
+    [ -f "$OUT/scan_stats.json" ] && cp "$OUT/scan_stats.json" "$LOGS/breachscope-j$j.scan_stats.json"
+    ls -lR "$OUT" > "$LOGS/breachscope-j$j.out-files.txt" 2>&1 || true
 done
 
 # ---------- report ----------
-python3 - "$ROWS" "$BYTES" "$MANIFEST" "$LOGS" "$DIR/results.md" "$MB" "$NFILES" "$REPO" "$BS_SRC" "$BS_DIRTY" "$BS_SHA" <<'PY'
+python3 - "$ROWS" "$BYTES" "$MANIFEST" "$LOGS" "$RESULTS" "$MB" "$NFILES" "$REPO" "$BS_SRC" "$BS_DIRTY" "$BS_SHA" "$KIND" <<'PY'
 import collections, glob, json, os, re, subprocess, sys
 
-rows_path, nbytes, manifest_path, logs, results, mb, nfiles, repo, bs_src, bs_dirty, bs_sha = sys.argv[1:]
+rows_path, nbytes, manifest_path, logs, results, mb, nfiles, repo, bs_src, bs_dirty, bs_sha, kind = sys.argv[1:]
 nbytes = int(nbytes)
 out = []
 p = out.append
@@ -188,7 +204,8 @@ def sh(cmd):
 dirty = bs_dirty.split()
 commit = bs_src + (f" + uncommitted changes in {', '.join(dirty)}" if dirty else "") + f" (binary sha256 {bs_sha}…)"
 p(f"# breachscope corpus benchmark\n")
-p(f"- corpus: {mb} MB ({nbytes:,} bytes, {nfiles} files), make_corpus.py --seed 1")
+generator = "reference/make_corpus.py (dense)" if kind == "dense" else "make_sparse_corpus.py (sparse)"
+p(f"- corpus: {mb} MB ({nbytes:,} bytes, {nfiles} files), {generator} --seed 1")
 p(f"- breachscope: {commit}, release preset")
 cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
 kernel = sh("uname -sr")
@@ -281,10 +298,15 @@ else:
         if os.path.exists(of):
             sizes = [l.split() for l in open(of) if l.startswith("-")]
             p("  - output files: " + ", ".join(f"{x[-1]} {int(x[4]) / 1e6:,.1f} MB" for x in sizes))
+        sf = os.path.join(logs, f"breachscope-j{j}.scan_stats.json")
+        if os.path.exists(sf):
+            st = json.load(open(sf))
+            p("  - scan_stats.json: " + json.dumps({k: st[k] for k in ("work_seconds", "write_seconds",
+              "worker_cpu_seconds", "store_put_seconds", "write_phase_seconds", "peak_rss_mib") if k in st}))
     p("")
     p("Manifest decoys (should not be findings): " + ", ".join(
         f"{k}={all_layers[k]:,}" for k in ("ssn_decoy_invalid", "ssn_masked", "card_decoy_nonluhn") if k in all_layers)
-      + f"; ssn_valid_plain={man['ssn_valid_plain']:,}, ssn_valid_all_layers={man['ssn_valid_all_layers']:,}")
+      + "".join(f"; {k}={man[k]:,}" for k in ("ssn_valid_plain", "ssn_valid_all_layers") if k in man))
     p("\nManifest planted (by layer):\n")
     p("```")
     p(json.dumps(planted, indent=None, sort_keys=True))
@@ -294,4 +316,4 @@ text = "\n".join(out) + "\n"
 open(results, "w").write(text)
 sys.stdout.write(text)
 PY
-log "results written to $DIR/results.md (logs in $LOGS)"
+log "results written to $RESULTS (logs in $LOGS)"
