@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,7 +32,7 @@ std::string ToHex(const Fingerprint& fp);
 // Appends the 64 hex digits to `out` (the findings writer calls it once per finding).
 void AppendHex(std::string& out, const Fingerprint& fp);
 
-// Reusable per-thread HMAC state (OpenSSL digest contexts).
+// Per-thread HMAC working state (a SHA-256 context).
 class HmacScratch {
  public:
   HmacScratch();
@@ -69,7 +70,8 @@ class Redactor {
  private:
   struct Keyed;
   explicit Redactor(std::unique_ptr<Keyed> keyed);
-  Fingerprint HashRaw(std::string_view message, HmacScratch& scratch) const;
+  // HMAC of the concatenation of `message`'s parts.
+  Fingerprint HashRaw(std::initializer_list<std::string_view> message, HmacScratch& scratch) const;
   std::unique_ptr<Keyed> keyed_;
 };
 
