@@ -208,26 +208,27 @@ bool BytesToText(std::string_view bytes, std::string& text, std::vector<std::str
 
 bool LooksLikeText(std::string_view bytes) {
   if (bytes.empty()) return false;
-  size_t printable = 0;
+  // Text has at most a tenth of its bytes below 0x20 (tab, CR, LF aside) and no NUL:
+  // decoded noise is given up at the first byte past that budget.
+  const size_t n = bytes.size();
+  size_t control = 0;
   for (unsigned char c : bytes) {
+    if (c >= 0x20) continue;
     if (c == 0) return false;
-    if (c >= 0x20 || c == '\n' || c == '\r' || c == '\t') ++printable;
+    if (c != '\n' && c != '\r' && c != '\t' && ++control * 10 > n) return false;
   }
-  if (printable * 10 < bytes.size() * 9) return false;
   return ValidUtf8(bytes);
 }
 
-bool DecodeBase64(std::string_view encoded, std::string& out) {
-  std::string s(encoded);
+namespace {
+
+// DecodeBase64 on a buffer it may change (the url-safe alphabet mapped, padding redone).
+bool DecodeBase64InPlace(std::string& s, std::string& out) {
   for (char& c : s) {
     if (c == '-') c = '+';
     else if (c == '_') c = '/';
   }
-  size_t pad = 0;
-  while (!s.empty() && s.back() == '=') {
-    s.pop_back();
-    ++pad;
-  }
+  while (!s.empty() && s.back() == '=') s.pop_back();
   if (s.size() % 4 == 1) return false;
   while (s.size() % 4) s.push_back('=');
   out.resize(s.size() / 4 * 3);
@@ -239,6 +240,13 @@ bool DecodeBase64(std::string_view encoded, std::string& out) {
   for (size_t i = s.size(); i > 0 && s[i - 1] == '='; --i) ++trailing;
   out.resize(static_cast<size_t>(n) - trailing);
   return true;
+}
+
+}  // namespace
+
+bool DecodeBase64(std::string_view encoded, std::string& out) {
+  std::string s(encoded);
+  return DecodeBase64InPlace(s, out);
 }
 
 std::vector<DecodedRun> FindBase64Runs(std::string_view text, size_t min_length) {
@@ -259,9 +267,11 @@ std::vector<DecodedRun> FindBase64Runs(std::string_view text, size_t min_length)
     while (i < n) {
       unsigned char c = static_cast<unsigned char>(text[i]);
       if (InAlphabet(c)) {
-        joined.push_back(static_cast<char>(c));
-        ++line_len;
-        ++i;
+        size_t e = i + 1;
+        while (e < n && InAlphabet(static_cast<unsigned char>(text[e]))) ++e;
+        joined.append(text.data() + i, e - i);
+        line_len += e - i;
+        i = e;
         continue;
       }
       if (c == '=') {  // padding ends a run
@@ -286,18 +296,19 @@ std::vector<DecodedRun> FindBase64Runs(std::string_view text, size_t min_length)
     size_t end = i;
     if (joined.size() < min_length) continue;
     // Words in prose are not base64: require a digit or a mix of cases or + / - _.
-    bool upper = false, lower = false, other = false;
+    bool upper = false, lower = false, other = false, lower_hex = true, upper_hex = true;
     for (char c : joined) {
+      const bool digit = c >= '0' && c <= '9';
       if (c >= 'A' && c <= 'Z') upper = true;
       else if (c >= 'a' && c <= 'z') lower = true;
       else other = true;
+      lower_hex = lower_hex && (digit || (c >= 'a' && c <= 'f'));
+      upper_hex = upper_hex && (digit || (c >= 'A' && c <= 'F'));
     }
     if (!(other || (upper && lower))) continue;
     // Only hex digits: a hex id or hash ("e219e109776875e0"), not base64.
-    if (joined.find_first_not_of("0123456789abcdef") == std::string::npos ||
-        joined.find_first_not_of("0123456789ABCDEF") == std::string::npos)
-      continue;
-    if (!DecodeBase64(joined, decoded)) continue;
+    if (lower_hex || upper_hex) continue;
+    if (!DecodeBase64InPlace(joined, decoded)) continue;
     DecodedRun run;
     run.decoders.emplace_back("base64");
     if (!BytesToText(decoded, run.decoded, run.decoders, &run.limited)) continue;
