@@ -144,6 +144,23 @@ class EntityResolver {
     std::vector<uint64_t> ssn, ids, email;  // email: specific e-mails only
     std::vector<uint32_t> dob, first;
   };
+  // The Agg of each cluster of more than one record, by root: a slot per record (0: none)
+  // into a pool whose released entries keep their vectors' capacity, so that the
+  // millions of merges of a dense case neither hash nor allocate much. `x`, `y`,
+  // `merged` are scratch for Unite and the conflict checks.
+  class AggTable {
+   public:
+    explicit AggTable(uint32_t records) : slot_(records, 0) {}
+    Agg* Find(uint32_t root) { return slot_[root] ? &pool_[slot_[root] - 1] : nullptr; }
+    Agg& Put(uint32_t root);  // root's entry; made empty when it has none (may move others)
+    void Drop(uint32_t root);
+    Agg x, y, merged;
+
+   private:
+    std::vector<uint32_t> slot_;
+    std::vector<Agg> pool_;
+    std::vector<uint32_t> free_;
+  };
   // Phase 3: candidate values of a person with their counts.
   struct Tally {
     std::string key;
@@ -162,16 +179,18 @@ class EntityResolver {
   uint32_t Find(uint32_t x);
   bool HasEvidence(const Key& k) const;
   void Block(std::vector<Pair>& pairs);
-  void Merge(std::vector<Pair>& pairs);
-  Agg AggOf(uint32_t record) const;
+  void Merge(std::vector<Pair>& pairs, AggTable& aggs);
+  void AggOf(uint32_t record, Agg& g) const;
+  // The cluster's Agg: its table entry, or (one record) `tmp` filled with the record's.
+  const Agg& AggOfRoot(AggTable& aggs, uint32_t root, Agg& tmp) const;
   bool Conflict(const Agg& x, const Agg& y, bool by_name) const;
-  bool Unite(uint32_t ra, uint32_t rb, std::unordered_map<uint32_t, Agg>& aggs, bool by_name);
-  void MergeSameNames(std::unordered_map<uint32_t, Agg>& aggs);
-  void MergeByValueAndName(std::unordered_map<uint32_t, Agg>& aggs);
+  bool Unite(uint32_t ra, uint32_t rb, AggTable& aggs, bool by_name);
+  void MergeSameNames(AggTable& aggs);
+  void MergeByValueAndName(AggTable& aggs);
   static constexpr uint32_t kNoCluster = UINT32_MAX;
   uint32_t OnlyClusterNamed(const std::vector<std::pair<uint64_t, uint32_t>>& named, uint64_t name);
-  void AttachByEmailName(const std::vector<std::pair<uint64_t, uint32_t>>& named, std::unordered_map<uint32_t, Agg>& aggs);
-  void AttachNameOnly(const std::vector<std::pair<uint64_t, uint32_t>>& named, std::unordered_map<uint32_t, Agg>& aggs);
+  void AttachByEmailName(const std::vector<std::pair<uint64_t, uint32_t>>& named, AggTable& aggs);
+  void AttachNameOnly(const std::vector<std::pair<uint64_t, uint32_t>>& named, AggTable& aggs);
   static void Fold(Pending& p, uint32_t record, RecordSummary&& r);
   static Person FromOneRecord(RecordSummary&& r);
   static Person Finish(Pending&& p);
@@ -184,6 +203,12 @@ class EntityResolver {
     uint32_t record, a, b;  // the two words of a nameless record's e-mail, interned
   };
   std::vector<EmailName> email_names_;
+  // Block's first pass to the household pass: per value kind, the records of each value
+  // shared by 2 to max_contact_block records (group g is records[ends[g-1], ends[g])).
+  struct ValueGroups {
+    std::vector<uint32_t> records, ends;
+  };
+  std::vector<ValueGroups> value_groups_;
   std::unordered_map<std::string, uint32_t> name_ids_;
   std::vector<std::string> names_{""};
   std::vector<uint32_t> parent_;
@@ -192,7 +217,8 @@ class EntityResolver {
   uint32_t added_ = 0;
   ResolverStats stats_;
 
-  std::unordered_map<uint32_t, uint32_t> last_record_;  // person -> last record (people with several)
+  static constexpr uint32_t kOneRecord = UINT32_MAX;
+  std::vector<uint32_t> last_record_;  // by person: its last record, kOneRecord for a person of one
   std::unordered_map<uint32_t, Pending> pending_;
 };
 
