@@ -85,23 +85,31 @@ bool IsQualifierOnly(std::string_view lower) {
   return lower == "driver" || lower == "drivers" || lower == "driving";
 }
 
-inline bool IsUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+// The identifier around text[i, end) when the word is joined on its left by '_' or '-'
+// to another part of it (`__HP_aCC`, `LF_MEMBER_16t`, `patient_ssn`,
+// `my-math-geom-student`), else an empty view.
+std::string_view JoinedIdentifier(std::string_view text, size_t i, size_t end) {
+  auto at = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  auto part = [&](size_t k) { return IsAlnum(at(k)) || text[k] == '_' || text[k] == '-'; };
+  if (i < 2 || (text[i - 1] != '_' && text[i - 1] != '-') || !(IsAlnum(at(i - 2)) || text[i - 2] == '_'))
+    return {};
+  size_t s = i, e = end;
+  while (s > 0 && part(s - 1)) --s;
+  while (e < text.size() && part(e)) ++e;
+  return text.substr(s, e - s);
+}
+
+// "dX", "aCC": one lowercase letter before capitals is a notation or a symbol (a
+// derivative, a compiler's name), not a word of prose; "memberId" is a key.
+bool IsNotation(std::string_view text, size_t i, size_t end) {
+  return end - i >= 2 && text[i] >= 'a' && text[i] <= 'z' && text[i + 1] >= 'A' && text[i + 1] <= 'Z';
+}
 
 // True when the word text[i, end) is part of a name in code or markup rather than a
-// word of prose: joined on its left by '_' to an upper- or mixed-case identifier
-// (`__HP_aCC`, `LF_MEMBER`, `AVTAB_MEMBER`; a lowercase snake_case key of a log line,
-// `patient_ssn=`, stays a label), after a '.' that joins it to a name or starts its
-// line (`obj.acc`, the roff request `.Dl`), or inside a command-line option
-// (`--account-id=`).
-bool InsideName(std::string_view text, size_t i, size_t end) {
+// word of prose: after a '.' that joins it to a name or starts its line (`obj.acc`, the
+// roff request `.Dl`), or inside a command-line option (`--account-id=`).
+bool InsideName(std::string_view text, size_t i) {
   auto at = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  if (i >= 2 && text[i - 1] == '_' && (IsAlnum(at(i - 2)) || text[i - 2] == '_')) {
-    size_t s = i, e = end;
-    while (s > 0 && (IsAlnum(at(s - 1)) || text[s - 1] == '_')) --s;
-    while (e < text.size() && (IsAlnum(at(e)) || text[e] == '_')) ++e;
-    for (size_t k = s; k < e; ++k)
-      if (IsUpper(at(k))) return true;
-  }
   if (i >= 1 && text[i - 1] == '.' && (i == 1 || IsAlnum(at(i - 2)) || text[i - 2] == '\n')) return true;
   // roff writes the option's hyphens as "\-\-account\-id".
   size_t s = i;
@@ -228,8 +236,16 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
       for (size_t k = 0; k < n; ++k) word[k] = static_cast<char>(text[i + k] | 0x20);
       l = ForWord(std::string_view(word, n));
     }
-    if (l != Label::kNone && (IsQualifierOnly(std::string_view(word, n)) || InsideName(text, i, end)))
+    if (l != Label::kNone &&
+        (IsQualifierOnly(std::string_view(word, n)) || InsideName(text, i) || IsNotation(text, i, end)))
       l = Label::kNone;
+    // Inside an identifier the word is a label only when the identifier reads as a
+    // column name of that label (`patient_ssn=`, `EMP_DOB:`, `member_id=`), not when it
+    // names something else (`__HP_aCC`, `LF_MEMBER`, `AVTAB_MEMBER`, `max_acc`).
+    if (l != Label::kNone) {
+      std::string_view ident = JoinedIdentifier(text, i, end);
+      if (!ident.empty() && ForHeader(ident) != l) l = Label::kNone;
+    }
     // Across a line break the label must head the value: followed by ':' / '#' / '=' on
     // its line, or its line holds nothing but the label ("Social Security Number").
     // The last word of a sentence or a bug title ("... Google online account") is not.
