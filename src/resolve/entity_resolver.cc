@@ -304,6 +304,10 @@ enum BlockKind : uint64_t {
 EntityResolver::EntityResolver(ResolverOptions options, const NicknameTable& nicknames)
     : options_(options), nicknames_(nicknames) {}
 
+EntityResolver::~EntityResolver() {
+  if (releaser_.joinable()) releaser_.join();
+}
+
 uint32_t EntityResolver::Threads() const {
   return options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
 }
@@ -920,9 +924,8 @@ void EntityResolver::MergeByValueAndName(AggTable& aggs) {
   SortUnique(links);
   if (links.empty()) return;
   // 2. The distinct names of the clusters involved.
-  std::vector<uint32_t> involved;
-  for (const auto& l : links) involved.push_back(l.first);
-  SortUnique(involved);
+  std::vector<uint8_t> involved(n, 0);  // by root
+  for (const auto& l : links) involved[l.first] = 1;
   // Still no merge: record ranges side by side, on the flat union-find.
   using Name = std::tuple<uint32_t, uint32_t, uint32_t>;  // (root, last, first)
   const size_t chunks = threads > 1 ? size_t{threads} * 4 : 1;
@@ -932,7 +935,7 @@ void EntityResolver::MergeByValueAndName(AggTable& aggs) {
       const Key& k = keys_[r];
       if (!k.last || !k.first) continue;
       const uint32_t root = root_of[r];
-      if (std::binary_search(involved.begin(), involved.end(), root)) chunk_names[c].emplace_back(root, k.last, k.first);
+      if (involved[root]) chunk_names[c].emplace_back(root, k.last, k.first);
     }
   });
   std::vector<Name> names;
@@ -1061,8 +1064,7 @@ void EntityResolver::Finalize() {
     auto ni = std::move(name_ids);
     auto nm = std::move(names);
   };
-  std::thread releaser;
-  if (Threads() > 1) releaser = std::thread(std::move(release));
+  if (Threads() > 1) releaser_ = std::thread(std::move(release));  // joined by the destructor
   else release();
   keys_.clear();
   ids_.clear();
@@ -1087,7 +1089,6 @@ void EntityResolver::Finalize() {
     v->clear();
     v->shrink_to_fit();
   }
-  if (releaser.joinable()) releaser.join();
   stats_.s_number = lap();
 }
 

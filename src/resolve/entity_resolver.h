@@ -57,6 +57,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -91,6 +92,7 @@ struct ResolverStats {
 class EntityResolver {
  public:
   explicit EntityResolver(ResolverOptions options = {}, const NicknameTable& nicknames = NicknameTable::Default());
+  ~EntityResolver();
 
   // Phase 1, in record order.
   uint32_t AddRecords(uint32_t count);
@@ -220,6 +222,9 @@ class EntityResolver {
   static constexpr uint32_t kOneRecord = UINT32_MAX;
   std::vector<uint32_t> last_record_;  // by person: its last record, kOneRecord for a person of one
   std::unordered_map<uint32_t, Pending> pending_;
+  // Frees what Finalize no longer needs (millions of small blocks) while the caller goes
+  // on to Feed; it touches nothing else.
+  std::thread releaser_;
 };
 
 }  // namespace breachscope::resolve
