@@ -245,6 +245,13 @@ class Pass {
     if (p > base_ && p[-1] == '(') {
       if (const char* e = ParenPhone(p)) return e;
     }
+    // After '$' a number is an amount or a Pascal/assembler hex literal ($00000100),
+    // never an identifier.
+    if (p > base_ && p[-1] == '$') {
+      const char* q = p;
+      while (q < end_ && IsAlnum(static_cast<unsigned char>(*q))) ++q;
+      return q;
+    }
     // A hex literal (0x150d) is one token of code, never a value.
     if (p[0] == '0' && end_ - p > 2 && (p[1] | 0x20) == 'x' && IsXDigit(static_cast<unsigned char>(p[2]))) {
       const char* q = p + 2;

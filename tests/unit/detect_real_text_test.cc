@@ -65,6 +65,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"identifier LF_MEMBER_16t", "CV_TYPE(LF_MEMBER_16t, 0x0406)", {}},
         Case{"macro name, hex literal", "#define AVTAB_MEMBER\t\t0x0020", {}},
         Case{"identifier with a decimal value", "#define AVTAB_MEMBER 40981726", {}},
+        Case{"Pascal hex constant", "  ADS_UF_NORMAL_ACCOUNT = $00000200;", {}},
+        Case{"amount after a label", "Acct: $12345678", {}},
         Case{"roff request .Dl", ".Dl        ...\n\t01051648 (0x00100c00) - 01052160 (0x00100e00) size: 512", {}},
         Case{"command-line option", "--attribute-condition=\"true\" --account-id=1234567890", {}},
         Case{"roff command-line option", "\\-\\-attribute\\-condition=\"true\" \\-\\-account\\-id=1234567890", {}},
