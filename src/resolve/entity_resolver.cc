@@ -9,6 +9,11 @@
 // must not join two people with different SSNs). Everything is ordered by record id,
 // so the result does not depend on how the records were produced.
 //
+// Threads: the blocking key kinds are independent of each other within a pass, so
+// Finalize collects, sorts and scores them side by side (Score is const) and combines
+// what each found in a fixed order; the merges, whose order decides conflicts, run on
+// one thread in the one order. So the people are the same on any number of threads.
+//
 // The weights (m/u probabilities) below are the documented ones (docs/resolution.md).
 // They were set from what the fields mean, not fitted: e.g. two different people share
 // a DOB with probability ~1/20000, but ~1/500 when they share a surname (families,

@@ -7,7 +7,10 @@
 //      phone as a number, ZIP and street number): about 60 bytes a record.
 //   2. Finalize(): blocking, pair scoring, clustering; then people are numbered in
 //      order of their first record. Deterministic: the result depends only on the
-//      records and their order (one thread; no hash-table iteration order leaks).
+//      records and their order, not on the thread count (the key kinds are collected,
+//      sorted and scored side by side, their results combined in a fixed order; every
+//      merge runs on the calling thread in the one order), and no hash-table iteration
+//      order leaks.
 //   3. Feed(record, summary, emit) in record order: folds each record into its person
 //      and emits the person when its last record arrives, with the best contact data.
 //
@@ -51,7 +54,9 @@
 // same. Every join made on a name (these, and the two passes above) is refused when
 // both clusters hold e-mails and share none.
 //
-// Thread-safety: single-threaded, like PeopleBuilder.
+// Thread-safety: one caller at a time, like PeopleBuilder. Finalize runs parts of its
+// work on `threads` threads of its own and returns when they are done (but for one
+// that frees its working memory while Feed begins; the destructor joins it).
 #pragma once
 
 #include <cstdint>
