@@ -168,5 +168,31 @@ TEST(ResolveCorpus, EntityResolverBeatsSsnJoinsAndStaysPrecise) {
   EXPECT_LT(s_new_x.over_split, s_new_x.true_people / 5);
 }
 
+// The corpus's records resolve to the same person, record by record, on one thread and
+// on two (Finalize's threads change how the work is shared, never the result).
+TEST(ResolveCorpus, OneAndTwoThreadsGiveEveryRecordTheSamePerson) {
+  auto recs = Load();
+  ASSERT_GT(recs.size(), 1000u) << "fixture missing: run tests/fixtures/resolve/make.sh";
+  const auto n = static_cast<uint32_t>(recs.size());
+  auto resolve = [&](uint32_t threads) {
+    ResolverOptions options;
+    options.threads = threads;
+    EntityResolver er(options);
+    er.AddRecords(n);
+    for (uint32_t r = 0; r < n; ++r) er.AddRecord(r, recs[r].summary);
+    er.Finalize();
+    std::vector<uint32_t> person(n);
+    for (uint32_t r = 0; r < n; ++r) person[r] = er.PersonOf(r);
+    EXPECT_GT(er.stats().merges, 0u);
+    return std::make_pair(person, er.people());
+  };
+  const auto one = resolve(1), two = resolve(2);
+  EXPECT_EQ(one.second, two.second);
+  size_t differ = 0;
+  for (uint32_t r = 0; r < n; ++r) differ += one.first[r] != two.first[r];
+  EXPECT_EQ(differ, 0u);
+  EXPECT_LT(one.second, n);  // people were merged: the comparison means something
+}
+
 }  // namespace
 }  // namespace breachscope::resolve
