@@ -1297,6 +1297,7 @@ class Scan {
     const uint64_t decoded_runs = decoded_runs_;
     uint64_t total_records = builder.records();
     phase(0);
+    builder.set_threads(static_cast<uint32_t>(jobs_));  // --jobs bounds resolution's threads too
     builder.Finalize();
     phase(1);
     // People are folded and written on a thread of their own while findings.jsonl is
