@@ -62,6 +62,12 @@ Format SniffFormat(std::string_view file_name, std::string_view head) {
     return Format::kHtml;
   if (ext == "xml") return Format::kXml;
   if (ext == "log") return Format::kLog;
+  // Source code is text whatever its first line looks like: a C table that opens with
+  // '{' or a line with two commas is neither JSON nor CSV (it was reported "corrupt").
+  static constexpr std::string_view kSourceCode[] = {"c",  "h",    "cc",   "cpp", "cxx", "hpp", "hh", "py",
+                                                     "js", "ts",   "java", "go",  "rs",  "rb",  "pl", "pm",
+                                                     "sh", "bash", "cs",   "kt",  "swift", "m", "lua", "scala"};
+  if (std::find(std::begin(kSourceCode), std::end(kSourceCode), ext) != std::end(kSourceCode)) return Format::kText;
   // By content.
   size_t i = 0;
   while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
