@@ -1237,7 +1237,7 @@ class Scan {
     }
     findings_so_far_.fetch_add(out.findings.size(), std::memory_order_relaxed);
     r.record_count = static_cast<uint32_t>(records.size());
-    // Committed at once: a scan killed after this point keeps the chunk.
+    // Stored now, committed with the file's completion (a killed scan redoes the file).
     const auto seq = static_cast<uint32_t>(&r - f.chunks.data());
     EncodeRecords(records, spill.records);
     EncodeMeta(r, spill.meta);

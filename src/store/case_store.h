@@ -12,9 +12,10 @@
 //   - the files of the last scan in order, its walk errors and summary (tables
 //     `files`, `errors`, and meta 'summary').
 //
-// Resuming: a file's chunks are committed as they are scanned and the file is marked
-// complete after its last chunk, so a scan killed at any moment (kill -9) leaves only
-// complete files and the chunks of incomplete ones, which BeginFile() forgets. A file
+// Resuming: a file's chunks are stored as they are scanned and committed at the latest
+// with the file's completion after its last chunk, so a scan killed at any moment
+// (kill -9) leaves only complete files and perhaps chunks of incomplete ones, which
+// BeginFile() forgets. A file
 // whose path, size, mtime and inode match a complete one is not read again; a file
 // whose content hash matches a complete one is not scanned again (its rows are
 // shared).
