@@ -4,41 +4,15 @@
 // member ids, each next to the labelled values that the same rules must still find.
 #include <gtest/gtest.h>
 
-#include "detect/labels.h"
-#include "detect/scanner.h"
-
-#include "test_reveal.h"
+#include "test_scanner.h"
 
 namespace breachscope::detect {
 namespace {
 
-const Scanner& TheScanner() {
-  static Scanner* s = [] {
-    auto labels = LabelTable::LoadEmbedded();
-    EXPECT_TRUE(labels.ok()) << labels.status().ToString();
-    return new Scanner(*labels, Date{2026, 11, 22});
-  }();
-  return *s;
-}
-
-struct Found {
-  std::string type, value;
-  bool operator==(const Found&) const = default;
-};
-std::ostream& operator<<(std::ostream& o, const Found& f) { return o << f.type << ":" << f.value; }
-
 // Findings at the default threshold, without e-mails, phones and names: real contact
 // data of authors is not what these cases are about.
 std::vector<Found> Scan(std::string_view text) {
-  std::vector<Candidate> out;
-  ScanRequest req;
-  req.text = text;
-  TheScanner().Scan(req, out);
-  std::vector<Found> f;
-  for (const auto& c : out)
-    if (c.confidence >= 0.5f && c.type != PiiType::kEmail && c.type != PiiType::kPhone)
-      f.push_back({std::string(TypeName(c.type)), c.canonical.Reveal(RevealPassForTests::Pass())});
-  return f;
+  return ScanFound(text, 0.5f, [](PiiType t) { return t != PiiType::kEmail && t != PiiType::kPhone; });
 }
 
 struct Case {
