@@ -1489,7 +1489,6 @@ class Scan {
         }
       };
       std::vector<std::thread> pool;
-      for (int t = 0; t < jobs_ && static_cast<size_t>(t) < tasks.size(); ++t) pool.emplace_back(renderer);
       struct StopRenderers {
         std::mutex& mu;
         std::condition_variable& cv;
@@ -1503,7 +1502,8 @@ class Scan {
           cv.notify_all();
           for (auto& th : pool) th.join();
         }
-      } stop_renderers{ring_mu, slot_free, abandon, pool};
+      } stop_renderers{ring_mu, slot_free, abandon, pool};  // before the threads: joined on every exit
+      for (int t = 0; t < jobs_ && static_cast<size_t>(t) < tasks.size(); ++t) pool.emplace_back(renderer);
       for (size_t j = 0; j < tasks.size(); ++j) {
         const size_t slot = j % batch;
         {
