@@ -1,10 +1,14 @@
 // The case store keeps small chunks in case.db and large ones in append-only segment
 // files (store/chunk_segments.h). Whatever the place, GetChunk must give back exactly
 // what PutChunk stored, across reopenings, on disk and on tmpfs, from several threads;
+// a writer killed mid-scan must leave its completed files whole (chunk rows are
+// committed with their file);
 // bytes a power cut lost must be reported, never decoded as another chunk; compact must
 // give back the space of forgotten chunks; cases made before segments must still read.
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -224,6 +228,40 @@ TEST(CaseStoreChunks, CompactGivesBackTheSpaceOfForgottenChunks) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->bytes_before, again->bytes_after);
   ExpectChunk(*store, (*last)[1].first.rows_of, 0, kept);
+}
+
+// Chunk rows are committed with their file's completion, not one by one: a process that
+// dies (no destructors run) keeps every completed file whole and none of the others.
+TEST(CaseStoreChunks, AKilledWriterKeepsCompletedFilesWhole) {
+  testing_files::TempDir dir;
+  Parts small = MakeParts('s', 30, 2000, 300), big = MakeParts('g', 40, 150000, 9000);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = CaseStore::Open(dir.path() / "case.db");
+    if (!store.ok()) ::_exit(2);
+    auto a = (*store)->BeginFile({"a.csv", 100, 1, 7}, "hash-a");
+    auto b = (*store)->BeginFile({"b.csv", 100, 1, 7}, "hash-b");
+    if (!a.ok() || !b.ok()) ::_exit(3);
+    bool ok = (*store)->PutChunk(*a, 0, small.meta, small.findings, small.records).ok() &&
+              (*store)->PutChunk(*b, 0, big.meta, big.findings, big.records).ok() &&
+              (*store)->PutChunk(*a, 1, big.meta, big.findings, big.records).ok() &&
+              (*store)->CompleteFile(*a, 2, {}, {}).ok() &&
+              (*store)->PutChunk(*b, 1, small.meta, small.findings, small.records).ok();
+    ::_exit(ok ? 0 : 4);  // killed here: b.csv was never completed
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  auto store = OpenStore(dir.path());
+  auto a = store->FindScanned({"a.csv", 100, 1, 7});
+  ASSERT_TRUE(a.ok() && a->has_value()) << "the completed file survives";
+  EXPECT_EQ((*a)->chunks, 2u);
+  ExpectChunk(*store, (*a)->rows_of, 0, small);
+  ExpectChunk(*store, (*a)->rows_of, 1, big);
+  auto b = store->FindScanned({"b.csv", 100, 1, 7});
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(b->has_value()) << "the file in flight is not complete: the next scan reads it again";
 }
 
 // A case made before chunk segments existed: its chunks table has no segment columns.
