@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "base/direct_io.h"
 #include "base/json_text.h"
 
 namespace breachscope::report {
@@ -221,13 +222,8 @@ constexpr size_t kOutputBuffer = 4u << 20;
 }  // namespace
 
 Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::filesystem::path& path) {
-  int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
-  bool direct = true;
-  int fd = ::open(path.c_str(), flags | O_DIRECT, 0600);
-  if (fd < 0 && errno == EINVAL) {
-    direct = false;
-    fd = ::open(path.c_str(), flags, 0600);
-  }
+  bool direct = false;
+  int fd = OpenMaybeDirect(path, O_WRONLY | O_CREAT | O_TRUNC, 0600, &direct);
   if (fd < 0) return IoError("cannot create " + path.string() + ": " + std::strerror(errno));
   ::fchmod(fd, 0600);
   void* buffer = std::aligned_alloc(kDirectAlign, kOutputBuffer);
@@ -263,8 +259,7 @@ Status OutputFile::WriteAll(const char* data, size_t n) {
 }
 
 bool OutputFile::DirectOff() {
-  int fl = ::fcntl(fd_, F_GETFL);
-  if (fl < 0 || ::fcntl(fd_, F_SETFL, fl & ~O_DIRECT) < 0) return false;
+  if (!ClearDirect(fd_)) return false;
   direct_ = false;
   return true;
 }

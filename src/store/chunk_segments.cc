@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "base/direct_io.h"
+
 namespace breachscope::store {
 
 namespace {
@@ -47,19 +49,6 @@ class AlignedBuffer {
 AlignedBuffer& ThreadBuffer() {
   thread_local AlignedBuffer buffer;
   return buffer;
-}
-
-// Clears O_DIRECT on a descriptor whose file system took the open but not the I/O.
-bool DirectOff(int fd) {
-  int fl = ::fcntl(fd, F_GETFL);
-  if (fl < 0 || !(fl & O_DIRECT)) return false;  // already off: the EINVAL is real
-  return ::fcntl(fd, F_SETFL, fl & ~O_DIRECT) == 0;
-}
-
-int OpenMaybeDirect(const std::filesystem::path& path, int flags, mode_t mode = 0) {
-  int fd = ::open(path.c_str(), flags | O_DIRECT | O_CLOEXEC, mode);
-  if (fd < 0 && errno == EINVAL) fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
-  return fd;
 }
 
 std::string Errno() { return std::strerror(errno); }
@@ -150,7 +139,7 @@ Result<SegmentPlace> ChunkSegments::Append(int64_t file, uint32_t seq, std::span
   while (done < placed) {
     ssize_t n = ::pwrite(fd, buf + done, placed - done, static_cast<off_t>(at.offset + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EINVAL && DirectOff(fd)) continue;
+    if (n < 0 && errno == EINVAL && ClearDirect(fd)) continue;
     if (n <= 0) return IoError("cannot write chunk segment " + PathOf(at.segment).string() + ": " + (n < 0 ? Errno() : "no space"));
     done += static_cast<uint64_t>(n);
   }
@@ -179,7 +168,7 @@ Status ChunkSegments::Read(const SegmentPlace& at, uint64_t from, uint64_t len, 
   while (aligned_begin + got < end) {
     ssize_t n = ::pread(fd, buf + got, aligned_end - aligned_begin - got, static_cast<off_t>(aligned_begin + got));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EINVAL && DirectOff(fd)) continue;
+    if (n < 0 && errno == EINVAL && ClearDirect(fd)) continue;
     if (n < 0) return IoError("cannot read chunk segment " + PathOf(at.segment).string() + ": " + Errno());
     if (n == 0)
       return CorruptError("chunk segment " + PathOf(at.segment).string() +

@@ -70,8 +70,7 @@ class ChunkSegments {
 
  private:
   struct Segment {
-    int write_fd = -1, read_fd = -1;
-    bool write_direct = false, read_direct = false;
+    int write_fd = -1, read_fd = -1;  // O_DIRECT until the file system refuses it (then cleared)
   };
   std::filesystem::path PathOf(int64_t segment) const;
   Status OpenNextSegment();                           // under mu_
