@@ -42,6 +42,7 @@ class Sparse:
     def __init__(self, rng, gen):
         self.r = rng
         self.gen = gen  # make_corpus.Gen: PII atoms, and tags for the manifest
+        self.rows = 0   # rows of this file's customer export so far
 
     def ts(self):
         t = self.gen.ts()
@@ -99,7 +100,7 @@ class Sparse:
 
     # ---------- the PII islands ----------
     def export_row(self):  # a row of a small customer export (a whole file of them)
-        self.rows = getattr(self, "rows", 0) + 1
+        self.rows += 1
         return self.gen.csv_row(self.rows, 0.5)
 
     def island(self, kind):

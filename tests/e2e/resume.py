@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -83,6 +84,10 @@ def main():
         print(r.stderr)
         return 1
     check(segment_bytes(ref) > 0, f"large chunks are stored in segment files ({segment_bytes(ref)} bytes)")
+    seg_dir = os.path.join(ref, "case.chunks")
+    modes = {n: stat.S_IMODE(os.stat(os.path.join(seg_dir, n)).st_mode) for n in os.listdir(seg_dir)}
+    check(stat.S_IMODE(os.stat(seg_dir).st_mode) == 0o700 and all(m == 0o600 for m in modes.values()),
+          f"the segment folder is 0700 and its files 0600 ({ {n: oct(m) for n, m in modes.items()} })")
 
     # Killed at several moments, then resumed with the same arguments.
     resumed_some = False

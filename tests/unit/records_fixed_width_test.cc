@@ -6,6 +6,7 @@
 // the contract validators, not copied from the reader's output.
 #include "records/fixed_width.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -32,6 +33,8 @@
 
 namespace breachscope::records {
 namespace {
+
+using ::testing::HasSubstr;
 
 namespace fs = std::filesystem;
 using testing_files::ReadFile;
@@ -115,6 +118,12 @@ TEST(FixedLayoutFile, SortsFieldsAndReadsGlobsAndCodeSystems) {
   EXPECT_EQ(l->files, std::vector<std::string>{"a*.dat"});
   EXPECT_EQ(l->record_length, 0u);
   EXPECT_EQ(l->MaxRecordLength(), 16u);
+}
+
+// The error message of a layout that must not parse ("(parsed)" when it did).
+std::string LayoutError(std::string_view text) {
+  auto l = ParseLayout(text);
+  return l.ok() ? "(parsed)" : l.status().message();
 }
 
 struct BadLayout {
@@ -223,18 +232,13 @@ TEST(FixedLayoutFile, YamlScalarTyping) {
   EXPECT_STREQ(ok->fields[2].code_system, "icd10");
   EXPECT_EQ(ok->files, (std::vector<std::string>{"claims_*.dat", "*.txt"}));
   // A plain 7 is a number, as in JSON: not a name.
-  auto number = ParseLayout("fields:\n  - {name: 7, start: 1, length: 4, type: ssn}\n");
-  ASSERT_FALSE(number.ok());
-  EXPECT_NE(number.status().message().find("\"name\" must be a non-empty string"), std::string::npos);
-  auto quoted = ParseLayout("fields:\n  - {name: A, start: '12', length: 4, type: ssn}\n");
-  ASSERT_FALSE(quoted.ok());
-  EXPECT_NE(quoted.status().message().find("\"start\" must be an integer"), std::string::npos);
-  auto real = ParseLayout("fields:\n  - {name: A, start: 1.0, length: 4, type: ssn}\n");
-  ASSERT_FALSE(real.ok());
-  EXPECT_NE(real.status().message().find("\"start\" must be an integer"), std::string::npos);
-  auto empty = ParseLayout("");
-  ASSERT_FALSE(empty.ok());
-  EXPECT_NE(empty.status().message().find("must be an object"), std::string::npos);
+  EXPECT_THAT(LayoutError("fields:\n  - {name: 7, start: 1, length: 4, type: ssn}\n"),
+              HasSubstr("\"name\" must be a non-empty string"));
+  EXPECT_THAT(LayoutError("fields:\n  - {name: A, start: '12', length: 4, type: ssn}\n"),
+              HasSubstr("\"start\" must be an integer"));
+  EXPECT_THAT(LayoutError("fields:\n  - {name: A, start: 1.0, length: 4, type: ssn}\n"),
+              HasSubstr("\"start\" must be an integer"));
+  EXPECT_THAT(LayoutError(""), HasSubstr("must be an object"));
 }
 
 TEST(FixedLayoutFile, MissingFileIsAUsageError) {
@@ -487,7 +491,9 @@ TEST(FixedInfer, FindsTheColumnsAndTypesOfAGeneratedExtract) {
   EXPECT_EQ(l->record_length, 120u);
   std::map<FieldType, std::pair<uint32_t, uint32_t>> at;  // type -> (start, end), 0-based
   for (const auto& f : l->fields) {
-    if (f.type != FieldType::kText) EXPECT_TRUE(at.emplace(f.type, std::make_pair(f.start, f.end())).second);
+    if (f.type != FieldType::kText) {
+      EXPECT_TRUE(at.emplace(f.type, std::make_pair(f.start, f.end())).second);
+    }
     EXPECT_EQ(f.name, std::to_string(f.start + 1) + "-" + std::to_string(f.end()));
   }
   using P = std::pair<uint32_t, uint32_t>;
@@ -586,8 +592,9 @@ TEST(FixedInfer, OrderNumbersInAFixedFileAreNotSsns) {
     text += std::string(order) + lines[i].substr(9) + "\n";
   }
   auto l = InferLayout(text, Lex(), kToday);
-  if (l)
+  if (l) {
     for (const auto& f : l->fields) EXPECT_NE(f.type, FieldType::kSsn) << f.name;
+  }
 }
 
 TEST(FixedChoose, GivenLayoutFirstThenInference) {

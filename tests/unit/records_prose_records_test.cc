@@ -84,6 +84,13 @@ TEST(ProseRecords, ARosterLineWhoseNameIsMissedDoesNotShiftTheNextLines) {
   EXPECT_NE(RecordOf(rows, "ssn", 1), RecordOf(rows, "name", 1)) << "the nameless line stays nameless";
 }
 
+// Every finding of `text` is in one record.
+void ExpectOneRecord(const std::string& text) {
+  auto rows = Records(text);
+  ASSERT_FALSE(rows.empty());
+  for (const auto& r : rows) EXPECT_EQ(r.record, rows.front().record) << r.type;
+}
+
 TEST(ProseRecords, ALetterNamingItsAddresseeTwiceIsOneRecord) {
   const std::string text =
       "Renée Muñoz\n"
@@ -92,9 +99,7 @@ TEST(ProseRecords, ALetterNamingItsAddresseeTwiceIsOneRecord) {
       "\n"
       "Dear Renée Muñoz,\n"
       "Your record (date of birth 05/21/1955, SSN 877-85-0218) was in the files.\n";
-  auto rows = Records(text);
-  ASSERT_FALSE(rows.empty());
-  for (const auto& r : rows) EXPECT_EQ(r.record, rows.front().record) << r.type;
+  ExpectOneRecord(text);
 }
 
 TEST(ProseRecords, ALetterWithALongFirstParagraphIsOneRecord) {
@@ -105,9 +110,7 @@ TEST(ProseRecords, ALetterWithALongFirstParagraphIsOneRecord) {
   const std::string text = "Dennis J. James\n992 Creek Lane\nBoston, MA 02108-6137\n\nDear Dennis James,\n\n" + filler +
                            "\n\nThe records involved included your Social Security number (SSN: 042-74-8110) "
                            "and your date of birth (02/18/1971).\n";
-  auto rows = Records(text);
-  ASSERT_FALSE(rows.empty());
-  for (const auto& r : rows) EXPECT_EQ(r.record, rows.front().record) << r.type;
+  ExpectOneRecord(text);
 }
 
 TEST(ProseRecords, AnAttributeAfterTheFirstPersonOnASharedLineStaysWithThem) {
