@@ -174,6 +174,58 @@ void BM_Corpus(benchmark::State& state) {
 }
 BENCHMARK(BM_Corpus)->Unit(benchmark::kSecond)->Iterations(1);
 
+// The scanner alone over the same folder (BS_BENCH_CORPUS), each file one request with
+// no fields: the detect pass's own cost without records/, and a digest of every
+// candidate (type, span, confidence, canonical) to tell a faster scanner from a
+// different one.
+void BM_ScanCorpus(benchmark::State& state) {
+  const char* dir = std::getenv("BS_BENCH_CORPUS");
+  if (!dir) {
+    state.SkipWithError("set BS_BENCH_CORPUS to a folder of plain text files");
+    return;
+  }
+  auto labels = detect::LabelTable::LoadEmbedded();
+  detect::Scanner scanner(*labels, detect::Date{2026, 1, 1});
+  std::vector<std::filesystem::path> paths;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::string> texts;
+  size_t bytes = 0;
+  for (const auto& p : paths) {
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    texts.push_back(ss.str());
+    bytes += texts.back().size();
+  }
+  uint64_t digest = 0, found = 0;
+  std::vector<Candidate> out;
+  for (auto _ : state) {
+    digest = 0;
+    found = 0;
+    for (const auto& t : texts) {
+      out.clear();
+      detect::ScanRequest req;
+      req.text = t;
+      scanner.Scan(req, out);
+      state.PauseTiming();
+      for (const auto& c : out) {
+        std::string key = std::to_string(static_cast<int>(c.type)) + ":" + std::to_string(c.begin) + ":" +
+                          std::to_string(c.end) + ":" + std::to_string(c.confidence) + ":" +
+                          c.canonical.Reveal(RevealPassForTests::Pass());
+        digest = digest * 1000003u ^ std::hash<std::string>{}(key);
+        ++found;
+      }
+      state.ResumeTiming();
+    }
+  }
+  state.counters["candidates"] = static_cast<double>(found);
+  state.counters["digest"] = static_cast<double>(digest % 1000000007u);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+}
+BENCHMARK(BM_ScanCorpus)->Unit(benchmark::kMillisecond)->Iterations(3);
+
 }  // namespace
 
 BENCHMARK_MAIN();

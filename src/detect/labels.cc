@@ -1,6 +1,8 @@
 #include "detect/labels.h"
 
 #include <array>
+#include <bit>
+#include <cstring>
 
 #include "base/embedded_data.h"
 
@@ -56,15 +58,43 @@ inline bool IsAlpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <=
 inline bool IsAlnum(unsigned char c) { return IsAlpha(c) || (c >= '0' && c <= '9'); }
 
 // Words that may stand between a label and its value.
-bool IsFiller(std::string_view lower) {
-  static constexpr std::string_view kFiller[] = {
-      "number", "numbers", "no", "nos", "num", "nbr", "nr", "id", "ids", "identifier", "identification",
-      "is", "was", "are", "were", "as", "be", "of", "the", "a", "on", "in", "file", "security", "code", "date", "s",
-      "our", "your", "his", "her", "their", "my", "card", "new", "old", "primary", "last", "full",
-      "holder", "record", "records", "value", "x"};
+constexpr std::string_view kFiller[] = {
+    "number", "numbers", "no", "nos", "num", "nbr", "nr", "id", "ids", "identifier", "identification",
+    "is", "was", "are", "were", "as", "be", "of", "the", "a", "on", "in", "file", "security", "code", "date", "s",
+    "our", "your", "his", "her", "their", "my", "card", "new", "old", "primary", "last", "full",
+    "holder", "record", "records", "value", "x"};
+constexpr size_t kMaxPacked = 16;
+static_assert([] {
   for (auto f : kFiller)
-    if (f == lower) return true;
-  return false;
+    if (f.empty() || f.size() > kMaxPacked) return false;
+  return true;
+}());
+
+// A word of 1 to 16 bytes as two integers that, with its length, name it exactly:
+// loads inside [p, p + n) only (overlapping when n is not a power of two).
+struct Packed {
+  uint64_t a = 0, b = 0;
+};
+inline uint64_t Load8(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline uint64_t Load4(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+inline Packed Pack(const char* p, size_t n) {
+  if (n >= 8) return {Load8(p), Load8(p + n - 8)};
+  if (n >= 4) return {Load4(p) | Load4(p + n - 4) << 32, 0};
+  return {static_cast<uint64_t>(static_cast<unsigned char>(p[0])) |
+              static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+              static_cast<uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16,
+          0};
+}
+inline uint64_t SlotHash(const Packed& k, size_t n) {
+  return (k.a ^ (k.b * 0x9E3779B97F4A7C15ull) ^ n) * 0xBF58476D1CE4E5B9ull;
 }
 
 // True when only blanks and opening punctuation stand between a line start and the
@@ -125,6 +155,12 @@ bool InsideName(std::string_view text, size_t i) {
 
 }  // namespace
 
+bool IsFillerWord(std::string_view lower) {
+  for (auto f : kFiller)
+    if (f == lower) return true;
+  return false;
+}
+
 std::string_view LabelName(Label label) {
   for (const auto& nl : kLabelNames)
     if (nl.label == label) return nl.name;
@@ -155,6 +191,14 @@ Result<std::shared_ptr<const LabelTable>> LabelTable::FromTsv(std::string_view h
     else
       t->first_letters_[w.size()] |= 1u << (w[0] - 'a');
   }
+  // At most half full: a miss (most words) ends at an empty slot after a probe or two.
+  size_t keys = t->words_.size() + std::size(kFiller);
+  size_t size = std::bit_ceil(std::max<size_t>(16, 2 * keys));
+  t->slots_.assign(size, WordSlot{});
+  t->slot_shift_ = 64 - std::countr_zero(size);
+  for (const auto& [w, l] : t->words_)
+    if (!w.empty() && w.size() <= kMaxPacked) t->AddSlot(w, l, false);
+  for (auto f : kFiller) t->AddSlot(f, Label::kNone, true);
   return std::shared_ptr<const LabelTable>(std::move(t));
 }
 
@@ -165,14 +209,57 @@ Result<std::shared_ptr<const LabelTable>> LabelTable::LoadEmbedded() {
   return FromTsv(h, w);
 }
 
+void LabelTable::AddSlot(std::string_view word, Label label, bool filler) {
+  const Packed k = Pack(word.data(), word.size());
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = SlotHash(k, word.size()) >> slot_shift_;; i = (i + 1) & mask) {
+    WordSlot& s = slots_[i];
+    if (s.n == 0) {
+      s.a = k.a;
+      s.b = k.b;
+      s.n = static_cast<uint8_t>(word.size());
+      s.label = label;
+      s.filler = filler;
+      return;
+    }
+    if (s.n == word.size() && s.a == k.a && s.b == k.b) {  // a label word that is also a filler
+      s.filler = s.filler || filler;
+      return;
+    }
+  }
+}
+
+const LabelTable::WordSlot* LabelTable::FindSlot(std::string_view word) const {
+  const Packed k = Pack(word.data(), word.size());
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = SlotHash(k, word.size()) >> slot_shift_;; i = (i + 1) & mask) {
+    const WordSlot& s = slots_[i];
+    if (s.n == 0) return nullptr;
+    if (s.n == word.size() && s.a == k.a && s.b == k.b) return &s;
+  }
+}
+
 Label LabelTable::ForWord(std::string_view lower_word) const {
   if (lower_word.size() > max_word_) return Label::kNone;
   if (first_letter_filter_ && !lower_word.empty() && lower_word.size() < first_letters_.size()) {
     char c = lower_word[0];
     if (c < 'a' || c > 'z' || !(first_letters_[lower_word.size()] >> (c - 'a') & 1u)) return Label::kNone;
   }
+  if (!lower_word.empty() && lower_word.size() <= kMaxPacked) {
+    const WordSlot* s = FindSlot(lower_word);
+    return s ? s->label : Label::kNone;
+  }
   auto it = words_.find(lower_word);
   return it == words_.end() ? Label::kNone : it->second;
+}
+
+LabelTable::WordInfo LabelTable::Lookup(std::string_view lower_word) const {
+  if (!lower_word.empty() && lower_word.size() <= kMaxPacked) {
+    const WordSlot* s = FindSlot(lower_word);
+    return s ? WordInfo{s->label, s->filler} : WordInfo{};
+  }
+  // No filler word is this long (kMaxPacked holds them all).
+  return WordInfo{ForWord(lower_word), false};
 }
 
 Label LabelTable::ForHeader(std::string_view header) const {
@@ -232,9 +319,14 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
         (i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9'))
       continue;
     Label l = Label::kNone;
+    // A word longer than every label word is neither copied nor looked up, so it is
+    // no filler either (not even "identification" when the label words are shorter).
+    bool filler = false;
     if (n <= max_word_ && n <= sizeof word) {
       for (size_t k = 0; k < n; ++k) word[k] = static_cast<char>(text[i + k] | 0x20);
-      l = ForWord(std::string_view(word, n));
+      WordInfo w = Lookup(std::string_view(word, n));
+      l = w.label;
+      filler = w.filler;
     }
     if (l != Label::kNone &&
         (IsQualifierOnly(std::string_view(word, n)) || InsideName(text, i) || IsNotation(text, i, end)))
@@ -259,7 +351,7 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
     // is"); any other word ("created_at", "paid on") ends the search.
     // A bracketed two-letter code ("Driver's License (MO): ...") qualifies the label.
     bool bracketed_code = n == 2 && i > 0 && text[i - 1] == '(' && end < text.size() && text[end] == ')';
-    if ((!bracketed_code && !IsFiller(std::string_view(word, std::min(n, sizeof word)))) || ++skipped > 4) break;
+    if ((!bracketed_code && !filler) || ++skipped > 4) break;
   }
   return Label::kNone;
 }
@@ -279,8 +371,8 @@ bool LabelTable::HeadsNextLine(std::string_view text, size_t i, size_t end) cons
     size_t n = we - k;
     if (n > sizeof word) return false;
     for (size_t c = 0; c < n; ++c) word[c] = static_cast<char>(text[k + c] | 0x20);
-    std::string_view w(word, n);
-    if (!IsFiller(w) && ForWord(w) == Label::kNone) return false;
+    WordInfo info = Lookup(std::string_view(word, n));
+    if (!info.filler && info.label == Label::kNone) return false;
   }
   return true;
 }

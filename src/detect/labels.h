@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "base/status.h"
 
@@ -78,6 +79,14 @@ class LabelTable {
 
   Label ForWord(std::string_view lower_word) const;
 
+  // ForWord() and "may this word stand between a label and its value" ("number",
+  // "is", "the", ...) in one probe: what NearestLabel() asks of every word it passes.
+  struct WordInfo {
+    Label label = Label::kNone;
+    bool filler = false;
+  };
+  WordInfo Lookup(std::string_view lower_word) const;
+
   // True when the label word text[i, end), on the line before a value, heads that value:
   // a ':', '#' or '=' follows it on its line, or its line holds only label and filler words.
   bool HeadsNextLine(std::string_view text, size_t i, size_t end) const;
@@ -91,7 +100,25 @@ class LabelTable {
   // Off when a label word does not start with a-z or is longer than 32 bytes.
   std::array<uint32_t, 33> first_letters_{};
   bool first_letter_filter_ = true;
+  // The label words and filler words of 1 to 16 bytes in a flat open-addressed table
+  // keyed on their bytes packed into two integers: a probe is a few loads, a multiply
+  // and one compare, with no byte-wise hash or memcmp (NearestLabel() probes every
+  // word it passes on its way back from a candidate). Longer words are in words_ only.
+  struct WordSlot {
+    uint64_t a = 0, b = 0;
+    uint8_t n = 0;  // 0: empty
+    Label label = Label::kNone;
+    bool filler = false;
+  };
+  std::vector<WordSlot> slots_;
+  int slot_shift_ = 64;
+  void AddSlot(std::string_view word, Label label, bool filler);
+  const WordSlot* FindSlot(std::string_view word) const;
 };
+
+// True for the words that may stand between a label word and its value ("number",
+// "is", "the", ...); lowercase input.
+bool IsFillerWord(std::string_view lower);
 
 // Lowercase with every non-alphanumeric byte removed.
 std::string NormalizeHeader(std::string_view header);
