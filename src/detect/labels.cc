@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "base/embedded_data.h"
+#include "detect/simd_skip.h"
 
 namespace breachscope::detect {
 
@@ -307,6 +308,13 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
       // On the previous line, a label must end it: a value after it is that label's own.
       if (crossed_line && c >= '0' && c <= '9') break;
       --i;
+      // A longer gap (the other cells of a row of figures, markup) in one SIMD skip to
+      // the next letter or line break.
+      if (!crossed_line && i > lo) {
+        unsigned char d = static_cast<unsigned char>(text[i - 1]);
+        if (!IsAlpha(d) && d != '\n')
+          i = static_cast<size_t>(PrevLetterOrNewline(text.data() + lo, text.data() + i) - text.data());
+      }
       continue;
     }
     size_t end = i;

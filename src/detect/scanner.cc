@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include <immintrin.h>
+
 #include "detect/simd_skip.h"
 
 namespace breachscope::detect {
@@ -33,12 +35,48 @@ struct Groups {
 
 inline bool IsGroupSep(char c) { return c == '-' || c == ' ' || c == '.' || c == '/'; }
 
+// The end of the digit run at q, stopping at `limit`: 16 bytes at a time (SSE2 is
+// baseline on x86-64), since nearly every stop of the pass reads a run of digits.
+inline const char* SkipDigits(const char* q, const char* limit) {
+  const __m128i zero = _mm_set1_epi8('0');
+  const __m128i nine = _mm_set1_epi8(9);
+  while (limit - q >= 16) {
+    __m128i d = _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q)), zero);
+    unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d))) & 0xFFFFu;
+    if (other) return q + __builtin_ctz(other);
+    q += 16;
+  }
+  while (q < limit && IsDigit(static_cast<unsigned char>(*q))) ++q;
+  return q;
+}
+
+// The end of the ASCII alphanumeric run at q (hashes, hex literals, identifiers skipped
+// whole), 16 bytes at a time.
+inline const char* SkipAlnum(const char* q, const char* end) {
+  const __m128i zero = _mm_set1_epi8('0');
+  const __m128i nine = _mm_set1_epi8(9);
+  const __m128i lower = _mm_set1_epi8(0x20);
+  const __m128i a = _mm_set1_epi8('a');
+  const __m128i z = _mm_set1_epi8(25);
+  while (end - q >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    __m128i d = _mm_sub_epi8(v, zero);
+    __m128i l = _mm_sub_epi8(_mm_or_si128(v, lower), a);
+    __m128i ok = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, nine), d), _mm_cmpeq_epi8(_mm_min_epu8(l, z), l));
+    unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(ok)) & 0xFFFFu;
+    if (other) return q + __builtin_ctz(other);
+    q += 16;
+  }
+  while (q < end && IsAlnum(static_cast<unsigned char>(*q))) ++q;
+  return q;
+}
+
 Groups ReadGroups(const char* p, const char* end) {
   Groups g;
   const char* q = p;
   while (g.n < kMaxGroups) {
     const char* s = q;
-    while (q < end && IsDigit(static_cast<unsigned char>(*q)) && q - s < 32) ++q;
+    q = SkipDigits(q, end - q > 32 ? q + 32 : end);
     g.start[g.n] = s;
     g.len[g.n] = static_cast<uint8_t>(q - s);
     g.sep[g.n] = 0;
@@ -54,22 +92,29 @@ Groups ReadGroups(const char* p, const char* end) {
   return g;
 }
 
-// Digits of groups [i, j] concatenated, on the stack (no string per candidate).
+// Digits of groups [i, j] concatenated, on the stack (no string per candidate); a
+// single group is viewed in place (most runs are one group, and most are no value).
 class DigitsOf {
  public:
   DigitsOf(const Groups& g, int i, int j) {
-    for (int k = i; k <= j; ++k) {
-      std::memcpy(buf_ + n_, g.start[k], g.len[k]);
-      n_ += g.len[k];
+    if (i == j) {
+      view_ = std::string_view(g.start[i], g.len[i]);
+      return;
     }
+    size_t n = 0;
+    for (int k = i; k <= j; ++k) {
+      std::memcpy(buf_ + n, g.start[k], g.len[k]);
+      n += g.len[k];
+    }
+    view_ = std::string_view(buf_, n);
   }
-  operator std::string_view() const { return {buf_, n_}; }
-  std::string_view substr(size_t from) const { return std::string_view(buf_, n_).substr(from); }
-  char operator[](size_t i) const { return buf_[i]; }
+  operator std::string_view() const { return view_; }
+  std::string_view substr(size_t from) const { return view_.substr(from); }
+  char operator[](size_t i) const { return view_[i]; }
 
  private:
+  std::string_view view_;
   char buf_[kMaxGroups * 32];
-  size_t n_ = 0;
 };
 
 bool IsMonthWord(std::string_view w) {
@@ -249,13 +294,13 @@ class Pass {
     // never an identifier.
     if (p > base_ && p[-1] == '$') {
       const char* q = p;
-      while (q < end_ && IsAlnum(static_cast<unsigned char>(*q))) ++q;
+      q = SkipAlnum(q, end_);
       return q;
     }
     // A hex literal (0x150d) is one token of code, never a value.
     if (p[0] == '0' && end_ - p > 2 && (p[1] | 0x20) == 'x' && IsXDigit(static_cast<unsigned char>(p[2]))) {
       const char* q = p + 2;
-      while (q < end_ && IsAlnum(static_cast<unsigned char>(*q))) ++q;
+      q = SkipAlnum(q, end_);
       return q;
     }
     Groups g = ReadGroups(p, end_);
@@ -552,7 +597,7 @@ class Pass {
     if (b > base_ && (IsAlnum(static_cast<unsigned char>(b[-1])) || b[-1] == '_')) {
       // Inside a longer word (hash, variable name): skip the rest of it.
       const char* q = digit;
-      while (q < end_ && IsAlnum(static_cast<unsigned char>(*q))) ++q;
+      q = SkipAlnum(q, end_);
       return q;
     }
     // A path or URL segment ("dl/t5520-cleanup", "drivers/i8253") is not a value.
