@@ -50,8 +50,7 @@ bool ValidUtf8(std::string_view s) {
 
 // The first position at or after `i` where 16 alphabet characters in a row begin, or
 // text.size(). Runs shorter than that are never decoded, so everything before is skipped.
-size_t NextLongRunScalar(std::string_view text, size_t i) {
-  size_t run = 0;
+size_t NextLongRunScalar(std::string_view text, size_t i, size_t run = 0) {
   for (; i < text.size(); ++i) {
     if (!InAlphabet(static_cast<unsigned char>(text[i]))) {
       run = 0;
@@ -62,39 +61,72 @@ size_t NextLongRunScalar(std::string_view text, size_t i) {
   return text.size();
 }
 
-// AVX2: classify 64 bytes at a time; bit k of `r` is set when bytes k..k+15 are all in
-// the alphabet, so a window without one lets us skip 49 bytes.
-__attribute__((target("avx2"))) uint32_t AlphabetMask32(const char* p) {
-  __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  __m256i lower = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-  __m256i la = _mm256_sub_epi8(lower, _mm256_set1_epi8('a'));
-  __m256i is_alpha = _mm256_cmpeq_epi8(_mm256_min_epu8(la, _mm256_set1_epi8(25)), la);
-  __m256i d = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
-  __m256i is_digit = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
-  __m256i extra = _mm256_or_si256(
-      _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('+')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('/'))),
-      _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('_'))));
-  return static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(is_alpha, is_digit), extra)));
+size_t RunEndScalar(std::string_view text, size_t i) {
+  while (i < text.size() && InAlphabet(static_cast<unsigned char>(text[i]))) ++i;
+  return i;
 }
 
+// AVX2: bit k of the result is set when p[k] is in the alphabet. Two nibble lookups
+// (pshufb) whose AND is non-zero exactly for A-Z a-z 0-9 + / - _: bit 0 '+' '-' '/'
+// (high nibble 2), bit 1 digits (3), bit 2 A-O a-o (4, 6; low nibble 1-F), bit 3
+// P-Z p-z (5, 7; low nibble 0-A), bit 4 '_' (5F). Bytes >= 0x80 have a high nibble
+// of 8-F, whose entries are 0.
+__attribute__((target("avx2"))) inline uint32_t AlphabetMask32(const char* p) {
+  const __m256i lo_tbl = _mm256_setr_epi8(0x0A, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0C, 0x05,
+                                          0x04, 0x05, 0x04, 0x15, 0x0A, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E, 0x0E,
+                                          0x0E, 0x0E, 0x0C, 0x05, 0x04, 0x05, 0x04, 0x15);
+  const __m256i hi_tbl = _mm256_setr_epi8(0, 0, 0x01, 0x02, 0x04, 0x18, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                          0x01, 0x02, 0x04, 0x18, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i nib = _mm256_set1_epi8(0x0F);
+  __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  __m256i lo = _mm256_shuffle_epi8(lo_tbl, _mm256_and_si256(v, nib));
+  __m256i hi = _mm256_shuffle_epi8(hi_tbl, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib));
+  __m256i none = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
+  return ~static_cast<uint32_t>(_mm256_movemask_epi8(none));
+}
+
+// 64 bytes a block, each classified once: a run of 16 lies inside the block (the
+// shift-and of its mask), or began in earlier blocks (`carry` alphabet bytes in a row
+// up to the block) and goes on into this one. Returns a position inside the first
+// such run, which the caller widens to the run's start.
 __attribute__((target("avx2"))) size_t NextLongRunAvx2(std::string_view text, size_t i) {
   const char* base = text.data();
+  size_t carry = 0;
   while (i + 64 <= text.size()) {
     uint64_t m = AlphabetMask32(base + i) | (static_cast<uint64_t>(AlphabetMask32(base + i + 32)) << 32);
+    const size_t lead = ~m ? static_cast<size_t>(__builtin_ctzll(~m)) : 64;
+    if (carry + lead >= 16) return i - carry;
     uint64_t r = m & (m >> 1);
     r &= r >> 2;
     r &= r >> 4;
     r &= r >> 8;
     if (r) return i + static_cast<size_t>(__builtin_ctzll(r));
-    i += 49;
+    carry = static_cast<size_t>(__builtin_clzll(~m));  // ~m != 0 here: a full block was taken above
+    i += 64;
   }
-  return NextLongRunScalar(text, i);
+  return NextLongRunScalar(text, i, carry);
+}
+
+// The end of the alphabet run that contains text[i].
+__attribute__((target("avx2"))) size_t RunEndAvx2(std::string_view text, size_t i) {
+  while (i + 32 <= text.size()) {
+    uint32_t m = AlphabetMask32(text.data() + i);
+    if (~m) return i + static_cast<size_t>(__builtin_ctz(~m));
+    i += 32;
+  }
+  return RunEndScalar(text, i);
+}
+
+bool HasAvx2() {
+  static const bool kAvx2 = __builtin_cpu_supports("avx2");
+  return kAvx2;
 }
 
 size_t NextLongRun(std::string_view text, size_t i) {
-  static const bool kAvx2 = __builtin_cpu_supports("avx2");
-  return kAvx2 ? NextLongRunAvx2(text, i) : NextLongRunScalar(text, i);
+  return HasAvx2() ? NextLongRunAvx2(text, i) : NextLongRunScalar(text, i);
 }
+
+size_t RunEnd(std::string_view text, size_t i) { return HasAvx2() ? RunEndAvx2(text, i) : RunEndScalar(text, i); }
 
 // Inflates `in` (window_bits as for inflateInit2: 15+32 gzip or zlib, -15 raw) into
 // `out`, at most `cap` bytes. False when the stream is not valid (or yields nothing).
@@ -249,11 +281,140 @@ bool DecodeBase64(std::string_view encoded, std::string& out) {
   return DecodeBase64InPlace(s, out);
 }
 
+namespace {
+
+// Per character: which of the tests "is this base64 at all" reads it as.
+constexpr uint8_t kUpper = 1, kLower = 2, kOther = 4, kNotLowerHex = 8, kNotUpperHex = 16;
+constexpr std::array<uint8_t, 256> MakeClass() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const bool digit = c >= '0' && c <= '9';
+    uint8_t v = c >= 'A' && c <= 'Z' ? kUpper : c >= 'a' && c <= 'z' ? kLower : kOther;
+    if (!(digit || (c >= 'a' && c <= 'f'))) v |= kNotLowerHex;
+    if (!(digit || (c >= 'A' && c <= 'F'))) v |= kNotUpperHex;
+    t[c] = v;
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 256> kClass = MakeClass();
+
+// Words in prose are not base64: a run needs a digit or a mix of cases or + / - _ (or
+// '=', which counts as "other"); and a run of hex digits only is a hex id or hash
+// ("e219e109776875e0"), not base64.
+bool MayBeBase64Scalar(std::string_view run) {
+  uint8_t any = 0;
+  for (char c : run) any |= kClass[static_cast<unsigned char>(c)];
+  return (any & kOther || (any & kUpper && any & kLower)) && (any & kNotLowerHex) && (any & kNotUpperHex);
+}
+
+// The same, 16 characters at a time: the test is an OR over the run's characters, so
+// the last block may overlap the one before it.
+bool MayBeBase64(std::string_view run) {
+#if defined(__SSE2__)
+  if (run.size() < 16) return MayBeBase64Scalar(run);
+  const auto in_range = [](__m128i v, char lo, char count) {  // lo <= v < lo + count, unsigned
+    __m128i d = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+    return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(count - 1))), d);
+  };
+  unsigned upper = 0, lower = 0, other = 0, not_lower_hex = 0, not_upper_hex = 0;
+  for (size_t k = 0;; k += 16) {
+    if (k + 16 > run.size()) k = run.size() - 16;
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(run.data() + k));
+    __m128i up = in_range(v, 'A', 26), lo = in_range(v, 'a', 26), digit = in_range(v, '0', 10);
+    __m128i lhex = _mm_or_si128(digit, in_range(v, 'a', 6)), uhex = _mm_or_si128(digit, in_range(v, 'A', 6));
+    const unsigned m_up = static_cast<unsigned>(_mm_movemask_epi8(up));
+    const unsigned m_lo = static_cast<unsigned>(_mm_movemask_epi8(lo));
+    upper |= m_up;
+    lower |= m_lo;
+    other |= ~(m_up | m_lo) & 0xFFFF;
+    not_lower_hex |= ~static_cast<unsigned>(_mm_movemask_epi8(lhex)) & 0xFFFF;
+    not_upper_hex |= ~static_cast<unsigned>(_mm_movemask_epi8(uhex)) & 0xFFFF;
+    if (k + 16 >= run.size()) break;
+  }
+  return (other || (upper && lower)) && not_lower_hex && not_upper_hex;
+#else
+  return MayBeBase64Scalar(run);
+#endif
+}
+
+// Sextet values of both alphabets ('-' and '_' as '+' and '/').
+constexpr std::array<uint8_t, 256> MakeSextets() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = static_cast<uint8_t>(c - 'A');
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = static_cast<uint8_t>(c - 'a' + 26);
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<uint8_t>(c - '0' + 52);
+  t['+'] = t['-'] = 62;
+  t['/'] = t['_'] = 63;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kSextet = MakeSextets();
+
+// Decodes the groups of four [from, to) of `run` (alphabet characters only) into out[3 * from...].
+void DecodeQuartets(std::string_view run, size_t from, size_t to, char* out) {
+  for (size_t q = from; q < to; ++q) {
+    const auto* c = reinterpret_cast<const unsigned char*>(run.data() + 4 * q);
+    uint32_t v = static_cast<uint32_t>(kSextet[c[0]]) << 18 | static_cast<uint32_t>(kSextet[c[1]]) << 12 |
+                 static_cast<uint32_t>(kSextet[c[2]]) << 6 | kSextet[c[3]];
+    out[3 * q] = static_cast<char>(v >> 16);
+    out[3 * q + 1] = static_cast<char>(v >> 8);
+    out[3 * q + 2] = static_cast<char>(v);
+  }
+}
+
+}  // namespace
+
+bool CannotBeText(std::string_view prefix, size_t total) {
+  const size_t p = std::min(prefix.size(), total);
+  const auto at = [&](size_t k) { return static_cast<unsigned char>(prefix[k]); };
+  // LooksLikeText(): no NUL, at most a tenth control bytes, valid UTF-8.
+  bool text = total > 0;
+  size_t control = 0;
+  for (size_t k = 0; k < p && text; ++k) {
+    const unsigned char c = at(k);
+    if (c == 0) text = false;
+    else if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') ++control;
+  }
+  if (control * 10 > total) text = false;
+  for (size_t k = 0; k < p && text;) {
+    const unsigned char c = at(k);
+    const int len = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
+    if (len < 0 || (p == total && k + len >= p)) text = false;
+    for (size_t j = k + 1; j <= k + len && j < p && text; ++j)
+      if ((at(j) >> 6) != 2) text = false;
+    k += len + 1;
+  }
+  // Utf16ToText(): a BOM, or (even size, 8 bytes or more) NULs on one side.
+  bool utf16 = total >= 2;
+  if (utf16 && p >= 2 && !((at(0) == 0xFF && at(1) == 0xFE) || (at(0) == 0xFE && at(1) == 0xFF))) {
+    if (total < 8 || total % 2) {
+      utf16 = false;
+    } else {
+      size_t even0 = 0, odd0 = 0;
+      for (size_t k = 0; k < p; ++k) (k % 2 ? odd0 : even0) += at(k) == 0;
+      const size_t pairs = total / 2;
+      const size_t even_max = even0 + pairs - (p + 1) / 2, odd_max = odd0 + pairs - p / 2;
+      const bool le = odd_max * 10 >= pairs * 7 && even0 * 10 < pairs;
+      const bool be = even_max * 10 >= pairs * 7 && odd0 * 10 < pairs;
+      utf16 = le || be;
+    }
+  }
+  // The inflate step: 8 bytes or more with a gzip, zlib or (32 bytes or more) raw deflate start.
+  bool inflate = total >= 8;
+  if (inflate && p >= 2) {
+    const unsigned char b0 = at(0), b1 = at(1);
+    const bool gzip = b0 == 0x1f && b1 == 0x8b;
+    const bool zlib = (b0 & 0x0f) == 8 && (b0 >> 4) <= 7 && ((b0 << 8) | b1) % 31 == 0;
+    const bool raw = total >= 32 && (((b0 >> 1) & 3) == 1 || ((b0 >> 1) & 3) == 2);
+    inflate = gzip || zlib || raw;
+  }
+  return !text && !utf16 && !inflate;
+}
+
 std::vector<DecodedRun> FindBase64Runs(std::string_view text, size_t min_length) {
   std::vector<DecodedRun> runs;
   const size_t n = text.size();
   size_t i = 0;
-  std::string joined, decoded;
+  std::string joined, decoded, prefix;
   while (i < n) {
     size_t next = NextLongRun(text, i);
     if (next >= n) break;
@@ -261,22 +422,24 @@ std::vector<DecodedRun> FindBase64Runs(std::string_view text, size_t min_length)
     size_t start = next;
     while (start > i && InAlphabet(static_cast<unsigned char>(text[start - 1]))) --start;
     i = start;
+    // A run on one line is text[start, start + chars); a wrapped one is copied into
+    // `joined` without its line breaks. Padding is counted, not copied.
     joined.clear();
-    size_t line_len = 0, first_line_len = 0;
+    size_t chars = 0, pad = 0, line_len = 0, first_line_len = 0;
     bool wrapped = false;
     while (i < n) {
       unsigned char c = static_cast<unsigned char>(text[i]);
       if (InAlphabet(c)) {
-        size_t e = i + 1;
-        while (e < n && InAlphabet(static_cast<unsigned char>(text[e]))) ++e;
-        joined.append(text.data() + i, e - i);
+        size_t e = RunEnd(text, i);
+        if (wrapped) joined.append(text.data() + i, e - i);
+        chars += e - i;
         line_len += e - i;
         i = e;
         continue;
       }
       if (c == '=') {  // padding ends a run
-        while (i < n && text[i] == '=' && joined.size() % 4) {
-          joined.push_back('=');
+        while (i < n && text[i] == '=' && (chars + pad) % 4) {
+          ++pad;
           ++i;
         }
         break;
@@ -285,7 +448,10 @@ std::vector<DecodedRun> FindBase64Runs(std::string_view text, size_t min_length)
       size_t eol = (c == '\r' && i + 1 < n && text[i + 1] == '\n') ? 2 : (c == '\n' ? 1 : 0);
       if (eol && line_len >= 16 && line_len % 4 == 0 && (!wrapped || line_len == first_line_len) &&
           i + eol < n && InAlphabet(static_cast<unsigned char>(text[i + eol]))) {
-        if (!wrapped) first_line_len = line_len;
+        if (!wrapped) {
+          first_line_len = line_len;
+          joined.assign(text.data() + start, i - start);
+        }
         wrapped = true;
         line_len = 0;
         i += eol;
@@ -294,26 +460,37 @@ std::vector<DecodedRun> FindBase64Runs(std::string_view text, size_t min_length)
       break;
     }
     size_t end = i;
-    if (joined.size() < min_length) continue;
-    // Words in prose are not base64: require a digit or a mix of cases or + / - _.
-    bool upper = false, lower = false, other = false, lower_hex = true, upper_hex = true;
-    for (char c : joined) {
-      const bool digit = c >= '0' && c <= '9';
-      if (c >= 'A' && c <= 'Z') upper = true;
-      else if (c >= 'a' && c <= 'z') lower = true;
-      else other = true;
-      lower_hex = lower_hex && (digit || (c >= 'a' && c <= 'f'));
-      upper_hex = upper_hex && (digit || (c >= 'A' && c <= 'F'));
+    if (chars + pad < min_length) continue;
+    const std::string_view body = wrapped ? std::string_view(joined) : text.substr(start, chars);
+    if (!pad && !MayBeBase64(body)) continue;  // with padding, '=' is "other" and not hex
+    if (chars % 4 == 1) continue;               // not base64 (DecodeBase64InPlace says the same)
+    // Most runs in code and logs (identifiers, paths) decode to bytes that cannot be
+    // text: their first groups prove it (CannotBeText), so the run is neither copied
+    // nor decoded whole. Four groups (12 bytes) settle most; the others get a second
+    // look at all of their groups (UTF-16 needs about a third of the bytes to rule out).
+    const size_t quartets = chars / 4, total = quartets * 3 + (chars % 4 ? chars % 4 - 1 : 0);
+    size_t q = std::min<size_t>(quartets, 4);
+    if (prefix.size() < 3 * quartets) prefix.resize(3 * quartets);
+    DecodeQuartets(body, 0, q, prefix.data());
+    bool hopeless = CannotBeText(std::string_view(prefix.data(), 3 * q), total);
+    if (!hopeless && q < quartets) {
+      DecodeQuartets(body, q, quartets, prefix.data());
+      hopeless = CannotBeText(std::string_view(prefix.data(), 3 * quartets), total);
     }
-    if (!(other || (upper && lower))) continue;
-    // Only hex digits: a hex id or hash ("e219e109776875e0"), not base64.
-    if (lower_hex || upper_hex) continue;
+    if (hopeless) continue;
+    if (!wrapped) joined.assign(body);
+    joined.append(pad, '=');
     if (!DecodeBase64InPlace(joined, decoded)) continue;
+    std::vector<std::string> decoders{"base64"};
+    std::string out;
+    bool limited = false;
+    if (!BytesToText(decoded, out, decoders, &limited)) continue;
     DecodedRun run;
-    run.decoders.emplace_back("base64");
-    if (!BytesToText(decoded, run.decoded, run.decoders, &run.limited)) continue;
     run.begin = start;
     run.end = end;
+    run.decoded = std::move(out);
+    run.decoders = std::move(decoders);
+    run.limited = limited;
     runs.push_back(std::move(run));
   }
   return runs;

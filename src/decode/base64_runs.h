@@ -41,6 +41,14 @@ bool DecodeBase64(std::string_view encoded, std::string& out);
 // at least 90% printable characters, no NUL.
 bool LooksLikeText(std::string_view bytes);
 
+// True only when no `total` bytes that begin with `prefix` (the first bytes of a
+// decoded run, prefix.size() <= total) can pass BytesToText(): the prefix already
+// rules out text (a NUL, too many control bytes, broken UTF-8), UTF-16 (no BOM, and
+// too few NULs on either side to reach the share LooksLikeUtf16 needs whatever the
+// rest holds) and a compressed stream (header bytes). A proof, not a guess: false
+// whenever the rest could still decide. Lets the finders drop noise before decoding it all.
+bool CannotBeText(std::string_view prefix, size_t total);
+
 // Decoded bytes to text: text as it is; a gzip or zlib stream (or, for 32 bytes and
 // more, raw deflate) inflated with zlib, at most min(64 MiB, 1000 x its size) — past
 // that *limited is set and the prefix is kept; UTF-16 (BOM, or NULs in alternating
