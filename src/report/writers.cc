@@ -238,8 +238,20 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::filesystem::pa
 }
 
 OutputFile::~OutputFile() {
+  StopWriter();
   if (fd_ >= 0) ::close(fd_);
   std::free(buffer_);
+  std::free(spare_);
+}
+
+void OutputFile::StopWriter() {
+  if (!writer_.joinable()) return;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  writer_.join();
 }
 
 Status OutputFile::WriteAll(const char* data, size_t n) {
@@ -264,6 +276,52 @@ bool OutputFile::DirectOff() {
   return true;
 }
 
+Status OutputFile::WaitIdle() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return job_ == nullptr; });
+  return write_status_;
+}
+
+Status OutputFile::Flush() {
+  if (!spare_) {
+    spare_ = static_cast<char*>(std::aligned_alloc(kDirectAlign, kOutputBuffer));
+    if (!spare_) {  // no second buffer: write on this thread
+      Status s = WriteAll(buffer_, used_);
+      used_ = 0;
+      return s;
+    }
+  }
+  if (!writer_.joinable()) {
+    writer_ = std::thread([this] {
+      std::unique_lock lock(mu_);
+      for (;;) {
+        cv_.wait(lock, [&] { return job_ != nullptr || stop_; });
+        if (!job_) return;
+        const char* data = job_;
+        const size_t n = job_size_;
+        const bool failed = !write_status_.ok();
+        lock.unlock();
+        Status s = failed ? Status::Ok() : WriteAll(data, n);
+        lock.lock();
+        if (!s.ok() && write_status_.ok()) write_status_ = std::move(s);
+        job_ = nullptr;
+        cv_.notify_all();
+      }
+    });
+  }
+  Status s = WaitIdle();  // the spare is free once its write is done
+  if (!s.ok()) return s;
+  {
+    std::lock_guard lock(mu_);
+    job_ = buffer_;
+    job_size_ = used_;
+  }
+  cv_.notify_all();
+  std::swap(buffer_, spare_);
+  used_ = 0;
+  return Status::Ok();
+}
+
 Status OutputFile::Append(std::string_view bytes) {
   if (fd_ < 0) return InternalError("write to a closed output file " + path_.string());
   while (!bytes.empty()) {
@@ -271,20 +329,19 @@ Status OutputFile::Append(std::string_view bytes) {
     std::memcpy(buffer_ + used_, bytes.data(), take);
     used_ += take;
     bytes.remove_prefix(take);
-    if (used_ == kOutputBuffer) {
-      BS_RETURN_IF_ERROR(WriteAll(buffer_, used_));
-      used_ = 0;
-    }
+    if (used_ == kOutputBuffer) BS_RETURN_IF_ERROR(Flush());
   }
   return Status::Ok();
 }
 
 Status OutputFile::Close() {
   if (fd_ < 0) return Status::Ok();
+  Status s = WaitIdle();
+  StopWriter();
   // Whole blocks go out directly; the last partial block cannot, so it is written with
   // O_DIRECT off.
   size_t whole = used_ / kDirectAlign * kDirectAlign;
-  Status s = WriteAll(buffer_, whole);
+  if (s.ok()) s = WriteAll(buffer_, whole);
   if (s.ok() && used_ > whole) {
     if (direct_ && !DirectOff()) s = IoError("cannot write " + path_.string() + ": " + std::strerror(errno));
     if (s.ok()) s = WriteAll(buffer_ + whole, used_ - whole);

@@ -13,8 +13,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/status.h"
@@ -65,6 +68,10 @@ struct SummaryCounts {
 std::string SummaryJson(const SummaryCounts& s);
 
 
+// Full buffers are written by a thread of the file's own (started at the first full
+// buffer, so small files never start one) while Append fills the other buffer: direct
+// writes are synchronous, and a dense scan's writer would otherwise wait for the disk
+// a second per GB. A failed write is reported by a later Append or by Close.
 class OutputFile {
  public:
   static Result<std::unique_ptr<OutputFile>> Create(const std::filesystem::path& path);
@@ -76,11 +83,24 @@ class OutputFile {
   OutputFile(int fd, std::filesystem::path p) : fd_(fd), path_(std::move(p)) {}
   Status WriteAll(const char* data, size_t n);
   bool DirectOff();  // clears O_DIRECT on the descriptor
+  // Hands the full buffer to the writer thread and takes the other one (waiting for its
+  // write when it is still in flight); the write's failure, when one is known.
+  Status Flush();
+  Status WaitIdle();  // waits for the write in flight; its status
+  void StopWriter();
   int fd_;
   std::filesystem::path path_;
-  char* buffer_ = nullptr;  // block-aligned, for O_DIRECT
+  char* buffer_ = nullptr;  // block-aligned, for O_DIRECT: the one Append fills
+  char* spare_ = nullptr;   // the other one (being written, or free)
   size_t used_ = 0;
-  bool direct_ = false;
+  bool direct_ = false;     // written by the writer thread only while a write is in flight
+  std::thread writer_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  const char* job_ = nullptr;  // under mu_: the buffer to write, until written
+  size_t job_size_ = 0;
+  bool stop_ = false;
+  Status write_status_;  // under mu_: the first failed write
 };
 
 }  // namespace breachscope::report

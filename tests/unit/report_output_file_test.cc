@@ -2,8 +2,11 @@
 // ordinary way where the file system refuses O_DIRECT (tmpfs before Linux 6.6, some network
 // file systems). Whatever the path taken,
 // the file must hold exactly the bytes appended, in order, with mode 0600.
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <gtest/gtest.h>
 
@@ -89,6 +92,45 @@ TEST(OutputFile, ExactMultipleOfTheBufferHasNoTail) {
   ASSERT_TRUE((*f)->Append(block).ok());
   ASSERT_TRUE((*f)->Close().ok());
   EXPECT_EQ(std::filesystem::file_size(dir.path() / "whole"), block.size());
+}
+
+// Full buffers are written on the file's own thread: a write that fails there (here: past
+// RLIMIT_FSIZE, EFBIG) must still come back from Append or Close, never be lost.
+TEST(OutputFile, FailedBackgroundWriteIsReported) {
+  testing_files::TempDir dir;
+  struct rlimit old {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old;
+  small.rlim_cur = 6u << 20;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  bool failed = false;
+  {
+    auto f = OutputFile::Create(dir.path() / "big");
+    ASSERT_TRUE(f.ok());
+    std::string piece(1u << 20, 'y');
+    for (int i = 0; i < 20 && !failed; ++i) failed = !(*f)->Append(piece).ok();
+    if (!failed) failed = !(*f)->Close().ok();
+  }
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_TRUE(failed) << "20 MiB written past a 6 MiB file size limit without an error";
+}
+
+// Many full buffers in a row (the writer thread and Append taking turns with the two
+// buffers): every byte in order.
+TEST(OutputFile, ManyBuffersKeepTheirOrder) {
+  testing_files::TempDir dir;
+  auto f = OutputFile::Create(dir.path() / "many");
+  ASSERT_TRUE(f.ok());
+  std::string expected;
+  for (int i = 0; i < 3000; ++i) {
+    std::string line = "{\"n\": " + std::to_string(i) + ", \"pad\": \"" + std::string(i % 9000, 'a' + i % 26) + "\"}\n";
+    ASSERT_TRUE((*f)->Append(line).ok());
+    expected += line;
+  }
+  ASSERT_TRUE((*f)->Close().ok());
+  ExpectSameBytesAndPrivate(dir.path() / "many", expected);
 }
 
 TEST(OutputFile, UnwritableFolderIsAnError) {
