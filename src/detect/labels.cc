@@ -230,7 +230,8 @@ void LabelTable::AddSlot(std::string_view word, Label label, bool filler) {
   }
 }
 
-const LabelTable::WordSlot* LabelTable::FindSlot(std::string_view word) const {
+// Inline in NearestLabel(), which probes every word it passes.
+__attribute__((always_inline)) inline const LabelTable::WordSlot* LabelTable::FindSlot(std::string_view word) const {
   const Packed k = Pack(word.data(), word.size());
   const size_t mask = slots_.size() - 1;
   for (size_t i = SlotHash(k, word.size()) >> slot_shift_;; i = (i + 1) & mask) {
