@@ -176,6 +176,58 @@ uint64_t NowNs() {
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
 }
 
+// A bounded queue between two threads of the write phase (chunks read ahead, people
+// folded ahead of their rendering): the producer waits when `capacity` items wait.
+// Close() (producer: no more) lets the consumer drain; Stop() (consumer: no more
+// wanted) makes Push and Pop give up at once.
+template <class T>
+class Handoff {
+ public:
+  explicit Handoff(size_t capacity) : capacity_(capacity) {}
+  bool Push(T&& item) {  // false once stopped: the item is dropped
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return items_.size() < capacity_ || stopped_; });
+    if (stopped_) return false;
+    items_.push_back(std::move(item));
+    cv_.notify_all();
+    return true;
+  }
+  bool Pop(T& item) {  // false when closed and drained, or stopped
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !items_.empty() || closed_ || stopped_; });
+    if (stopped_ || items_.empty()) return false;
+    item = std::move(items_.front());
+    items_.pop_front();
+    cv_.notify_all();
+    return true;
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    cv_.notify_all();
+  }
+  void Stop() {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  const size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<T> items_;
+  bool closed_ = false, stopped_ = false;
+};
+
+// Joins a thread on every way out of a scope (a failed step returns early).
+struct JoinOnExit {
+  std::thread& t;
+  ~JoinOnExit() {
+    if (t.joinable()) t.join();
+  }
+};
+
 std::optional<std::string> KnownBinary(std::string_view head) {
   auto starts = [&](std::string_view m) { return head.substr(0, m.size()) == m; };
   if (starts("PK\x03\x04") || starts("PK\x05\x06")) return "a zip archive or Office document";
@@ -1309,37 +1361,57 @@ class Scan {
     std::thread people_thread([&] {
       const uint64_t from = NowNs();
       people_result = [&]() -> Status {
-        store::Chunk pchunk;  // the reader thread's
-        auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");
-        if (!people_file.ok()) return people_file.status();
-        std::string pout;
-        Status people_status;
-        auto emit = [&](uint32_t p, resolve::Person&& person) {
-          report::AppendPerson(pout, p + 1, person, source_paths);
-          if (person.Counted()) {
-            ++individuals;
-            if (person.state.empty()) ++individuals_state_unknown;
-            else ++by_state[person.state];
-          }
-          if (pout.size() > (1u << 20) && people_status.ok()) {
-            people_status = (*people_file)->Append(pout);
-            pout.clear();
-          }
-        };
-        // Chunks' record summaries are read and decoded a few chunks ahead on a thread
-        // of their own, so folding people (the longest part of the write phase) only
-        // folds; once findings.jsonl is written, the reading uses the other core.
+        // Three stages, each on a thread: chunks' record summaries are read and decoded
+        // a few chunks ahead; this thread folds them into people (the resolver's Feed,
+        // in record order); people are rendered and written a few thousand at a time
+        // behind it. Folding alone was the write phase's longest thread on a dense case.
         struct Decoded {
           size_t file = 0, chunk = 0;
           std::vector<resolve::RecordSummary> summaries;
           Status status;
         };
-        constexpr size_t kAhead = 4;
-        std::deque<Decoded> ready;
-        std::mutex ready_mu;
-        std::condition_variable ready_cv;
-        bool reader_done = false, stop = false;
-        std::thread reader([&] {
+        using Batch = std::vector<std::pair<uint32_t, resolve::Person>>;
+        constexpr size_t kBatch = 4096;
+        Handoff<Decoded> decoded(4);
+        Handoff<Batch> folded(4);
+        auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");
+        if (!people_file.ok()) return people_file.status();
+        Status render_status;
+        std::thread renderer, reader;
+        JoinOnExit join_renderer{renderer}, join_reader{reader};
+        struct StopOnExit {  // a failed step must not leave the others waiting
+          Handoff<Decoded>& d;
+          Handoff<Batch>& f;
+          ~StopOnExit() {
+            d.Stop();
+            f.Stop();
+          }
+        } stop_on_exit{decoded, folded};  // destroyed before the joins
+        renderer = std::thread([&] {
+          render_status = [&]() -> Status {
+            std::string pout;
+            Batch batch;
+            while (folded.Pop(batch)) {
+              for (auto& [p, person] : batch) {
+                report::AppendPerson(pout, p + 1, person, source_paths);
+                if (person.Counted()) {
+                  ++individuals;
+                  if (person.state.empty()) ++individuals_state_unknown;
+                  else ++by_state[person.state];
+                }
+              }
+              if (pout.size() > (1u << 20)) {
+                BS_RETURN_IF_ERROR((*people_file)->Append(pout));
+                pout.clear();
+              }
+            }
+            BS_RETURN_IF_ERROR((*people_file)->Append(pout));
+            return (*people_file)->Close();
+          }();
+          if (!render_status.ok()) folded.Stop();
+        });
+        reader = std::thread([&] {
+          store::Chunk pchunk;  // the reader thread's
           for (size_t i = 0; i < files_.size(); ++i) {
             FileState& f = *files_[i];
             for (size_t k = 0; k < f.chunks.size(); ++k) {
@@ -1347,32 +1419,21 @@ class Scan {
               Decoded d{i, k, {}, store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), pchunk, false, true)};
               if (d.status.ok()) d.status = DecodeRecords(pchunk.records, d.summaries);
               const bool failed = !d.status.ok();
-              std::unique_lock lock(ready_mu);
-              ready_cv.wait(lock, [&] { return ready.size() < kAhead || stop; });
-              if (stop) return;
-              ready.push_back(std::move(d));
-              ready_cv.notify_all();
-              if (failed) {
-                reader_done = true;
+              if (!decoded.Push(std::move(d)) || failed) {
+                decoded.Close();
                 return;
               }
             }
           }
-          std::lock_guard lock(ready_mu);
-          reader_done = true;
-          ready_cv.notify_all();
+          decoded.Close();
         });
+        Batch batch;
+        batch.reserve(kBatch);
+        bool renderer_gone = false;
+        auto emit = [&](uint32_t p, resolve::Person&& person) { batch.emplace_back(p, std::move(person)); };
         Status feed_status;
-        while (true) {
-          Decoded d;
-          {
-            std::unique_lock lock(ready_mu);
-            ready_cv.wait(lock, [&] { return !ready.empty() || reader_done; });
-            if (ready.empty()) break;
-            d = std::move(ready.front());
-            ready.pop_front();
-            ready_cv.notify_all();
-          }
+        Decoded d;
+        while (!renderer_gone && decoded.Pop(d)) {
           if (!d.status.ok()) {
             feed_status = d.status;
             break;
@@ -1382,27 +1443,23 @@ class Scan {
             d.summaries[r].source = source_base[d.file] + ch.member;
             builder.Feed(record_base[d.file][d.chunk] + static_cast<uint32_t>(r), std::move(d.summaries[r]), emit);
           }
+          if (batch.size() >= kBatch) {
+            renderer_gone = !folded.Push(std::move(batch));
+            batch = Batch();
+            batch.reserve(kBatch);
+          }
         }
-        {
-          std::lock_guard lock(ready_mu);
-          stop = true;
-          ready_cv.notify_all();
-        }
+        decoded.Stop();
         reader.join();
+        if (feed_status.ok() && !renderer_gone && !batch.empty()) folded.Push(std::move(batch));
+        folded.Close();
+        renderer.join();
         BS_RETURN_IF_ERROR(feed_status);
-        BS_RETURN_IF_ERROR(people_status);
-        BS_RETURN_IF_ERROR((*people_file)->Append(pout));
-        return (*people_file)->Close();
+        return render_status;
       }();
       write_ns_[3] = NowNs() - from;
     });
-    struct JoinPeople {
-      std::thread& t;
-      ~JoinPeople() {
-        if (t.joinable()) t.join();
-      }
-    } join_people{people_thread};
-
+    JoinOnExit join_people{people_thread};
 
     report::SummaryCounts sum;
     sum.records = total_records;
