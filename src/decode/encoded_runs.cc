@@ -17,6 +17,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace breachscope::decode {
 
@@ -98,6 +101,74 @@ bool HexToBytes(std::string_view hex, std::string& out) {
     out.push_back(static_cast<char>(a << 4 | b));
   }
   return true;
+}
+
+constexpr size_t kMinHex = 32;  // hex digits in a run worth decoding
+
+// A position inside the first run of kMinHex hex digits or more that lies at or after
+// `i` (counting from `i`), or t.size(). Scalar: one probe every kMinHex bytes (a run
+// that long covers one), widened when it hits.
+size_t NextHexRunScalar(std::string_view t, size_t i) {
+  while (i + kMinHex <= t.size()) {
+    if (!IsHex(t[i + kMinHex - 1])) {
+      i += kMinHex;
+      continue;
+    }
+    size_t s = i + kMinHex - 1;
+    while (s > i && IsHex(t[s - 1])) --s;
+    size_t e = i + kMinHex;
+    while (e < t.size() && IsHex(t[e])) ++e;
+    if (e - s >= kMinHex) return s;
+    i = e;
+  }
+  return t.size();
+}
+
+#if defined(__x86_64__)
+// Bit k set when p[k] is a hex digit: two nibble lookups (pshufb) whose AND is non-zero
+// for 0-9 (high nibble 3, bit 0) and A-F a-f (high nibble 4 or 6, low nibble 1-6, bit 1).
+__attribute__((target("avx2"))) inline uint32_t HexMask32(const char* p) {
+  const __m256i lo_tbl = _mm256_setr_epi8(1, 3, 3, 3, 3, 3, 3, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 3, 3, 3, 3, 3, 3, 1, 1,
+                                          1, 0, 0, 0, 0, 0, 0);
+  const __m256i hi_tbl = _mm256_setr_epi8(0, 0, 0, 1, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 2, 0, 0,
+                                          0, 0, 0, 0, 0, 0, 0);
+  const __m256i nib = _mm256_set1_epi8(0x0F);
+  __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  __m256i lo = _mm256_shuffle_epi8(lo_tbl, _mm256_and_si256(v, nib));
+  __m256i hi = _mm256_shuffle_epi8(hi_tbl, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib));
+  __m256i none = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
+  return ~static_cast<uint32_t>(_mm256_movemask_epi8(none));
+}
+
+// 64 bytes a block, each classified once: a run of 32 inside the block (shift-and of
+// its mask), or one begun in earlier blocks (`carry` digits in a row up to it) that
+// reaches 32 here.
+__attribute__((target("avx2"))) size_t NextHexRunAvx2(std::string_view t, size_t i) {
+  size_t carry = 0;
+  while (i + 64 <= t.size()) {
+    uint64_t m = HexMask32(t.data() + i) | (static_cast<uint64_t>(HexMask32(t.data() + i + 32)) << 32);
+    const size_t lead = ~m ? static_cast<size_t>(__builtin_ctzll(~m)) : 64;
+    if (carry + lead >= kMinHex) return i - carry;
+    uint64_t r = m & (m >> 1);
+    r &= r >> 2;
+    r &= r >> 4;
+    r &= r >> 8;
+    r &= r >> 16;
+    if (r) return i + static_cast<size_t>(__builtin_ctzll(r));
+    carry = static_cast<size_t>(__builtin_clzll(~m));
+    i += 64;
+  }
+  // The tail: a run may have begun up to `carry` bytes before.
+  return NextHexRunScalar(t, i - carry);
+}
+#endif
+
+size_t NextHexRun(std::string_view t, size_t i) {
+#if defined(__x86_64__)
+  static const bool kAvx2 = __builtin_cpu_supports("avx2");
+  if (kAvx2) return NextHexRunAvx2(t, i);
+#endif
+  return NextHexRunScalar(t, i);
 }
 
 // ------------------------------------------------------------------ url
@@ -431,22 +502,26 @@ std::vector<DecodedRun> FindHexRuns(std::string_view t) {
   const size_t n = t.size();
   std::string bytes;
   size_t i = 0;
-  // A run of 32 or more hex digits covers t[i + 31] for some i on a 32-byte stride:
-  // one probe per 32 bytes of ordinary text.
-  while (i + 32 <= n) {
-    if (!IsHex(t[i + 31])) {
-      i += 32;
-      continue;
-    }
-    size_t s = i + 31;
+  // Every maximal run of 32 or more hex digits, in order (t[i - 1] is never a hex
+  // digit here, so a run's start is not before i).
+  while (i < n) {
+    size_t p = NextHexRun(t, i);
+    if (p >= n) break;
+    size_t s = p;
     while (s > i && IsHex(t[s - 1])) --s;
-    size_t e = i + 32;
+    size_t e = p;
     while (e < n && IsHex(t[e])) ++e;
     i = e;
-    if (e - s < 32 || (e - s) % 2) continue;
+    if (e - s < kMinHex || (e - s) % 2) continue;
     bool prefixed = s >= 2 && t[s - 1] == 'x' && t[s - 2] == '0';
     if (s > 0 && !prefixed && (IsB64(t[s - 1]) || t[s - 1] == '_')) continue;  // part of a word or a base64 run
     if (e < n && (IsB64(t[e]) || t[e] == '_')) continue;
+    // Hashes and ids decode to noise that their first bytes already rule out.
+    char head[12];
+    const size_t head_len = std::min<size_t>(sizeof head, (e - s) / 2);
+    for (size_t k = 0; k < head_len; ++k)
+      head[k] = static_cast<char>(HexVal(t[s + 2 * k]) << 4 | HexVal(t[s + 2 * k + 1]));
+    if (CannotBeText(std::string_view(head, head_len), (e - s) / 2)) continue;
     HexToBytes(t.substr(s, e - s), bytes);
     DecodedRun r;
     r.decoders.emplace_back("hex");

@@ -4,7 +4,8 @@
 // FindBase64Runs() (SIMD run search, pre-reject before decoding) is compared with a
 // plain reference copy of the finder as it was before those shortcuts, on generated
 // text full of near-misses: identifiers, paths, hashes, wrapped blocks, padding, every
-// byte value next to a run, and real payloads (text, gzip, zlib, raw deflate, UTF-16).
+// byte value next to a run, and real payloads (text, gzip, zlib, raw deflate, UTF-16);
+// FindHexRuns() (SIMD run search, pre-reject) likewise against its old probe loop.
 #include <gtest/gtest.h>
 
 #include <openssl/evp.h>
@@ -321,6 +322,96 @@ TEST(FindBase64Runs, LongRunsAcrossBlockBordersAreFoundOnce) {
     ASSERT_EQ(got.size(), 1u) << lead;
     EXPECT_EQ(got[0].begin, lead);
   }
+}
+
+
+// ------------------------------------------------------------------ FindHexRuns
+
+// The hex finder as it was: a probe every 32 bytes, every candidate decoded whole.
+std::vector<DecodedRun> ReferenceHexRuns(std::string_view t) {
+  auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
+  auto b64 = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' || c == '/';
+  };
+  auto val = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  std::vector<DecodedRun> runs;
+  const size_t n = t.size();
+  size_t i = 0;
+  while (i + 32 <= n) {
+    if (!hex(t[i + 31])) {
+      i += 32;
+      continue;
+    }
+    size_t s = i + 31;
+    while (s > i && hex(t[s - 1])) --s;
+    size_t e = i + 32;
+    while (e < n && hex(t[e])) ++e;
+    i = e;
+    if (e - s < 32 || (e - s) % 2) continue;
+    bool prefixed = s >= 2 && t[s - 1] == 'x' && t[s - 2] == '0';
+    if (s > 0 && !prefixed && (b64(t[s - 1]) || t[s - 1] == '_')) continue;
+    if (e < n && (b64(t[e]) || t[e] == '_')) continue;
+    std::string bytes;
+    for (size_t k = s; k + 1 < e; k += 2) bytes.push_back(static_cast<char>(val(t[k]) << 4 | val(t[k + 1])));
+    DecodedRun r;
+    r.decoders.emplace_back("hex");
+    if (!BytesToText(bytes, r.decoded, r.decoders, &r.limited)) continue;
+    r.begin = prefixed ? s - 2 : s;
+    r.end = e;
+    runs.push_back(std::move(r));
+  }
+  return runs;
+}
+
+std::string HexOf(std::string_view s, bool upper) {
+  const char* d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  std::string o;
+  for (unsigned char c : s) {
+    o.push_back(d[c >> 4]);
+    o.push_back(d[c & 15]);
+  }
+  return o;
+}
+
+TEST(FindHexRuns, SameRunsAsTheReferenceOnGeneratedText) {
+  Gen g(5);
+  static constexpr std::string_view kSeps = " \n=,;:\"'()/.-_x0{}";
+  for (int k = 0; k < 4000; ++k) {
+    std::string text;
+    const size_t pieces = 1 + g.Below(30);
+    for (size_t p = 0; p < pieces; ++p) {
+      switch (g.Below(6)) {
+        case 0: text += HexOf(g.Payload(), g.Chance(30)); break;
+        case 1: text += "0x" + HexOf(g.Payload(), false); break;
+        case 2: text += std::string(g.Below(80), "0123456789abcdefABCDEF"[g.Below(22)]); break;
+        case 3: text += g.Ascii(g.Below(50)); break;
+        case 4: text.push_back(kSeps[g.Below(kSeps.size())]); break;
+        default: text += HexOf(g.Bytes(10 + g.Below(40)), false); break;
+      }
+    }
+    ExpectSameRuns(FindHexRuns(text), ReferenceHexRuns(text), text);
+    if (HasFailure()) return;
+  }
+}
+
+TEST(FindHexRuns, EveryLengthAndOffsetAcrossBlocks) {
+  const std::string payload = HexOf("Dana Whitfield 412 Elm St, Columbia MO 65201, dana@example.org", false);
+  for (size_t lead = 0; lead < 70; ++lead)
+    for (size_t len = 30; len <= payload.size(); len += 1) {
+      std::string text = std::string(lead, lead % 3 ? ' ' : 'g') + " " + payload.substr(0, len) + " tail";
+      ExpectSameRuns(FindHexRuns(text), ReferenceHexRuns(text), text);
+      if (HasFailure()) return;
+    }
+  // The SIMD classifier against the reference's, all 256 byte values.
+  for (int b = 0; b < 256; ++b)
+    for (size_t at : {size_t{0}, size_t{31}, size_t{32}, size_t{63}, size_t{64}, size_t{100}}) {
+      std::string text = " " + payload + " ";
+      text[at] = static_cast<char>(b);
+      auto got = FindHexRuns(text);
+      ExpectSameRuns(got, ReferenceHexRuns(text), text);
+      if (HasFailure()) return;
+    }
+  EXPECT_EQ(FindHexRuns(" " + payload + " ").size(), 1u);
 }
 
 }  // namespace
