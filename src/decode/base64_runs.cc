@@ -366,48 +366,51 @@ void DecodeQuartets(std::string_view run, size_t from, size_t to, char* out) {
 bool CannotBeText(std::string_view prefix, size_t total) {
   const size_t p = std::min(prefix.size(), total);
   const auto at = [&](size_t k) { return static_cast<unsigned char>(prefix[k]); };
-  // LooksLikeText(): no NUL, at most a tenth control bytes, valid UTF-8.
-  bool text = total > 0;
-  size_t control = 0;
-  for (size_t k = 0; k < p && text; ++k) {
-    const unsigned char c = at(k);
-    if (c == 0) text = false;
-    else if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') ++control;
-  }
-  if (control * 10 > total) text = false;
-  for (size_t k = 0; k < p && text;) {
-    const unsigned char c = at(k);
-    const int len = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
-    if (len < 0 || (p == total && k + len >= p)) text = false;
-    for (size_t j = k + 1; j <= k + len && j < p && text; ++j)
-      if ((at(j) >> 6) != 2) text = false;
-    k += len + 1;
-  }
-  // Utf16ToText(): a BOM, or (even size, 8 bytes or more) NULs on one side.
-  bool utf16 = total >= 2;
-  if (utf16 && p >= 2 && !((at(0) == 0xFF && at(1) == 0xFE) || (at(0) == 0xFE && at(1) == 0xFF))) {
-    if (total < 8 || total % 2) {
-      utf16 = false;
-    } else {
-      size_t even0 = 0, odd0 = 0;
-      for (size_t k = 0; k < p; ++k) (k % 2 ? odd0 : even0) += at(k) == 0;
-      const size_t pairs = total / 2;
-      const size_t even_max = even0 + pairs - (p + 1) / 2, odd_max = odd0 + pairs - p / 2;
-      const bool le = odd_max * 10 >= pairs * 7 && even0 * 10 < pairs;
-      const bool be = even_max * 10 >= pairs * 7 && odd0 * 10 < pairs;
-      utf16 = le || be;
-    }
-  }
+  // Cheapest first; any step that the bytes could still take answers false.
   // The inflate step: 8 bytes or more with a gzip, zlib or (32 bytes or more) raw deflate start.
-  bool inflate = total >= 8;
-  if (inflate && p >= 2) {
+  if (total >= 8) {
+    if (p < 2) return false;
     const unsigned char b0 = at(0), b1 = at(1);
     const bool gzip = b0 == 0x1f && b1 == 0x8b;
     const bool zlib = (b0 & 0x0f) == 8 && (b0 >> 4) <= 7 && ((b0 << 8) | b1) % 31 == 0;
     const bool raw = total >= 32 && (((b0 >> 1) & 3) == 1 || ((b0 >> 1) & 3) == 2);
-    inflate = gzip || zlib || raw;
+    if (gzip || zlib || raw) return false;
   }
-  return !text && !utf16 && !inflate;
+  // Utf16ToText() with a BOM.
+  if (total >= 2) {
+    if (p < 2) return false;
+    if ((at(0) == 0xFF && at(1) == 0xFE) || (at(0) == 0xFE && at(1) == 0xFF)) return false;
+  }
+  // LooksLikeText(): no NUL, at most a tenth control bytes, valid UTF-8 (a sequence
+  // cut by the end of the prefix is judged only when the prefix is everything).
+  bool text = total > 0;
+  size_t control = 0;
+  for (size_t k = 0; k < p && text;) {
+    const unsigned char c = at(k);
+    if (c < 0x80) {
+      if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && ++control * 10 > total)) text = false;
+      ++k;
+      continue;
+    }
+    const size_t len = (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 0;
+    if (len == 0 || (p == total && k + len >= p)) text = false;
+    for (size_t j = k + 1; j <= k + len && j < p && text; ++j)
+      if ((at(j) >> 6) != 2) text = false;
+    k += len + 1;
+  }
+  if (text) return false;
+  // Utf16ToText() without a BOM: an even size of 8 bytes or more, and on one side the
+  // NULs LooksLikeUtf16 needs (7 pairs in 10), the other nearly none, whatever the rest holds.
+  if (total >= 8 && total % 2 == 0) {
+    size_t even0 = 0, odd0 = 0;
+    for (size_t k = 0; k < p; ++k) (k % 2 ? odd0 : even0) += at(k) == 0;
+    const size_t pairs = total / 2;
+    const size_t even_max = even0 + pairs - (p + 1) / 2, odd_max = odd0 + pairs - p / 2;
+    const bool le = odd_max * 10 >= pairs * 7 && even0 * 10 < pairs;
+    const bool be = even_max * 10 >= pairs * 7 && odd0 * 10 < pairs;
+    if (le || be) return false;
+  }
+  return true;
 }
 
 std::vector<DecodedRun> FindBase64Runs(std::string_view text, size_t min_length) {
