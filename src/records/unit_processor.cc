@@ -1094,11 +1094,9 @@ class Job {
     size_t field_hint = 0;
     auto locate = [&](uint64_t pos, size_t i) {
       pos = std::min<uint64_t>(pos, text_.size());
-      while (at < pos) {
-        const void* nl = std::memchr(text_.data() + at, '\n', pos - at);
-        if (!nl) { at = pos; break; }
-        ++line;
-        at = static_cast<const char*>(nl) - text_.data() + 1;
+      if (at < pos) {  // findings are sparse in machine text: count the gap's lines in one pass
+        line += CountByte(text_.substr(at, pos - at), '\n');
+        at = pos;
       }
       Location& loc = out_.findings[i].candidate.location;
       if (synthetic_text_) {
