@@ -189,6 +189,222 @@ void AppendError(std::string& out, const ItemError& e) {
   out += "}\n";
 }
 
+// ---------------------------------------------------------------- raw-cursor renderers
+void LineBuffer::Grow(size_t n) {
+  size_t cap = std::max<size_t>({cap_ * 2, size_ + n, 4096});
+  std::unique_ptr<char[]> data(new char[cap]);
+  if (size_) std::memcpy(data.get(), data_.get(), size_);
+  data_ = std::move(data);
+  cap_ = cap;
+}
+
+namespace {
+
+struct HexPairs {
+  char pair[256][2];
+  constexpr HexPairs() : pair{} {
+    const char* digits = "0123456789abcdef";
+    for (int b = 0; b < 256; ++b) {
+      pair[b][0] = digits[b >> 4];
+      pair[b][1] = digits[b & 15];
+    }
+  }
+};
+constexpr HexPairs kHexPairs;
+
+template <size_t N>
+inline char* Lit(char* p, const char (&s)[N]) {
+  std::memcpy(p, s, N - 1);
+  return p + N - 1;
+}
+inline char* Put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+inline char* PutHex(char* p, const uint8_t* fp) {
+  for (size_t i = 0; i < sizeof(redact::Fingerprint); ++i) {
+    std::memcpy(p, kHexPairs.pair[fp[i]], 2);
+    p += 2;
+  }
+  return p;
+}
+// AppendUint's digits.
+inline char* PutUint(char* p, uint64_t n, int min_digits = 1) {
+  char buf[24];
+  char* end = buf + sizeof buf;
+  char* q = end;
+  do {
+    *--q = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n);
+  while (end - q < min_digits) *--q = '0';
+  return Put(p, std::string_view(q, static_cast<size_t>(end - q)));
+}
+// Bytes a JSON string of `s` may take: an escape is at most 6 bytes a byte, and quotes.
+inline size_t JsonBound(std::string_view s) { return 6 * s.size() + 2; }
+// AppendJsonString's bytes. Most values (names, masks, paths) need no escape: they are
+// copied whole; the rest go through AppendJsonString itself.
+char* PutJson(char* p, std::string_view s) {
+  unsigned bad = 0;
+  for (unsigned char c : s) bad |= (c < 0x20) | (c == '"') | (c == '\\') | (c >= 0x80);
+  if (!bad) {
+    *p++ = '"';
+    p = Put(p, s);
+    *p++ = '"';
+    return p;
+  }
+  thread_local std::string escaped;
+  escaped.clear();
+  AppendJsonString(escaped, s);
+  return Put(p, escaped);
+}
+// AppendJsonConfidence's bytes: "d.dd".
+inline char* PutConfidence(char* p, float value) {
+  int hundredths = static_cast<int>(value * 100.0f + 0.5f);
+  if (hundredths < 0) hundredths = 0;
+  if (hundredths > 100) hundredths = 100;
+  p[0] = static_cast<char>('0' + hundredths / 100);
+  p[1] = '.';
+  p[2] = static_cast<char>('0' + (hundredths / 10) % 10);
+  p[3] = static_cast<char>('0' + hundredths % 10);
+  return p + 4;
+}
+inline char* PutStringOrNull(char* p, std::string_view s) { return s.empty() ? Lit(p, "null") : PutJson(p, s); }
+
+// Exposed types are listed by name: the order, once.
+struct TypesByName {
+  std::array<PiiType, kPiiTypeCount> order{};
+  size_t longest = 0;
+  TypesByName() {
+    order = kAllPiiTypes;
+    std::sort(order.begin(), order.end(), [](PiiType a, PiiType b) { return TypeName(a) < TypeName(b); });
+    for (PiiType t : order) longest = std::max(longest, TypeName(t).size());
+  }
+};
+const TypesByName& TypeOrder() {
+  static const TypesByName order;
+  return order;
+}
+
+}  // namespace
+
+void RenderFinding(LineBuffer& out, std::string_view path_json, const FindingView& f) {
+  const std::string_view type = TypeName(f.type);
+  const std::string_view code = f.code_system ? std::string_view(f.code_system) : std::string_view();
+  // Fixed text, keys, ids and numbers take under 500 bytes; the strings by their bounds.
+  const size_t bound = 640 + path_json.size() + type.size() + JsonBound(f.masked) + f.decoders_json.size() +
+                       JsonBound(code) + JsonBound(f.sheet) + JsonBound(f.column) + JsonBound(f.loop);
+  char* p = out.Reserve(bound);
+  p = Lit(p, "{\"path\": ");
+  p = Put(p, path_json);
+  p = Lit(p, ", \"type\": \"");
+  p = Put(p, type);
+  p = Lit(p, "\", \"hash\": \"");
+  p = PutHex(p, f.hash);
+  p = Lit(p, "\", \"masked\": ");
+  p = PutJson(p, f.masked);
+  p = Lit(p, ", \"decoders\": ");
+  p = Put(p, f.decoders_json);
+  p = Lit(p, ", \"confidence\": ");
+  p = PutConfidence(p, f.confidence);
+  if (f.code_system) {
+    p = Lit(p, ", \"code_system\": ");
+    p = PutJson(p, code);
+  }
+  p = Lit(p, ", \"location\": {");
+  const char* first = p;
+  auto key = [&](std::string_view k) {
+    if (p != first) p = Lit(p, ", ");
+    *p++ = '"';
+    p = Put(p, k);
+    p = Lit(p, "\": ");
+  };
+  if (f.page) key("page"), p = PutUint(p, f.page);
+  if (!f.sheet.empty()) key("sheet"), p = PutJson(p, f.sheet);
+  if (f.row) key("row"), p = PutUint(p, f.row);
+  if (f.line) key("line"), p = PutUint(p, f.line);
+  if (!f.column.empty()) key("column"), p = PutJson(p, f.column);
+  if (f.segment) key("segment"), p = PutUint(p, f.segment);
+  if (!f.loop.empty()) key("loop"), p = PutJson(p, f.loop);
+  if (f.message) key("message"), p = PutUint(p, f.message);
+  if (f.offset >= 0) key("offset"), p = PutUint(p, static_cast<uint64_t>(f.offset));
+  p = Lit(p, "}, \"record\": \"r");
+  p = PutUint(p, f.record_id, 6);
+  p = Lit(p, "\", \"person\": \"p");
+  p = PutUint(p, f.person_id, 6);
+  p = Lit(p, "\"}\n");
+  out.Commit(p);
+}
+
+void RenderPerson(LineBuffer& out, uint64_t person_id, const resolve::Person& p,
+                  const std::vector<std::string>& source_json) {
+  const TypesByName& types = TypeOrder();
+  size_t bound = 512 + JsonBound(p.first) + JsonBound(p.last) + JsonBound(p.dob) + JsonBound(p.street) +
+                 JsonBound(p.city) + JsonBound(p.state) + JsonBound(p.zip) + JsonBound(p.email) +
+                 JsonBound(p.phone) + kPiiTypeCount * (6 * types.longest + 4);
+  for (const auto& [type, fps] : p.identifiers) bound += 6 * types.longest + 8 + fps.size() * 68;
+  for (uint32_t s : p.sources) bound += source_json[s].size() + 2;
+  char* o = out.Reserve(bound);
+  o = Lit(o, "{\"person\": \"p");
+  o = PutUint(o, person_id, 6);
+  o = Lit(o, "\", \"first_name\": ");
+  o = PutStringOrNull(o, p.first);
+  o = Lit(o, ", \"last_name\": ");
+  o = PutStringOrNull(o, p.last);
+  o = Lit(o, ", \"dob\": ");
+  o = PutStringOrNull(o, p.dob);
+  o = Lit(o, ", \"address\": ");
+  if (p.street.empty() && p.city.empty() && p.state.empty() && p.zip.empty()) {
+    o = Lit(o, "null");
+  } else {
+    o = Lit(o, "{\"street\": ");
+    o = PutStringOrNull(o, p.street);
+    o = Lit(o, ", \"city\": ");
+    o = PutStringOrNull(o, p.city);
+    o = Lit(o, ", \"state\": ");
+    o = PutStringOrNull(o, p.state);
+    o = Lit(o, ", \"zip\": ");
+    o = PutStringOrNull(o, p.zip);
+    *o++ = '}';
+  }
+  o = Lit(o, ", \"email\": ");
+  o = PutStringOrNull(o, p.email);
+  o = Lit(o, ", \"phone\": ");
+  o = PutStringOrNull(o, p.phone);
+  o = Lit(o, ", \"identifiers\": {");
+  bool first = true;
+  for (const auto& [type, fps] : p.identifiers) {
+    if (!first) o = Lit(o, ", ");
+    first = false;
+    o = PutJson(o, TypeName(type));
+    o = Lit(o, ": [");
+    for (size_t i = 0; i < fps.size(); ++i) {
+      if (i) o = Lit(o, ", ");
+      *o++ = '"';
+      o = PutHex(o, fps[i].data());
+      *o++ = '"';
+    }
+    *o++ = ']';
+  }
+  o = Lit(o, "}, \"exposed\": [");
+  first = true;
+  for (PiiType t : types.order) {
+    if (!(p.exposed & Bit(t))) continue;
+    if (!first) o = Lit(o, ", ");
+    first = false;
+    o = PutJson(o, TypeName(t));
+  }
+  o = Lit(o, "], \"sources\": [");
+  for (size_t i = 0; i < p.sources.size(); ++i) {
+    if (i) o = Lit(o, ", ");
+    o = Put(o, source_json[p.sources[i]]);
+  }
+  o = Lit(o, "], \"substitute_notice\": ");
+  o = p.substitute_notice ? Lit(o, "true") : Lit(o, "false");
+  o = Lit(o, "}\n");
+  out.Commit(o);
+}
+
 std::string SummaryJson(const SummaryCounts& s) {
   std::string o = "{\n \"contract\": 1,\n \"files_scanned\": " + std::to_string(s.files_scanned) +
                   ",\n \"bytes_scanned\": " + std::to_string(s.bytes_scanned) + ",\n \"findings_by_type\": {\n";

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -57,6 +58,55 @@ void AppendFindingTail(std::string& out, const Location& location, uint64_t reco
 void AppendPerson(std::string& out, uint64_t person_id, const resolve::Person& p,
                   const std::vector<std::string>& source_paths);
 void AppendError(std::string& out, const ItemError& e);
+
+// The write phase's renderers (one findings.jsonl line per finding, one people.jsonl
+// line per person: gigabytes on a dense case) write through a raw cursor into a
+// LineBuffer, sized once per line from a bound, instead of appending field by field to
+// a std::string (a capacity check and a call per append). They give exactly the bytes
+// of AppendFindingPath/Head/Tail and AppendPerson (tests compare them).
+class LineBuffer {
+ public:
+  // Room for `n` more bytes; returns where they go. Commit() then says where they ended.
+  char* Reserve(size_t n) {
+    if (cap_ - size_ < n) Grow(n);
+    return data_.get() + size_;
+  }
+  void Commit(const char* end) { size_ = static_cast<size_t>(end - data_.get()); }
+  std::string_view view() const { return {data_.get(), size_}; }
+  size_t size() const { return size_; }
+  void clear() { size_ = 0; }
+
+ private:
+  void Grow(size_t n);
+  std::unique_ptr<char[]> data_;  // not zero-filled
+  size_t size_ = 0, cap_ = 0;
+};
+
+// A finding row ready to render: views into its chunk's blob and pre-rendered JSON.
+struct FindingView {
+  PiiType type = PiiType::kSsn;
+  const uint8_t* hash = nullptr;  // 32 bytes (a redact::Fingerprint)
+  std::string_view masked;
+  std::string_view decoders_json;  // rendered once per chain
+  float confidence = 0;
+  const char* code_system = nullptr;
+  // The location, as Location's fields.
+  uint32_t page = 0;
+  std::string_view sheet;
+  uint64_t row = 0, line = 0;
+  std::string_view column;
+  uint64_t segment = 0;
+  std::string_view loop;
+  uint64_t message = 0;
+  int64_t offset = -1;
+  uint64_t record_id = 0, person_id = 0;
+};
+// The whole line: AppendFindingPath, AppendFindingHead, AppendFindingTail's bytes.
+void RenderFinding(LineBuffer& out, std::string_view path_json, const FindingView& f);
+// AppendPerson's bytes; `source_json` holds each source path already rendered as a
+// JSON string (AppendJsonString of source_paths[i]).
+void RenderPerson(LineBuffer& out, uint64_t person_id, const resolve::Person& p,
+                  const std::vector<std::string>& source_json);
 
 struct SummaryCounts {
   uint64_t files_scanned = 0, bytes_scanned = 0;

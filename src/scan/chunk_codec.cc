@@ -116,25 +116,71 @@ void AppendRow(const report::FindingRow& r, std::string& out) {
   PutVar(out, r.record);
 }
 
+bool RowReader::Var(uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64 && pos_ < b_.size(); shift += 7) {
+    auto byte = static_cast<uint8_t>(b_[pos_++]);
+    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) return true;
+  }
+  return false;
+}
+
+bool RowReader::View(std::string_view& s) {
+  uint64_t n;
+  if (!Var(n) || n > b_.size() - pos_) return false;
+  s = b_.substr(pos_, n);
+  pos_ += n;
+  return true;
+}
+
+bool RowReader::Next(RowView& row) {
+  if (!ok_ || pos_ >= b_.size()) return false;
+  // type, fingerprint, then the mask's length: the fixed part is read at once.
+  constexpr size_t kHead = 1 + sizeof(redact::Fingerprint);
+  uint64_t chain = 0, offset = 0, record = 0;
+  uint8_t code = 0;
+  ok_ = b_.size() - pos_ > kHead;
+  if (ok_) {
+    row.type = static_cast<PiiType>(static_cast<uint8_t>(b_[pos_]));
+    row.hash = reinterpret_cast<const uint8_t*>(b_.data() + pos_ + 1);
+    pos_ += kHead;
+    ok_ = View(row.masked) && Var(chain) && b_.size() - pos_ >= sizeof(float) + 1;
+  }
+  if (ok_) {
+    std::memcpy(&row.confidence, b_.data() + pos_, sizeof(float));
+    code = static_cast<uint8_t>(b_[pos_ + sizeof(float)]);
+    pos_ += sizeof(float) + 1;
+    ok_ = Var(row.line) && View(row.column) && Var(offset) && Var(row.segment) && View(row.loop) && Var(record);
+  }
+  if (!ok_) return false;
+  row.chain = static_cast<uint16_t>(chain);
+  row.code_system = code == 1 ? "icd10" : code == 2 ? "icd9" : nullptr;
+  row.offset = static_cast<int64_t>(offset) - 1;
+  row.record = static_cast<uint32_t>(record);
+  return true;
+}
+
 Status DecodeRows(std::string_view blob, std::vector<report::FindingRow>& rows) {
   rows.clear();
-  Reader r(blob);
-  while (!r.done()) {
-    report::FindingRow row;
-    uint8_t type = 0, code = 0;
-    uint64_t chain = 0, offset = 0, record = 0;
-    bool ok = r.Raw(&type, 1) && r.Raw(row.hash.data(), row.hash.size()) && r.VarStr(row.masked) && r.Var(chain) &&
-              r.Raw(&row.confidence, sizeof row.confidence) && r.Raw(&code, 1) && r.Var(row.location.line) &&
-              r.VarStr(row.location.column) && r.Var(offset) && r.Var(row.location.segment) &&
-              r.VarStr(row.location.loop) && r.Var(record);
-    if (!ok) return InternalError("case database: a chunk's finding rows are truncated");
-    row.type = static_cast<PiiType>(type);
-    row.chain = static_cast<uint16_t>(chain);
-    row.code_system = code == 1 ? "icd10" : code == 2 ? "icd9" : nullptr;
-    row.location.offset = static_cast<int64_t>(offset) - 1;
-    row.record = static_cast<uint32_t>(record);
-    rows.push_back(std::move(row));
+  RowReader reader(blob);
+  RowView v;
+  while (reader.Next(v)) {
+    report::FindingRow& row = rows.emplace_back();
+    row.type = v.type;
+    std::memcpy(row.hash.data(), v.hash, row.hash.size());
+    row.masked = v.masked;
+    row.chain = v.chain;
+    row.confidence = v.confidence;
+    row.code_system = v.code_system;
+    row.location.line = v.line;
+    row.location.column = v.column;
+    row.location.offset = v.offset;
+    row.location.segment = v.segment;
+    row.location.loop = v.loop;
+    row.record = v.record;
   }
+  if (!reader.ok()) return InternalError("case database: a chunk's finding rows are truncated");
   return Status::Ok();
 }
 

@@ -39,6 +39,39 @@ Status DecodeMeta(std::string_view blob, ChunkMeta& meta);
 // Appends one row to a chunk's rows blob (the scan appends each finding as it is redacted).
 void AppendRow(const report::FindingRow& row, std::string& out);
 Status DecodeRows(std::string_view blob, std::vector<report::FindingRow>& rows);
+
+// A finding row as its blob holds it: the strings are views into the blob (which must
+// outlive them). What the output writer renders from, without copying each row's
+// strings into a FindingRow first.
+struct RowView {
+  PiiType type = PiiType::kSsn;
+  const uint8_t* hash = nullptr;  // 32 bytes in the blob
+  std::string_view masked;
+  uint16_t chain = 0;
+  float confidence = 0;
+  const char* code_system = nullptr;  // "icd10", "icd9" or null
+  uint64_t line = 0;
+  std::string_view column;
+  int64_t offset = -1;
+  uint64_t segment = 0;
+  std::string_view loop;
+  uint32_t record = 0;
+};
+// Reads a rows blob one row at a time (DecodeRows reads with it too).
+class RowReader {
+ public:
+  explicit RowReader(std::string_view blob) : b_(blob) {}
+  // The next row; false at the end of the blob or at a truncated row (then !ok()).
+  bool Next(RowView& row);
+  bool ok() const { return ok_; }
+
+ private:
+  bool Var(uint64_t& v);
+  bool View(std::string_view& s);
+  std::string_view b_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
 void EncodeRecords(const std::vector<resolve::RecordSummary>& records, std::string& out);
 Status DecodeRecords(std::string_view blob, std::vector<resolve::RecordSummary>& records);
 

@@ -1389,11 +1389,13 @@ class Scan {
         } stop_on_exit{decoded, folded};  // destroyed before the joins
         renderer = std::thread([&] {
           render_status = [&]() -> Status {
-            std::string pout;
+            std::vector<std::string> source_json(source_paths.size());  // each path's JSON, once
+            for (size_t i = 0; i < source_paths.size(); ++i) AppendJsonString(source_json[i], source_paths[i]);
+            report::LineBuffer pout;
             Batch batch;
             while (folded.Pop(batch)) {
               for (auto& [p, person] : batch) {
-                report::AppendPerson(pout, p + 1, person, source_paths);
+                report::RenderPerson(pout, p + 1, person, source_json);
                 if (person.Counted()) {
                   ++individuals;
                   if (person.state.empty()) ++individuals_state_unknown;
@@ -1401,11 +1403,11 @@ class Scan {
                 }
               }
               if (pout.size() > (1u << 20)) {
-                BS_RETURN_IF_ERROR((*people_file)->Append(pout));
+                BS_RETURN_IF_ERROR((*people_file)->Append(pout.view()));
                 pout.clear();
               }
             }
-            BS_RETURN_IF_ERROR((*people_file)->Append(pout));
+            BS_RETURN_IF_ERROR((*people_file)->Append(pout.view()));
             return (*people_file)->Close();
           }();
           if (!render_status.ok()) folded.Stop();
@@ -1483,43 +1485,53 @@ class Scan {
       }
     }
     const size_t batch = static_cast<size_t>(std::max(1, jobs_)) * 2;  // bounds memory: a rendered chunk is ~5x its size
-    std::vector<std::string> rendered(batch);
+    std::vector<report::LineBuffer> rendered(batch);
     std::vector<Status> render_status(batch);
     std::vector<std::array<uint64_t, kPiiTypeCount>> counts(batch);
-    // Per-slot buffers, reused round the ring: a chunk's blobs and rows are megabytes.
+    // Per-slot buffers, reused round the ring: a chunk's blobs are megabytes.
     std::vector<store::Chunk> slot_blobs(batch);
-    std::vector<std::vector<report::FindingRow>> slot_rows(batch);
     auto render = [&](const RenderTask& t, size_t slot) -> Status {
       const FileState& f = *files_[t.file];
       const ChunkResult& ch = f.chunks[t.chunk];
-      std::string& out = rendered[slot];
+      report::LineBuffer& out = rendered[slot];
       std::array<uint64_t, kPiiTypeCount>& by_type = counts[slot];
       store::Chunk& blobs = slot_blobs[slot];
-      std::vector<report::FindingRow>& rows = slot_rows[slot];
       out.clear();
       by_type.fill(0);
       BS_RETURN_IF_ERROR(store_->GetChunk(f.rows_of, static_cast<uint32_t>(t.chunk), blobs, true, false));
-      BS_RETURN_IF_ERROR(DecodeRows(blobs.findings, rows));
       const std::string& path_json = f.member_json[ch.member];
-      for (auto& row : rows) {
-        if (ch.parallel && row.location.line)
-          row.location.line = static_cast<uint64_t>(static_cast<int64_t>(row.location.line) + ch.line_shift +
-                                                    static_cast<int64_t>(t.line_base));
-        // A member's page, sheet or message; in a sheet, lines are its rows.
-        row.location.page = ch.base.page;
-        row.location.sheet = ch.base.sheet;
-        row.location.message = ch.base.message;
-        if (ch.rows_are_lines) {
-          row.location.row = row.location.line;
-          row.location.line = 0;
-        }
-        uint64_t rec = record_base[t.file][t.chunk] + row.record;
-        report::AppendFindingPath(out, path_json);
-        report::AppendFindingHead(out, row.type, row.hash, row.masked, ch.chains[row.chain], row.confidence,
-                                  row.code_system);
-        report::AppendFindingTail(out, row.location, rec + 1, builder.PersonOf(static_cast<uint32_t>(rec)) + 1);
+      const uint64_t record_base_of_chunk = record_base[t.file][t.chunk];
+      // Rows are rendered straight from the blob (views, no per-row copies).
+      RowReader reader(blobs.findings);
+      RowView row;
+      report::FindingView v;
+      // A member's page, sheet or message; in a sheet, lines are its rows.
+      v.page = ch.base.page;
+      v.sheet = ch.base.sheet;
+      v.message = ch.base.message;
+      while (reader.Next(row)) {
+        uint64_t line = row.line;
+        if (ch.parallel && line)
+          line = static_cast<uint64_t>(static_cast<int64_t>(line) + ch.line_shift + static_cast<int64_t>(t.line_base));
+        v.row = ch.rows_are_lines ? line : 0;
+        v.line = ch.rows_are_lines ? 0 : line;
+        v.type = row.type;
+        v.hash = row.hash;
+        v.masked = row.masked;
+        v.decoders_json = ch.chains[row.chain];
+        v.confidence = row.confidence;
+        v.code_system = row.code_system;
+        v.column = row.column;
+        v.segment = row.segment;
+        v.loop = row.loop;
+        v.offset = row.offset;
+        const uint64_t rec = record_base_of_chunk + row.record;
+        v.record_id = rec + 1;
+        v.person_id = builder.PersonOf(static_cast<uint32_t>(rec)) + 1;
+        report::RenderFinding(out, path_json, v);
         ++by_type[static_cast<int>(row.type)];
       }
+      if (!reader.ok()) return InternalError("case database: a chunk's finding rows are truncated");
       return Status::Ok();
     };
     {
@@ -1568,7 +1580,7 @@ class Scan {
           slot_ready.wait(lock, [&] { return ready[slot] != 0; });
         }
         BS_RETURN_IF_ERROR(render_status[slot]);
-        BS_RETURN_IF_ERROR((*findings)->Append(rendered[slot]));
+        BS_RETURN_IF_ERROR((*findings)->Append(rendered[slot].view()));
         for (int t = 0; t < kPiiTypeCount; ++t) sum.by_type[t] += counts[slot][t];
         {
           std::lock_guard lock(ring_mu);
