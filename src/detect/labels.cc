@@ -94,6 +94,13 @@ inline Packed Pack(const char* p, size_t n) {
               static_cast<uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16,
           0};
 }
+// Pack() of a run of ASCII letters, lower-cased on the way (no copy of the word).
+inline Packed PackLetters(const char* p, size_t n) {
+  Packed k = Pack(p, n);
+  k.a |= n >= 4 ? 0x2020202020202020ull : 0x202020ull;
+  if (n >= 8) k.b |= 0x2020202020202020ull;
+  return k;
+}
 inline uint64_t SlotHash(const Packed& k, size_t n) {
   return (k.a ^ (k.b * 0x9E3779B97F4A7C15ull) ^ n) * 0xBF58476D1CE4E5B9ull;
 }
@@ -231,13 +238,15 @@ void LabelTable::AddSlot(std::string_view word, Label label, bool filler) {
 }
 
 // Inline in NearestLabel(), which probes every word it passes.
-__attribute__((always_inline)) inline const LabelTable::WordSlot* LabelTable::FindSlot(std::string_view word) const {
-  const Packed k = Pack(word.data(), word.size());
+__attribute__((always_inline)) inline const LabelTable::WordSlot* LabelTable::FindSlot(std::string_view word,
+                                                                                      bool fold) const {
+  const size_t n = word.size();
+  const Packed k = fold ? PackLetters(word.data(), n) : Pack(word.data(), n);
   const size_t mask = slots_.size() - 1;
-  for (size_t i = SlotHash(k, word.size()) >> slot_shift_;; i = (i + 1) & mask) {
+  for (size_t i = SlotHash(k, n) >> slot_shift_;; i = (i + 1) & mask) {
     const WordSlot& s = slots_[i];
     if (s.n == 0) return nullptr;
-    if (s.n == word.size() && s.a == k.a && s.b == k.b) return &s;
+    if (s.n == n && s.a == k.a && s.b == k.b) return &s;
   }
 }
 
@@ -248,7 +257,7 @@ Label LabelTable::ForWord(std::string_view lower_word) const {
     if (c < 'a' || c > 'z' || !(first_letters_[lower_word.size()] >> (c - 'a') & 1u)) return Label::kNone;
   }
   if (!lower_word.empty() && lower_word.size() <= kMaxPacked) {
-    const WordSlot* s = FindSlot(lower_word);
+    const WordSlot* s = FindSlot(lower_word, /*fold=*/false);
     return s ? s->label : Label::kNone;
   }
   auto it = words_.find(lower_word);
@@ -257,7 +266,7 @@ Label LabelTable::ForWord(std::string_view lower_word) const {
 
 LabelTable::WordInfo LabelTable::Lookup(std::string_view lower_word) const {
   if (!lower_word.empty() && lower_word.size() <= kMaxPacked) {
-    const WordSlot* s = FindSlot(lower_word);
+    const WordSlot* s = FindSlot(lower_word, /*fold=*/false);
     return s ? WordInfo{s->label, s->filler} : WordInfo{};
   }
   // No filler word is this long (kMaxPacked holds them all).
@@ -328,12 +337,20 @@ Label LabelTable::NearestLabel(std::string_view text, size_t pos, size_t floor, 
         (i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9'))
       continue;
     Label l = Label::kNone;
-    // A word longer than every label word is neither copied nor looked up, so it is
-    // no filler either (not even "identification" when the label words are shorter).
+    // A word longer than every label word is not looked up, so it is no filler either
+    // (not even "identification" when the label words are shorter).
     bool filler = false;
     if (n <= max_word_ && n <= sizeof word) {
-      for (size_t k = 0; k < n; ++k) word[k] = static_cast<char>(text[i + k] | 0x20);
-      WordInfo w = Lookup(std::string_view(word, n));
+      WordInfo w;
+      if (n >= 1 && n <= kMaxPacked) {
+        // Probed straight from the text, case folded in the packed key.
+        if (const WordSlot* s = FindSlot(std::string_view(text.data() + i, n), /*fold=*/true)) w = WordInfo{s->label, s->filler};
+        if (w.label != Label::kNone)
+          for (size_t k = 0; k < n; ++k) word[k] = static_cast<char>(text[i + k] | 0x20);
+      } else {
+        for (size_t k = 0; k < n; ++k) word[k] = static_cast<char>(text[i + k] | 0x20);
+        w = Lookup(std::string_view(word, n));
+      }
       l = w.label;
       filler = w.filler;
     }

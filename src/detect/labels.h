@@ -113,7 +113,8 @@ class LabelTable {
   std::vector<WordSlot> slots_;
   int slot_shift_ = 64;
   void AddSlot(std::string_view word, Label label, bool filler);
-  const WordSlot* FindSlot(std::string_view word) const;
+  // `fold`: `word` is ASCII letters in any case, compared lower-cased.
+  const WordSlot* FindSlot(std::string_view word, bool fold) const;
 };
 
 // True for the words that may stand between a label word and its value ("number",

@@ -132,14 +132,10 @@ inline const char* SkipIdent(const char* q, const char* end) {
 }
 
 // Digits of groups [i, j] concatenated, on the stack (no string per candidate); a
-// single group is viewed in place (most runs are one group, and most are no value).
+// single group is read in place instead (MatchRun).
 class DigitsOf {
  public:
   DigitsOf(const Groups& g, int i, int j) {
-    if (i == j) {
-      view_ = std::string_view(g.start[i], g.len[i]);
-      return;
-    }
     size_t n = 0;
     for (int k = i; k <= j; ++k) {
       std::memcpy(buf_ + n, g.start[k], g.len[k]);
@@ -481,7 +477,17 @@ class Pass {
   }
 
   // Tries every shape at group i; returns the number of groups consumed (0: none).
+  // Most groups are single runs (figures, ids, parts of times): the multi-group shapes
+  // are tried out of line, only when three groups or more remain.
   int MatchAt(const Groups& g, int i, const char* token_start) {
+    if (g.n - i >= 3) {
+      if (int used = MatchShape(g, i, token_start)) return used;
+    }
+    return MatchRun(g, i, token_start);
+  }
+
+  // Cards, phones, SSNs and dates over groups i.. (at least three remain); 0: none.
+  __attribute__((noinline)) int MatchShape(const Groups& g, int i, const char* token_start) {
     const int r = g.n - i;
     // Cards 4-4-4-4.
     if (r >= 4 && Lens(g, i, {4, 4, 4, 4}) && Uniform(g, i, i + 3, " -") && Bounded(g, i, i + 3, token_start)) {
@@ -549,8 +555,12 @@ class Pass {
       }
       return 3;
     }
+    return 0;
+  }
+
+  // A single run of digits at group i.
+  int MatchRun(const Groups& g, int i, const char* token_start) {
     if (!Bounded(g, i, i, token_start)) return 0;
-    // A single run of digits.
     const int len = g.len[i];
     if (len <= 2) {
       MonthNameDate(g, i);
@@ -558,7 +568,7 @@ class Pass {
     }
     if (len < 4) return 1;
     if (i == 0 && CompoundTail(token_start)) return 1;
-    DigitsOf d(g, i, i);
+    const std::string_view d(g.start[i], static_cast<size_t>(len));
     uint64_t b = SpanBegin(g, i), e = SpanEnd(g, i);
     if (len >= 13 && len <= 19 && IsValidCard(d)) {
       Label l = LabelFor(b);

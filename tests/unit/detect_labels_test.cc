@@ -4,6 +4,7 @@
 // large enough to make probes chain.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <map>
 #include <random>
 #include <string>
@@ -155,6 +156,40 @@ TEST(LabelLookup, FillersCarryTheSearchBackToTheLabel) {
   EXPECT_EQ(t.NearestLabel(s4, s4.find('4'), 0), Label::kSsn);
   std::string_view s5 = "we checked the ssn\n412637781";
   EXPECT_EQ(t.NearestLabel(s5, s5.find('4'), 0), Label::kNone);
+}
+
+TEST(LabelLookup, NearestLabelFoldsCase) {
+  // The look-back probes words straight from the text with their case folded: the same
+  // text in capitals and in lowercase finds the same label at the same distance.
+  auto table = LabelTable::LoadEmbedded();
+  ASSERT_TRUE(table.ok());
+  const LabelTable& t = **table;
+  const auto words = ReadWords(EmbeddedFile("label_words.tsv"));
+  std::vector<std::string> vocab;
+  for (const auto& [w, l] : words) vocab.push_back(w);
+  for (std::string_view f : {"number", "is", "of", "the", "holder", "identifier", "x", "paid", "on", "node"})
+    vocab.emplace_back(f);
+  const std::vector<std::string> seps = {" ", ": ", " # ", "_", "-", "\n", "=", " (", ") ", ".", "/"};
+  std::mt19937 rng(2);
+  int labelled = 0;
+  for (int k = 0; k < 20000; ++k) {
+    std::string text;
+    int n = 1 + static_cast<int>(rng() % 5);
+    for (int w = 0; w < n; ++w) text += vocab[rng() % vocab.size()] + seps[rng() % seps.size()];
+    text += "412637781";
+    std::string upper = text, lower = text;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    size_t du = 0, dl = 0;
+    Label lu = t.NearestLabel(upper, upper.size() - 9, 0, 48, &du);
+    Label ll = t.NearestLabel(lower, lower.size() - 9, 0, 48, &dl);
+    ASSERT_EQ(lu, ll) << lower;
+    if (ll != Label::kNone) {
+      ASSERT_EQ(du, dl) << lower;
+      ++labelled;
+    }
+  }
+  EXPECT_GT(labelled, 2000);  // the texts do reach labels
 }
 
 }  // namespace
