@@ -92,6 +92,29 @@ Groups ReadGroups(const char* p, const char* end) {
   return g;
 }
 
+// NextInteresting() with the next 16 bytes checked inline first: on machine text the
+// next digit is usually that close, and the call's own loop costs more than the check.
+inline const char* NextStop(const char* p, const char* end) {
+  if (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    const __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
+    if (const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit))) return p + __builtin_ctz(m);
+    p += 16;
+  }
+  return NextInteresting(p, end);
+}
+
+// Bits set in x, inline (the baseline x86-64 target has no popcnt instruction, and
+// __builtin_popcount becomes a libgcc call).
+inline int PopCount(uint32_t x) {
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+  return static_cast<int>((x * 0x01010101u) >> 24);
+}
+
 // The first 32 bytes at p classified at once, for Alnum(): a bit per byte that is an
 // ASCII letter or digit, a bit per digit, and the bytes upper-cased into `upper`.
 struct Classes32 {
@@ -208,7 +231,7 @@ class Pass {
     const char* scan_end = base_ + stop;
     // A token cut by our start belongs to the region before.
     while (p < scan_end && p > base_ && IsAlnum(static_cast<unsigned char>(p[-1]))) ++p;
-    while ((p = NextInteresting(p, scan_end)) < scan_end) {
+    while ((p = NextStop(p, scan_end)) < scan_end) {
       if (*p == '@') {
         p = Email(p);
         continue;
@@ -688,7 +711,7 @@ class Pass {
         whole = true;
       } else if (b[len] != '-') {
         canon_n = len;
-        digits = __builtin_popcount(cls.digit & ((1u << len) - 1));
+        digits = PopCount(cls.digit & ((1u << len) - 1));
         letters = static_cast<int>(len) - digits;
         q = b + len;
         whole = true;
