@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 
 #include "base/direct_io.h"
 #include "base/json_text.h"
@@ -401,6 +402,86 @@ void RenderPerson(LineBuffer& out, uint64_t person_id, const resolve::Person& p,
   }
   o = Lit(o, "], \"substitute_notice\": ");
   o = p.substitute_notice ? Lit(o, "true") : Lit(o, "false");
+  o = Lit(o, "}\n");
+  out.Commit(o);
+}
+
+void RenderRecordPerson(LineBuffer& out, uint64_t person_id, const RecordView& r, std::string_view source_json) {
+  const TypesByName& types = TypeOrder();
+  // Identifiers sorted by type, then fingerprint, duplicates dropped (Person::identifiers).
+  constexpr size_t kEntry = 1 + sizeof(redact::Fingerprint);
+  const size_t n = r.identifiers.size() / kEntry;
+  const char* ids = r.identifiers.data();
+  const char* on_stack[16];
+  std::vector<const char*> on_heap;  // a record of more than 16 identifiers
+  if (n > 16) on_heap.resize(n);
+  const std::span<const char*> order(n > 16 ? on_heap.data() : on_stack, n);
+  for (size_t i = 0; i < n; ++i) order[i] = ids + i * kEntry;
+  auto less = [](const char* a, const char* b) {
+    if (a[0] != b[0]) return static_cast<uint8_t>(a[0]) < static_cast<uint8_t>(b[0]);
+    return std::memcmp(a + 1, b + 1, kEntry - 1) < 0;
+  };
+  if (n > 1) std::sort(order.begin(), order.end(), less);
+  size_t bound = 512 + JsonBound(r.first) + JsonBound(r.last) + JsonBound(r.dob) + JsonBound(r.street) +
+                 JsonBound(r.city) + JsonBound(r.state) + JsonBound(r.zip) + JsonBound(r.email) + JsonBound(r.phone) +
+                 kPiiTypeCount * (6 * types.longest + 4) + n * (6 * types.longest + 8 + 68) + source_json.size();
+  char* o = out.Reserve(bound);
+  o = Lit(o, "{\"person\": \"p");
+  o = PutUint(o, person_id, 6);
+  o = Lit(o, "\", \"first_name\": ");
+  o = PutStringOrNull(o, r.first);
+  o = Lit(o, ", \"last_name\": ");
+  o = PutStringOrNull(o, r.last);
+  o = Lit(o, ", \"dob\": ");
+  o = PutStringOrNull(o, r.dob);
+  o = Lit(o, ", \"address\": ");
+  if (r.street.empty() && r.city.empty() && r.state.empty() && r.zip.empty()) {
+    o = Lit(o, "null");
+  } else {
+    o = Lit(o, "{\"street\": ");
+    o = PutStringOrNull(o, r.street);
+    o = Lit(o, ", \"city\": ");
+    o = PutStringOrNull(o, r.city);
+    o = Lit(o, ", \"state\": ");
+    o = PutStringOrNull(o, r.state);
+    o = Lit(o, ", \"zip\": ");
+    o = PutStringOrNull(o, r.zip);
+    *o++ = '}';
+  }
+  o = Lit(o, ", \"email\": ");
+  o = PutStringOrNull(o, r.email);
+  o = Lit(o, ", \"phone\": ");
+  o = PutStringOrNull(o, r.phone);
+  o = Lit(o, ", \"identifiers\": {");
+  for (size_t i = 0; i < order.size(); ++i) {
+    const char* id = order[i];
+    const bool new_type = i == 0 || id[0] != order[i - 1][0];
+    if (!new_type && std::memcmp(id + 1, order[i - 1] + 1, kEntry - 1) == 0) continue;  // a duplicate
+    if (new_type) {
+      if (i) o = Lit(o, "], ");
+      o = PutJson(o, TypeName(static_cast<PiiType>(static_cast<uint8_t>(id[0]))));
+      o = Lit(o, ": [");
+    } else {
+      o = Lit(o, ", ");
+    }
+    *o++ = '"';
+    o = PutHex(o, reinterpret_cast<const uint8_t*>(id + 1));
+    *o++ = '"';
+  }
+  if (!order.empty()) *o++ = ']';
+  o = Lit(o, "}, \"exposed\": [");
+  bool first = true;
+  for (PiiType t : types.order) {
+    if (!(r.types & Bit(t))) continue;
+    if (!first) o = Lit(o, ", ");
+    first = false;
+    o = PutJson(o, TypeName(t));
+  }
+  o = Lit(o, "], \"sources\": [");
+  o = Put(o, source_json);
+  o = Lit(o, "], \"substitute_notice\": ");
+  const bool postal = !r.street.empty() && (!r.zip.empty() || (!r.city.empty() && !r.state.empty()));
+  o = postal ? Lit(o, "false") : Lit(o, "true");
   o = Lit(o, "}\n");
   out.Commit(o);
 }

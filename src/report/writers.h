@@ -108,6 +108,19 @@ void RenderFinding(LineBuffer& out, std::string_view path_json, const FindingVie
 void RenderPerson(LineBuffer& out, uint64_t person_id, const resolve::Person& p,
                   const std::vector<std::string>& source_json);
 
+// A record as the case store keeps its summary (views into the blob).
+struct RecordView {
+  uint32_t source = 0;
+  PiiTypeSet types = 0;
+  std::string_view first, last, dob, email, phone, street, city, state, zip;
+  std::string_view identifiers;  // each: a PiiType byte, then a 32-byte fingerprint
+};
+// The line of a person of that one record: RenderPerson's bytes for the Person the
+// resolver makes of a lone record (its values as they are, identifiers sorted and
+// unique by type, its one source), without making the Person. `source_json`: the
+// record's source path rendered as a JSON string.
+void RenderRecordPerson(LineBuffer& out, uint64_t person_id, const RecordView& r, std::string_view source_json);
+
 struct SummaryCounts {
   uint64_t files_scanned = 0, bytes_scanned = 0;
   std::array<uint64_t, kPiiTypeCount> by_type{};

@@ -114,6 +114,14 @@ class EntityResolver {
 
   // Phase 3, in record order; `emit(person, p)` once per person, after its last record.
   void Feed(uint32_t record, RecordSummary&& summary, const std::function<void(uint32_t, Person&&)>& emit);
+  // After Finalize (read-only, safe beside Feed on another thread): whether the
+  // record's person has no other record (Feed would emit it from this record alone, its
+  // values as they are), and whether it is its person's last record (Feed emits then).
+  bool AloneInPerson(uint32_t record) const { return last_record_[person_of_[record]] == kOneRecord; }
+  bool LastOfPerson(uint32_t record) const {
+    const uint32_t last = last_record_[person_of_[record]];
+    return last == kOneRecord || last == record;
+  }
 
   // The pair score of two records (phase 1 keys; for tests and docs). -infinity for a
   // hard conflict or a record with nothing but a name.

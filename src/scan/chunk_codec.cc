@@ -199,27 +199,61 @@ void EncodeRecords(const std::vector<resolve::RecordSummary>& records, std::stri
   }
 }
 
+bool RecordReader::U32(uint32_t& v) {
+  if (b_.size() - pos_ < sizeof v) return false;
+  std::memcpy(&v, b_.data() + pos_, sizeof v);
+  pos_ += sizeof v;
+  return true;
+}
+
+bool RecordReader::Str(std::string_view& s) {
+  uint32_t n;
+  if (!U32(n) || n > b_.size() - pos_) return false;
+  s = b_.substr(pos_, n);
+  pos_ += n;
+  return true;
+}
+
+bool RecordReader::Next(report::RecordView& r) {
+  if (!ok_ || pos_ >= b_.size()) return false;
+  uint32_t types = 0, n = 0;
+  constexpr size_t kEntry = 1 + sizeof(redact::Fingerprint);
+  ok_ = U32(r.source) && U32(types) && Str(r.first) && Str(r.last) && Str(r.dob) && Str(r.email) && Str(r.phone) &&
+        Str(r.street) && Str(r.city) && Str(r.state) && Str(r.zip) && U32(n) && n <= (b_.size() - pos_) / kEntry;
+  if (!ok_) return false;
+  r.types = static_cast<PiiTypeSet>(types);
+  r.identifiers = b_.substr(pos_, size_t{n} * kEntry);
+  pos_ += size_t{n} * kEntry;
+  return true;
+}
+
+void ToSummary(const report::RecordView& v, resolve::RecordSummary& r) {
+  r.source = v.source;
+  r.types = v.types;
+  r.first = v.first;
+  r.last = v.last;
+  r.dob = v.dob;
+  r.email = v.email;
+  r.phone = v.phone;
+  r.street = v.street;
+  r.city = v.city;
+  r.state = v.state;
+  r.zip = v.zip;
+  constexpr size_t kEntry = 1 + sizeof(redact::Fingerprint);
+  r.identifiers.clear();
+  for (size_t at = 0; at + kEntry <= v.identifiers.size(); at += kEntry) {
+    redact::Fingerprint fp;
+    std::memcpy(fp.data(), v.identifiers.data() + at + 1, fp.size());
+    r.identifiers.emplace_back(static_cast<PiiType>(static_cast<uint8_t>(v.identifiers[at])), fp);
+  }
+}
+
 Status DecodeRecords(std::string_view blob, std::vector<resolve::RecordSummary>& records) {
   records.clear();
-  Reader r(blob);
-  while (!r.done()) {
-    resolve::RecordSummary rec;
-    uint32_t types, n;
-    bool ok = r.U32(rec.source) && r.U32(types);
-    for (std::string* f : {&rec.first, &rec.last, &rec.dob, &rec.email, &rec.phone, &rec.street, &rec.city, &rec.state,
-                           &rec.zip})
-      ok = ok && r.Str(*f);
-    ok = ok && r.U32(n);
-    for (uint32_t i = 0; ok && i < n; ++i) {
-      uint8_t type;
-      redact::Fingerprint fp;
-      ok = r.Raw(&type, 1) && r.Raw(fp.data(), fp.size());
-      rec.identifiers.emplace_back(static_cast<PiiType>(type), fp);
-    }
-    if (!ok) return InternalError("case database: a chunk's record summaries are truncated");
-    rec.types = static_cast<PiiTypeSet>(types);
-    records.push_back(std::move(rec));
-  }
+  RecordReader reader(blob);
+  report::RecordView v;
+  while (reader.Next(v)) ToSummary(v, records.emplace_back());
+  if (!reader.ok()) return InternalError("case database: a chunk's record summaries are truncated");
   return Status::Ok();
 }
 

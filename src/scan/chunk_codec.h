@@ -75,4 +75,23 @@ class RowReader {
 void EncodeRecords(const std::vector<resolve::RecordSummary>& records, std::string& out);
 Status DecodeRecords(std::string_view blob, std::vector<resolve::RecordSummary>& records);
 
+// Reads a records blob one record at a time, as views into it (DecodeRecords reads
+// with it too).
+class RecordReader {
+ public:
+  explicit RecordReader(std::string_view blob) : b_(blob) {}
+  // The next record; false at the end of the blob or at a truncated record (then !ok()).
+  bool Next(report::RecordView& r);
+  bool ok() const { return ok_; }
+
+ private:
+  bool U32(uint32_t& v);
+  bool Str(std::string_view& s);
+  std::string_view b_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
+// A record's summary, its strings copied out of the blob.
+void ToSummary(const report::RecordView& v, resolve::RecordSummary& r);
+
 }  // namespace breachscope::scan

@@ -41,6 +41,7 @@
 #include "resolve/people.h"
 #include "scan/progress.h"
 #include "scan/chunk_codec.h"
+#include "scan/people_lines.h"
 #include "store/case_store.h"
 
 namespace breachscope::scan {
@@ -1361,103 +1362,61 @@ class Scan {
     std::thread people_thread([&] {
       const uint64_t from = NowNs();
       people_result = [&]() -> Status {
-        // Three stages, each on a thread: chunks' record summaries are read and decoded
-        // a few chunks ahead; this thread folds them into people (the resolver's Feed,
-        // in record order); people are rendered and written a few thousand at a time
-        // behind it. Folding alone was the write phase's longest thread on a dense case.
-        struct Decoded {
-          size_t file = 0, chunk = 0;
-          std::vector<resolve::RecordSummary> summaries;
+        // Chunks' records are read a few chunks ahead on a thread of their own, which
+        // also renders the lines of people of one record (nearly all of a dense case's:
+        // people_lines.h); this thread folds the other records in record order and
+        // writes the chunks' lines, the folded people at their last records.
+        std::vector<std::string> source_json(source_paths.size());  // each path's JSON, once
+        for (size_t i = 0; i < source_paths.size(); ++i) AppendJsonString(source_json[i], source_paths[i]);
+        struct Split {
+          PeopleChunk people;
           Status status;
         };
-        using Batch = std::vector<std::pair<uint32_t, resolve::Person>>;
-        constexpr size_t kBatch = 4096;
-        Handoff<Decoded> decoded(4);
-        Handoff<Batch> folded(4);
+        Handoff<Split> split(4);
         auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");
         if (!people_file.ok()) return people_file.status();
-        Status render_status;
-        std::thread renderer, reader;
-        JoinOnExit join_renderer{renderer}, join_reader{reader};
-        struct StopOnExit {  // a failed step must not leave the others waiting
-          Handoff<Decoded>& d;
-          Handoff<Batch>& f;
-          ~StopOnExit() {
-            d.Stop();
-            f.Stop();
-          }
-        } stop_on_exit{decoded, folded};  // destroyed before the joins
-        renderer = std::thread([&] {
-          render_status = [&]() -> Status {
-            std::vector<std::string> source_json(source_paths.size());  // each path's JSON, once
-            for (size_t i = 0; i < source_paths.size(); ++i) AppendJsonString(source_json[i], source_paths[i]);
-            report::LineBuffer pout;
-            Batch batch;
-            while (folded.Pop(batch)) {
-              for (auto& [p, person] : batch) {
-                report::RenderPerson(pout, p + 1, person, source_json);
-                if (person.Counted()) {
-                  ++individuals;
-                  if (person.state.empty()) ++individuals_state_unknown;
-                  else ++by_state[person.state];
-                }
-              }
-              if (pout.size() > (1u << 20)) {
-                BS_RETURN_IF_ERROR((*people_file)->Append(pout.view()));
-                pout.clear();
-              }
-            }
-            BS_RETURN_IF_ERROR((*people_file)->Append(pout.view()));
-            return (*people_file)->Close();
-          }();
-          if (!render_status.ok()) folded.Stop();
-        });
+        std::thread reader;
+        JoinOnExit join_reader{reader};
+        struct StopOnExit {  // a failed step must not leave the reader waiting
+          Handoff<Split>& h;
+          ~StopOnExit() { h.Stop(); }
+        } stop_on_exit{split};  // destroyed before the join
         reader = std::thread([&] {
           store::Chunk pchunk;  // the reader thread's
           for (size_t i = 0; i < files_.size(); ++i) {
             FileState& f = *files_[i];
             for (size_t k = 0; k < f.chunks.size(); ++k) {
               if (!f.chunks[k].record_count) continue;
-              Decoded d{i, k, {}, store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), pchunk, false, true)};
-              if (d.status.ok()) d.status = DecodeRecords(pchunk.records, d.summaries);
+              Split d;
+              d.status = store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), pchunk, false, true);
+              if (d.status.ok())
+                d.status = SplitPeople(pchunk.records, record_base[i][k], source_base[i] + f.chunks[k].member, builder,
+                                       source_json, d.people);
               const bool failed = !d.status.ok();
-              if (!decoded.Push(std::move(d)) || failed) {
-                decoded.Close();
+              if (!split.Push(std::move(d)) || failed) {
+                split.Close();
                 return;
               }
             }
           }
-          decoded.Close();
+          split.Close();
         });
-        Batch batch;
-        batch.reserve(kBatch);
-        bool renderer_gone = false;
-        auto emit = [&](uint32_t p, resolve::Person&& person) { batch.emplace_back(p, std::move(person)); };
-        Status feed_status;
-        Decoded d;
-        while (!renderer_gone && decoded.Pop(d)) {
-          if (!d.status.ok()) {
-            feed_status = d.status;
-            break;
-          }
-          const ChunkResult& ch = files_[d.file]->chunks[d.chunk];
-          for (size_t r = 0; r < d.summaries.size(); ++r) {
-            d.summaries[r].source = source_base[d.file] + ch.member;
-            builder.Feed(record_base[d.file][d.chunk] + static_cast<uint32_t>(r), std::move(d.summaries[r]), emit);
-          }
-          if (batch.size() >= kBatch) {
-            renderer_gone = !folded.Push(std::move(batch));
-            batch = Batch();
-            batch.reserve(kBatch);
+        report::LineBuffer pout;
+        Split d;
+        while (split.Pop(d)) {
+          BS_RETURN_IF_ERROR(d.status);
+          BS_RETURN_IF_ERROR(FoldPeople(builder, d.people));
+          MergePeople(d.people, source_json, pout);
+          individuals += d.people.individuals;
+          individuals_state_unknown += d.people.state_unknown;
+          for (const auto& [state, n] : d.people.by_state) by_state[state] += n;
+          if (pout.size() > (1u << 20)) {
+            BS_RETURN_IF_ERROR((*people_file)->Append(pout.view()));
+            pout.clear();
           }
         }
-        decoded.Stop();
-        reader.join();
-        if (feed_status.ok() && !renderer_gone && !batch.empty()) folded.Push(std::move(batch));
-        folded.Close();
-        renderer.join();
-        BS_RETURN_IF_ERROR(feed_status);
-        return render_status;
+        BS_RETURN_IF_ERROR((*people_file)->Append(pout.view()));
+        return (*people_file)->Close();
       }();
       write_ns_[3] = NowNs() - from;
     });

@@ -1,0 +1,79 @@
+// scan/people_lines.cc — people.jsonl a chunk at a time: one-record people rendered
+// straight from the blob, the others folded in record order and slotted in. Why:
+// folding every record through RecordSummary and Person was the write phase's longest
+// thread on a dense case, where nearly every person has one record.
+#include "scan/people_lines.h"
+
+#include <cstring>
+
+#include "scan/chunk_codec.h"
+
+namespace breachscope::scan {
+
+void PeopleChunk::Clear() {
+  text.clear();
+  slots.clear();
+  fold.clear();
+  folded.clear();
+  individuals = state_unknown = 0;
+  by_state.clear();
+}
+
+Status SplitPeople(std::string_view records_blob, uint32_t first_record, uint32_t source,
+                   const resolve::EntityResolver& people, const std::vector<std::string>& source_json,
+                   PeopleChunk& chunk) {
+  chunk.Clear();
+  RecordReader reader(records_blob);
+  report::RecordView v;
+  for (uint32_t record = first_record; reader.Next(v); ++record) {
+    if (people.AloneInPerson(record)) {
+      report::RenderRecordPerson(chunk.text, uint64_t{people.PersonOf(record)} + 1, v, source_json[source]);
+      if (v.types & ~Bit(PiiType::kName)) {  // Person::Counted
+        ++chunk.individuals;
+        if (v.state.empty()) ++chunk.state_unknown;
+        else ++chunk.by_state[std::string(v.state)];
+      }
+      continue;
+    }
+    auto& [id, summary] = chunk.fold.emplace_back();
+    id = record;
+    ToSummary(v, summary);
+    summary.source = source;
+    if (people.LastOfPerson(record)) chunk.slots.push_back(chunk.text.size());
+  }
+  if (!reader.ok()) return InternalError("case database: a chunk's record summaries are truncated");
+  return Status::Ok();
+}
+
+Status FoldPeople(resolve::EntityResolver& people, PeopleChunk& chunk) {
+  chunk.folded.clear();
+  auto emit = [&](uint32_t p, resolve::Person&& person) { chunk.folded.emplace_back(p, std::move(person)); };
+  for (auto& [record, summary] : chunk.fold) people.Feed(record, std::move(summary), emit);
+  if (chunk.folded.size() != chunk.slots.size())
+    return InternalError("people: records folded out of order (a person's lines do not match its records)");
+  return Status::Ok();
+}
+
+void MergePeople(PeopleChunk& chunk, const std::vector<std::string>& source_json, report::LineBuffer& out) {
+  const std::string_view text = chunk.text.view();
+  size_t from = 0;
+  auto copy = [&](size_t to) {
+    char* p = out.Reserve(to - from);
+    std::memcpy(p, text.data() + from, to - from);
+    out.Commit(p + (to - from));
+    from = to;
+  };
+  for (size_t i = 0; i < chunk.slots.size(); ++i) {
+    copy(chunk.slots[i]);
+    const auto& [p, person] = chunk.folded[i];
+    report::RenderPerson(out, uint64_t{p} + 1, person, source_json);
+    if (person.Counted()) {
+      ++chunk.individuals;
+      if (person.state.empty()) ++chunk.state_unknown;
+      else ++chunk.by_state[person.state];
+    }
+  }
+  copy(text.size());
+}
+
+}  // namespace breachscope::scan

@@ -1,0 +1,50 @@
+// scan/people_lines.h — people.jsonl, a chunk of records at a time.
+//
+// Most people of a dense case have one record (97% on the benchmark corpus): their line
+// says what that record says, so it is rendered straight from the chunk's records blob
+// (report::RenderRecordPerson), on any thread, without a RecordSummary or Person. Only
+// the records of people of several records are decoded, for the one thread that folds
+// them in record order (EntityResolver::Feed); each such person's line goes where its
+// last record is, so the file's order is Feed's order: each person at its last record.
+//
+// Thread-safety: SplitPeople only reads the resolver (after Finalize) and may run on
+// other threads while FoldPeople feeds it; FoldPeople calls are made in chunk order.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "report/writers.h"
+#include "resolve/entity_resolver.h"
+
+namespace breachscope::scan {
+
+struct PeopleChunk {
+  report::LineBuffer text;   // the lines of the chunk's one-record people
+  std::vector<size_t> slots;  // offsets in `text`, in order: where the next folded person's line goes
+  std::vector<std::pair<uint32_t, resolve::RecordSummary>> fold;  // (record, summary) for Feed
+  std::vector<std::pair<uint32_t, resolve::Person>> folded;       // what Feed emitted, in order
+  // summary.json's counts of the chunk's people.
+  uint64_t individuals = 0, state_unknown = 0;
+  std::map<std::string, uint64_t> by_state;
+  void Clear();
+};
+
+// Reads a chunk's records blob (record ids first_record, first_record + 1, ...; all from
+// the path source_json[source]) into `chunk` (cleared first).
+Status SplitPeople(std::string_view records_blob, uint32_t first_record, uint32_t source,
+                   const resolve::EntityResolver& people, const std::vector<std::string>& source_json,
+                   PeopleChunk& chunk);
+// Feeds chunk.fold to the resolver; the people it emits go to chunk.folded. An error
+// when they are not one per slot (the chunks were not fed in order).
+Status FoldPeople(resolve::EntityResolver& people, PeopleChunk& chunk);
+// Appends the chunk's lines in order to `out` (the folded people rendered at their
+// slots) and adds the folded people to the chunk's counts.
+void MergePeople(PeopleChunk& chunk, const std::vector<std::string>& source_json, report::LineBuffer& out);
+
+}  // namespace breachscope::scan
