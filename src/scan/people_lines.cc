@@ -50,7 +50,7 @@ Status FoldPeople(resolve::EntityResolver& people, PeopleChunk& chunk) {
   auto emit = [&](uint32_t p, resolve::Person&& person) { chunk.folded.emplace_back(p, std::move(person)); };
   for (auto& [record, summary] : chunk.fold) people.Feed(record, std::move(summary), emit);
   if (chunk.folded.size() != chunk.slots.size())
-    return InternalError("people: records folded out of order (a person's lines do not match its records)");
+    return InternalError("people: the people folded from a chunk do not match its people's last records");
   return Status::Ok();
 }
 

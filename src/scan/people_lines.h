@@ -40,8 +40,8 @@ struct PeopleChunk {
 Status SplitPeople(std::string_view records_blob, uint32_t first_record, uint32_t source,
                    const resolve::EntityResolver& people, const std::vector<std::string>& source_json,
                    PeopleChunk& chunk);
-// Feeds chunk.fold to the resolver; the people it emits go to chunk.folded. An error
-// when they are not one per slot (the chunks were not fed in order).
+// Feeds chunk.fold to the resolver; the people it emits go to chunk.folded (one per
+// slot: Feed emits a person at its last record; an internal error otherwise).
 Status FoldPeople(resolve::EntityResolver& people, PeopleChunk& chunk);
 // Appends the chunk's lines in order to `out` (the folded people rendered at their
 // slots) and adds the folded people to the chunk's counts.
