@@ -204,8 +204,20 @@ void AppendFoldedName(std::string_view word, std::string* out) {
   }
 }
 
+// A slot holds the rank in its low 24 bits and 8 bits of the key's hash above them:
+// a probe that meets another name rejects it on those bits, without reading the name
+// (a random access into names_ and the text behind it, for most words of prose).
+namespace {
+constexpr uint32_t kRankBits = 24;
+constexpr uint32_t kRankMask = (1u << kRankBits) - 1;
+inline uint32_t SlotTag(size_t hash) { return static_cast<uint32_t>(hash >> (sizeof(size_t) * 8 - 8)) << kRankBits; }
+}  // namespace
+
 void NameLexicon::RankTable::Build(std::vector<std::string_view> names) {
   names_ = std::move(names);
+  // Ranks past 24 bits would not fit beside the tag: such a list keeps only the
+  // ranks that fit (no name list comes near 16 million names).
+  if (names_.size() > kRankMask) names_.resize(kRankMask);
   size_t cap = 16;
   while (cap < names_.size() * 2) cap <<= 1;
   slots_.assign(cap, 0);
@@ -213,14 +225,16 @@ void NameLexicon::RankTable::Build(std::vector<std::string_view> names) {
   for (size_t r = 0; r < names_.size(); ++r) {
     std::string_view name = names_[r];
     if (name.empty()) continue;
-    size_t h = FoldedHash(name) & mask;
+    const size_t hash = FoldedHash(name);
+    const uint32_t tag = SlotTag(hash);
+    size_t h = hash & mask;
     while (true) {
       uint32_t s = slots_[h];
       if (s == 0) {
-        slots_[h] = static_cast<uint32_t>(r + 1);
+        slots_[h] = static_cast<uint32_t>(r + 1) | tag;
         break;
       }
-      if (names_[s - 1] == name) break;  // keep the better (earlier) rank
+      if ((s & ~kRankMask) == tag && names_[(s & kRankMask) - 1] == name) break;  // keep the better (earlier) rank
       h = (h + 1) & mask;
     }
   }
@@ -229,11 +243,13 @@ void NameLexicon::RankTable::Build(std::vector<std::string_view> names) {
 uint32_t NameLexicon::RankTable::Find(std::string_view folded) const {
   if (slots_.empty() || folded.empty()) return 0;
   const size_t mask = slots_.size() - 1;
-  size_t h = FoldedHash(folded) & mask;
+  const size_t hash = FoldedHash(folded);
+  const uint32_t tag = SlotTag(hash);
+  size_t h = hash & mask;
   while (true) {
     uint32_t s = slots_[h];
     if (s == 0) return 0;
-    if (names_[s - 1] == folded) return s;
+    if ((s & ~kRankMask) == tag && names_[(s & kRankMask) - 1] == folded) return s & kRankMask;
     h = (h + 1) & mask;
   }
 }

@@ -69,7 +69,7 @@ class NameLexicon {
 
    private:
     std::vector<std::string_view> names_;  // rank - 1 -> name
-    std::vector<uint32_t> slots_;          // 0 = empty, else rank
+    std::vector<uint32_t> slots_;          // 0 = empty, else rank | 8 bits of the hash << 24
   };
 
   uint32_t Rank(const RankTable& table, std::string_view word) const;
