@@ -12,6 +12,7 @@ namespace breachscope::scan {
 
 void PeopleChunk::Clear() {
   text.clear();
+  folded_text.clear();
   slots.clear();
   fold.clear();
   folded.clear();
@@ -54,26 +55,31 @@ Status FoldPeople(resolve::EntityResolver& people, PeopleChunk& chunk) {
   return Status::Ok();
 }
 
-void MergePeople(PeopleChunk& chunk, const std::vector<std::string>& source_json, report::LineBuffer& out) {
+Status MergePeople(PeopleChunk& chunk, const std::vector<std::string>& source_json,
+                   const std::function<Status(std::string_view)>& write) {
   const std::string_view text = chunk.text.view();
-  size_t from = 0;
-  auto copy = [&](size_t to) {
-    char* p = out.Reserve(to - from);
-    std::memcpy(p, text.data() + from, to - from);
-    out.Commit(p + (to - from));
-    from = to;
-  };
-  for (size_t i = 0; i < chunk.slots.size(); ++i) {
-    copy(chunk.slots[i]);
-    const auto& [p, person] = chunk.folded[i];
-    report::RenderPerson(out, uint64_t{p} + 1, person, source_json);
+  chunk.folded_text.clear();
+  std::vector<size_t> ends;  // of each folded person's line in folded_text
+  ends.reserve(chunk.folded.size());
+  for (const auto& [p, person] : chunk.folded) {
+    report::RenderPerson(chunk.folded_text, uint64_t{p} + 1, person, source_json);
+    ends.push_back(chunk.folded_text.size());
     if (person.Counted()) {
       ++chunk.individuals;
       if (person.state.empty()) ++chunk.state_unknown;
       else ++chunk.by_state[person.state];
     }
   }
-  copy(text.size());
+  const std::string_view lines = chunk.folded_text.view();
+  size_t from = 0, line_from = 0;
+  for (size_t i = 0; i < chunk.slots.size(); ++i) {
+    if (chunk.slots[i] > from) BS_RETURN_IF_ERROR(write(text.substr(from, chunk.slots[i] - from)));
+    from = chunk.slots[i];
+    BS_RETURN_IF_ERROR(write(lines.substr(line_from, ends[i] - line_from)));
+    line_from = ends[i];
+  }
+  if (text.size() > from) BS_RETURN_IF_ERROR(write(text.substr(from)));
+  return Status::Ok();
 }
 
 }  // namespace breachscope::scan

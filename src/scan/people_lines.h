@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@ struct PeopleChunk {
   std::vector<size_t> slots;  // offsets in `text`, in order: where the next folded person's line goes
   std::vector<std::pair<uint32_t, resolve::RecordSummary>> fold;  // (record, summary) for Feed
   std::vector<std::pair<uint32_t, resolve::Person>> folded;       // what Feed emitted, in order
+  report::LineBuffer folded_text;  // their lines (MergePeople's scratch)
   // summary.json's counts of the chunk's people.
   uint64_t individuals = 0, state_unknown = 0;
   std::map<std::string, uint64_t> by_state;
@@ -43,8 +45,10 @@ Status SplitPeople(std::string_view records_blob, uint32_t first_record, uint32_
 // Feeds chunk.fold to the resolver; the people it emits go to chunk.folded (one per
 // slot: Feed emits a person at its last record; an internal error otherwise).
 Status FoldPeople(resolve::EntityResolver& people, PeopleChunk& chunk);
-// Appends the chunk's lines in order to `out` (the folded people rendered at their
-// slots) and adds the folded people to the chunk's counts.
-void MergePeople(PeopleChunk& chunk, const std::vector<std::string>& source_json, report::LineBuffer& out);
+// Hands the chunk's lines in order to `write` (runs of the one-record people's lines,
+// the folded people's lines at their slots: no copy of the whole) and adds the folded
+// people to the chunk's counts; the first failed write's status.
+Status MergePeople(PeopleChunk& chunk, const std::vector<std::string>& source_json,
+                   const std::function<Status(std::string_view)>& write);
 
 }  // namespace breachscope::scan

@@ -193,6 +193,20 @@ class Handoff {
     cv_.notify_all();
     return true;
   }
+  void TryPush(T&& item) {  // dropped when full or stopped, without waiting
+    std::lock_guard lock(mu_);
+    if (stopped_ || items_.size() >= capacity_) return;
+    items_.push_back(std::move(item));
+    cv_.notify_all();
+  }
+  bool TryPop(T& item) {  // an item when one waits, without waiting
+    std::lock_guard lock(mu_);
+    if (stopped_ || items_.empty()) return false;
+    item = std::move(items_.front());
+    items_.pop_front();
+    cv_.notify_all();
+    return true;
+  }
   bool Pop(T& item) {  // false when closed and drained, or stopped
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !items_.empty() || closed_ || stopped_; });
@@ -1373,6 +1387,7 @@ class Scan {
           Status status;
         };
         Handoff<Split> split(4);
+        Handoff<PeopleChunk> spare(4);  // chunks done with: the reader reuses their buffers
         auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");
         if (!people_file.ok()) return people_file.status();
         std::thread reader;
@@ -1388,6 +1403,7 @@ class Scan {
             for (size_t k = 0; k < f.chunks.size(); ++k) {
               if (!f.chunks[k].record_count) continue;
               Split d;
+              spare.TryPop(d.people);
               d.status = store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), pchunk, false, true);
               if (d.status.ok())
                 d.status = SplitPeople(pchunk.records, record_base[i][k], source_base[i] + f.chunks[k].member, builder,
@@ -1401,21 +1417,17 @@ class Scan {
           }
           split.Close();
         });
-        report::LineBuffer pout;
         Split d;
+        auto write = [&](std::string_view bytes) { return (*people_file)->Append(bytes); };
         while (split.Pop(d)) {
           BS_RETURN_IF_ERROR(d.status);
           BS_RETURN_IF_ERROR(FoldPeople(builder, d.people));
-          MergePeople(d.people, source_json, pout);
+          BS_RETURN_IF_ERROR(MergePeople(d.people, source_json, write));
           individuals += d.people.individuals;
           individuals_state_unknown += d.people.state_unknown;
           for (const auto& [state, n] : d.people.by_state) by_state[state] += n;
-          if (pout.size() > (1u << 20)) {
-            BS_RETURN_IF_ERROR((*people_file)->Append(pout.view()));
-            pout.clear();
-          }
+          spare.TryPush(std::move(d.people));  // its buffers back to the reader
         }
-        BS_RETURN_IF_ERROR((*people_file)->Append(pout.view()));
         return (*people_file)->Close();
       }();
       write_ns_[3] = NowNs() - from;

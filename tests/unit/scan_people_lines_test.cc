@@ -149,7 +149,12 @@ Output ByChunks(const Stream& s, bool split_all_first, size_t* folded_people) {
     if (!split_all_first) split(c);
     EXPECT_TRUE(FoldPeople(people, chunks[c]).ok());
     *folded_people += chunks[c].folded.size();
-    MergePeople(chunks[c], source_json, text);
+    EXPECT_TRUE(MergePeople(chunks[c], source_json, [&](std::string_view bytes) {
+                  char* p = text.Reserve(bytes.size());
+                  std::copy(bytes.begin(), bytes.end(), p);
+                  text.Commit(p + bytes.size());
+                  return Status::Ok();
+                }).ok());
     out.individuals += chunks[c].individuals;
     out.state_unknown += chunks[c].state_unknown;
     for (const auto& [state, n] : chunks[c].by_state) out.by_state[state] += n;
