@@ -118,7 +118,7 @@ inline int PopCount(uint32_t x) {
 // The first 32 bytes at p classified at once, for Alnum(): a bit per byte that is an
 // ASCII letter or digit, a bit per digit, and the bytes upper-cased into `upper`.
 struct Classes32 {
-  uint32_t alnum = 0, digit = 0;
+  uint32_t alnum = 0, digit = 0, dash = 0;
 };
 inline Classes32 Classify32(const char* p, char* upper) {
   const __m128i zero = _mm_set1_epi8('0');
@@ -138,6 +138,7 @@ inline Classes32 Classify32(const char* p, char* upper) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(upper + 16 * half), _mm_sub_epi8(v, _mm_and_si128(is_lower, lower)));
     c.alnum |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(is_digit, is_letter))) << (16 * half);
     c.digit |= static_cast<uint32_t>(_mm_movemask_epi8(is_digit)) << (16 * half);
+    c.dash |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')))) << (16 * half);
   }
   return c;
 }
@@ -715,6 +716,22 @@ class Pass {
         letters = static_cast<int>(len) - digits;
         q = b + len;
         whole = true;
+      } else {
+        // Hyphenated (UUIDs, "A123-4567-8901"): the loop below joins parts on a hyphen
+        // followed by a letter or digit (not the first byte; at byte 31 the next byte is
+        // outside the mask, so the token is taken to end there). When the token holds 25
+        // letters and digits within these bytes, the loop would stop on the 25th and
+        // skip the identifier: skip it from b (every byte before that is in the skip's
+        // class) without reading it byte by byte.
+        const uint32_t joins = cls.dash & (cls.alnum >> 1) & 0x7FFFFFFEu;
+        const uint32_t token = cls.alnum | joins;
+        const uint32_t ends = ~token;
+        const uint32_t in = ends ? (1u << __builtin_ctz(ends)) - 1 : ~0u;
+        if (PopCount(cls.alnum & in) >= 25) {
+          canon_n = 25;
+          q = b;
+          whole = true;
+        }
       }
     }
     while (!whole && q < end_ && canon_n <= 24) {

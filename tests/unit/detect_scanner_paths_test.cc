@@ -53,6 +53,9 @@ TEST(ScannerPaths, KnownValuesAtTheEndAndFollowedByText) {
       {"trace 4bfacc8734fdbcf78e0ad5bf13fadabd", {}},
       {"span=ca3bc1c5fefa44ec", {}},
       {"see dl/t5520-cleanup", {}},
+      {"request_id=0b231436-caf7-cf4c-313f-610f6cca9f7b status=200", {}},
+      {"Member ID: 0B231436-CAF7-CF4C-313F-610F6CCA9F7B", {}},
+      {"Driver's License: A123-4567-8901", {{"drivers_license", "A12345678901"}}},
   };
   for (const auto& k : known) {
     EXPECT_EQ(Found50(k.text), k.want) << k.text;
