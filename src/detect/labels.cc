@@ -2,9 +2,9 @@
 
 #include <array>
 #include <bit>
-#include <cstring>
 
 #include "base/embedded_data.h"
+#include "detect/packed_word.h"
 #include "detect/simd_skip.h"
 
 namespace breachscope::detect {
@@ -64,46 +64,12 @@ constexpr std::string_view kFiller[] = {
     "is", "was", "are", "were", "as", "be", "of", "the", "a", "on", "in", "file", "security", "code", "date", "s",
     "our", "your", "his", "her", "their", "my", "card", "new", "old", "primary", "last", "full",
     "holder", "record", "records", "value", "x"};
-constexpr size_t kMaxPacked = 16;
+constexpr size_t kMaxPacked = kMaxPackedWord;
 static_assert([] {
   for (auto f : kFiller)
     if (f.empty() || f.size() > kMaxPacked) return false;
   return true;
 }());
-
-// A word of 1 to 16 bytes as two integers that, with its length, name it exactly:
-// loads inside [p, p + n) only (overlapping when n is not a power of two).
-struct Packed {
-  uint64_t a = 0, b = 0;
-};
-inline uint64_t Load8(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-inline uint64_t Load4(const char* p) {
-  uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-inline Packed Pack(const char* p, size_t n) {
-  if (n >= 8) return {Load8(p), Load8(p + n - 8)};
-  if (n >= 4) return {Load4(p) | Load4(p + n - 4) << 32, 0};
-  return {static_cast<uint64_t>(static_cast<unsigned char>(p[0])) |
-              static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
-              static_cast<uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16,
-          0};
-}
-// Pack() of a run of ASCII letters, lower-cased on the way (no copy of the word).
-inline Packed PackLetters(const char* p, size_t n) {
-  Packed k = Pack(p, n);
-  k.a |= n >= 4 ? 0x2020202020202020ull : 0x202020ull;
-  if (n >= 8) k.b |= 0x2020202020202020ull;
-  return k;
-}
-inline uint64_t SlotHash(const Packed& k, size_t n) {
-  return (k.a ^ (k.b * 0x9E3779B97F4A7C15ull) ^ n) * 0xBF58476D1CE4E5B9ull;
-}
 
 // True when only blanks and opening punctuation stand between a line start and the
 // value: the value is the first thing on its line.
@@ -218,9 +184,9 @@ Result<std::shared_ptr<const LabelTable>> LabelTable::LoadEmbedded() {
 }
 
 void LabelTable::AddSlot(std::string_view word, Label label, bool filler) {
-  const Packed k = Pack(word.data(), word.size());
+  const PackedWord k = PackWord(word.data(), word.size());
   const size_t mask = slots_.size() - 1;
-  for (size_t i = SlotHash(k, word.size()) >> slot_shift_;; i = (i + 1) & mask) {
+  for (size_t i = HashPacked(k, word.size()) >> slot_shift_;; i = (i + 1) & mask) {
     WordSlot& s = slots_[i];
     if (s.n == 0) {
       s.a = k.a;
@@ -241,9 +207,9 @@ void LabelTable::AddSlot(std::string_view word, Label label, bool filler) {
 __attribute__((always_inline)) inline const LabelTable::WordSlot* LabelTable::FindSlot(std::string_view word,
                                                                                       bool fold) const {
   const size_t n = word.size();
-  const Packed k = fold ? PackLetters(word.data(), n) : Pack(word.data(), n);
+  const PackedWord k = fold ? PackLetters(word.data(), n) : PackWord(word.data(), n);
   const size_t mask = slots_.size() - 1;
-  for (size_t i = SlotHash(k, n) >> slot_shift_;; i = (i + 1) & mask) {
+  for (size_t i = HashPacked(k, n) >> slot_shift_;; i = (i + 1) & mask) {
     const WordSlot& s = slots_[i];
     if (s.n == 0) return nullptr;
     if (s.n == n && s.a == k.a && s.b == k.b) return &s;

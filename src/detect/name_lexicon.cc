@@ -1,11 +1,15 @@
 #include "detect/name_lexicon.h"
 
 #include <algorithm>
+#include <bit>
 #include <functional>
+#include <iterator>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "base/embedded_data.h"
+#include "detect/packed_word.h"
 
 namespace breachscope::detect {
 
@@ -91,16 +95,72 @@ constexpr std::string_view kNameLikeCommonWords[] = {
 };
 // clang-format on
 
-// Word sets keyed by lowercase ASCII.
+// Word sets keyed by lowercase ASCII, in one flat open-addressed table of packed keys
+// (packed_word.h): the name scanner asks of most capitalised words in prose whether
+// they are common words, and a probe is a multiply and an integer compare. Words
+// longer than a packed key (none in the lists today) are kept in `longer`.
 struct CommonWords {
-  std::unordered_set<std::string_view> non_name;
-  std::unordered_set<std::string_view> common;
+  struct Slot {
+    uint64_t a = 0, b = 0;
+    uint8_t n = 0;  // 0: empty
+    bool common = false, non_name = false;
+  };
+  std::vector<Slot> slots;
+  int shift = 64;
+  std::unordered_set<std::string_view> longer_common, longer_non_name;
+
   CommonWords() {
-    for (std::string_view w : kNonNameWords) {
-      non_name.insert(w);
-      common.insert(w);
+    const size_t keys = std::size(kNonNameWords) + std::size(kNameLikeCommonWords);
+    size_t size = 16;
+    while (size < 2 * keys) size <<= 1;
+    slots.assign(size, Slot{});
+    shift = 64 - std::countr_zero(size);
+    for (std::string_view w : kNonNameWords) Add(w, /*non_name=*/true);
+    for (std::string_view w : kNameLikeCommonWords) Add(w, /*non_name=*/false);
+  }
+
+  void Add(std::string_view w, bool non_name) {
+    if (w.empty()) return;
+    if (w.size() > kMaxPackedWord) {
+      longer_common.insert(w);
+      if (non_name) longer_non_name.insert(w);
+      return;
     }
-    for (std::string_view w : kNameLikeCommonWords) common.insert(w);
+    const PackedWord k = PackWord(w.data(), w.size());
+    const size_t mask = slots.size() - 1;
+    for (size_t i = HashPacked(k, w.size()) >> shift;; i = (i + 1) & mask) {
+      Slot& s = slots[i];
+      if (s.n == 0 || (s.n == w.size() && s.a == k.a && s.b == k.b)) {
+        s.a = k.a;
+        s.b = k.b;
+        s.n = static_cast<uint8_t>(w.size());
+        s.common = true;
+        s.non_name = s.non_name || non_name;
+        return;
+      }
+    }
+  }
+
+  // The slot of a lowercase word of 1 to kMaxPackedWord bytes, or nullptr.
+  const Slot* Find(std::string_view w) const {
+    const PackedWord k = PackWord(w.data(), w.size());
+    const size_t mask = slots.size() - 1;
+    for (size_t i = HashPacked(k, w.size()) >> shift;; i = (i + 1) & mask) {
+      const Slot& s = slots[i];
+      if (s.n == 0) return nullptr;
+      if (s.n == w.size() && s.a == k.a && s.b == k.b) return &s;
+    }
+  }
+
+  bool IsCommon(std::string_view lower) const {
+    if (lower.size() > kMaxPackedWord) return longer_common.count(lower) > 0;
+    const Slot* s = Find(lower);
+    return s && s->common;
+  }
+  bool IsNonName(std::string_view lower) const {
+    if (lower.size() > kMaxPackedWord) return longer_non_name.count(lower) > 0;
+    const Slot* s = Find(lower);
+    return s && s->non_name;
   }
 };
 
@@ -136,7 +196,11 @@ constexpr std::string_view kLatin1 =
     "dnooooo!ouuuuy*y";  // F0..FF (FE = th)
 static_assert(kLatin1.size() == 0x40);
 
-size_t FoldedHash(std::string_view s) { return std::hash<std::string_view>{}(s); }
+// Short keys (most names) hash from their packed bytes; longer ones with std::hash.
+size_t FoldedHash(std::string_view s) {
+  if (!s.empty() && s.size() <= kMaxPackedWord) return HashPacked(PackWord(s.data(), s.size()), s.size());
+  return std::hash<std::string_view>{}(s);
+}
 
 }  // namespace
 
@@ -344,13 +408,13 @@ uint32_t NameLexicon::LastNameRank(std::string_view word) const { return Rank(la
 bool NameLexicon::IsCommonWord(std::string_view word) const {
   char buf[24];
   std::string_view lower;
-  return LowerAsciiWord(word, buf, &lower) && Common().common.count(lower) > 0;
+  return LowerAsciiWord(word, buf, &lower) && Common().IsCommon(lower);
 }
 
 bool NameLexicon::IsNonNameWord(std::string_view word) const {
   char buf[24];
   std::string_view lower;
-  return LowerAsciiWord(word, buf, &lower) && Common().non_name.count(lower) > 0;
+  return LowerAsciiWord(word, buf, &lower) && Common().IsNonName(lower);
 }
 
 }  // namespace breachscope::detect

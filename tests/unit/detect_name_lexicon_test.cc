@@ -92,5 +92,35 @@ TEST(NameLexiconRanks, ManyNamesWithDuplicatesKeepTheFirstRank) {
   EXPECT_EQ(lex->FirstNameRank("alicea"), 0u);
 }
 
+TEST(NameLexiconWords, CommonAndNonNameWords) {
+  auto lex = NameLexicon::LoadEmbedded();
+  ASSERT_TRUE(lex.ok());
+  const NameLexicon& l = **lex;
+  // The header's examples, any case.
+  for (std::string_view w : {"the", "will", "may", "page", "date", "street", "mark", "THE", "Street"})
+    EXPECT_TRUE(l.IsCommonWord(w)) << w;
+  for (std::string_view w : {"the", "date", "street", "social", "patient", "The", "PATIENT"})
+    EXPECT_TRUE(l.IsNonNameWord(w)) << w;
+  EXPECT_FALSE(l.IsNonNameWord("mark"));  // common, but also a given name
+  for (std::string_view w : {"", "thee", "streetz", "patientx", "xq", "the1", "th-e", "abcdefghijklmnopqrstuvwxy"}) {
+    EXPECT_FALSE(l.IsCommonWord(w)) << w;
+    EXPECT_FALSE(l.IsNonNameWord(w)) << w;
+  }
+  // Every non-name word is a common word; check all words of one to three letters.
+  int common = 0;
+  std::string w;
+  for (char a = 'a'; a <= 'z'; ++a)
+    for (char b = 'a' - 1; b <= 'z'; ++b)
+      for (char c = 'a' - 1; c <= 'z'; ++c) {
+        w.assign(1, a);
+        if (b >= 'a') w += b;
+        if (b >= 'a' && c >= 'a') w += c;
+        if (b < 'a' && c >= 'a') continue;
+        if (l.IsNonNameWord(w)) EXPECT_TRUE(l.IsCommonWord(w)) << w;
+        common += l.IsCommonWord(w);
+      }
+  EXPECT_GT(common, 40);  // "a", "an", "the", "of", "to", ...
+}
+
 }  // namespace
 }  // namespace breachscope::detect
