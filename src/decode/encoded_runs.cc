@@ -1,7 +1,7 @@
 // decode/encoded_runs.cc — finders for hex, %-encoding, quoted-printable, HTML
 // character references, JS escapes, ViewState and data: URIs.
 //
-// Why one file: the finders share their shape (a memchr trigger, a run grown while
+// Why one file: the finders share their shape (a trigger byte, a run grown while
 // escapes keep coming, a decoder, a "is the result text" check) and FindEncodedRuns()
 // must see all of them at once to resolve overlaps and to clip the context it adds
 // around inline runs at the neighbouring runs (so a run's context never holds another
@@ -62,25 +62,149 @@ void AppendUtf8(std::string& out, uint32_t cp) {
   }
 }
 
-// The first position at or after `from` where bytes `a`, `b` follow each other, or
-// t.size(). SSE2 compares 16 positions at a time (glibc's memmem is several times
-// slower for such short needles, and these searches cover every byte of the input).
-size_t FindPair(std::string_view t, size_t from, char a, char b) {
-  const size_t n = t.size();
-  size_t i = from;
-#if defined(__SSE2__)
-  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
-  for (; i + 17 <= n; i += 16) {
-    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
-    __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i + 1));
-    int m = _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(y, vb)));
-    if (m) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(m)));
+// ------------------------------------------------------------------ triggers
+
+// Each finder starts from its trigger: '%' (url), '&' (entity), '\\' (jsescape), '='
+// (qp), "/w" (viewstate), "a:" (data: URIs). A search for each over the whole text is
+// a pass per finder; Triggers makes one pass that notes, for every 64-byte block, which
+// triggers it holds, and the searches then look inside those blocks only. A block's
+// bit for a pair is set when the pair begins in it (its second byte may be the next
+// block's first).
+enum Trigger : uint8_t { kPercent = 1, kAmp = 2, kBackslash = 4, kEquals = 8, kSlashW = 16, kAColon = 32 };
+
+constexpr size_t kBlock = 64;
+
+uint8_t BlockTriggersScalar(std::string_view t, size_t b) {
+  uint8_t bits = 0;
+  const size_t end = std::min(t.size(), b + kBlock);
+  for (size_t i = b; i < end; ++i) {
+    switch (t[i]) {
+      case '%': bits |= kPercent; break;
+      case '&': bits |= kAmp; break;
+      case '\\': bits |= kBackslash; break;
+      case '=': bits |= kEquals; break;
+      case '/': bits |= i + 1 < t.size() && t[i + 1] == 'w' ? kSlashW : 0; break;
+      case 'a': bits |= i + 1 < t.size() && t[i + 1] == ':' ? kAColon : 0; break;
+      default: break;
+    }
   }
-#endif
-  for (; i + 1 < n; ++i)
-    if (t[i] == a && t[i + 1] == b) return i;
-  return n;
+  return bits;
 }
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) inline __m256i Eq(__m256i v, char c) {
+  return _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c));
+}
+
+__attribute__((target("avx2"))) inline uint8_t Any(__m256i lo, __m256i hi, uint8_t bit) {
+  return _mm256_movemask_epi8(_mm256_or_si256(lo, hi)) ? bit : 0;
+}
+
+// Bit k: p[k] == a and (b == 0 or p[k + 1] == b); reads p[0..64].
+__attribute__((target("avx2"))) uint64_t BlockMatches(const char* p, char a, char b) {
+  __m256i m0 = Eq(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), a);
+  __m256i m1 = Eq(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)), a);
+  if (b) {
+    m0 = _mm256_and_si256(m0, Eq(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 1)), b));
+    m1 = _mm256_and_si256(m1, Eq(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 33)), b));
+  }
+  return static_cast<uint32_t>(_mm256_movemask_epi8(m0)) |
+         static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(m1))) << 32;
+}
+
+// The blocks whose 65 bytes (the block and the byte after it) are all in the text.
+__attribute__((target("avx2"))) size_t BlockTriggersAvx2(std::string_view t, uint8_t* out) {
+  size_t b = 0;
+  for (; b * kBlock + kBlock + 1 <= t.size(); ++b) {
+    const char* p = t.data() + b * kBlock;
+    __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+    __m256i y0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 1));
+    __m256i y1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 33));
+    out[b] = Any(Eq(x0, '%'), Eq(x1, '%'), kPercent) | Any(Eq(x0, '&'), Eq(x1, '&'), kAmp) |
+             Any(Eq(x0, '\\'), Eq(x1, '\\'), kBackslash) | Any(Eq(x0, '='), Eq(x1, '='), kEquals) |
+             Any(_mm256_and_si256(Eq(x0, '/'), Eq(y0, 'w')), _mm256_and_si256(Eq(x1, '/'), Eq(y1, 'w')), kSlashW) |
+             Any(_mm256_and_si256(Eq(x0, 'a'), Eq(y0, ':')), _mm256_and_si256(Eq(x1, 'a'), Eq(y1, ':')), kAColon);
+  }
+  return b;
+}
+#endif
+
+bool HasAvx2() {
+#if defined(__x86_64__)
+  static const bool kAvx2 = __builtin_cpu_supports("avx2");
+  return kAvx2;
+#else
+  return false;
+#endif
+}
+
+class Triggers {
+ public:
+  explicit Triggers(std::string_view t) : t_(t), blocks_((t.size() + kBlock - 1) / kBlock) {
+    size_t b = 0;
+#if defined(__x86_64__)
+    if (HasAvx2()) b = BlockTriggersAvx2(t, blocks_.data());
+#endif
+    for (; b < blocks_.size(); ++b) blocks_[b] = BlockTriggersScalar(t, b * kBlock);
+  }
+
+  // The first position at or after `p` of byte `c` (single-byte trigger `kind`), or t.size().
+  size_t Next(Trigger kind, char c, size_t p) const { return Find(kind, c, 0, p); }
+
+  // The first position at or after `p` where bytes `a`, `b` (pair trigger `kind`) follow
+  // each other, or t.size().
+  size_t NextPair(Trigger kind, char a, char b, size_t p) const { return Find(kind, a, b, p); }
+
+ private:
+  // Next() (b == 0) or NextPair(): inside each block that holds the trigger, the 64
+  // positions are compared at once (AVX2) or one by one (the text's last block).
+  size_t Find(Trigger kind, char a, char b, size_t p) const {
+    const size_t n = t_.size();
+    while (p < n) {
+      const size_t k = NextBlock(kind, p / kBlock);
+      if (k >= blocks_.size()) return n;
+      const size_t base = k * kBlock, from = std::max(p, base);
+#if defined(__x86_64__)
+      if (HasAvx2() && base + kBlock + 1 <= n) {
+        uint64_t m = BlockMatches(t_.data() + base, a, b) & (~uint64_t{0} << (from - base));
+        if (m) return base + static_cast<size_t>(__builtin_ctzll(m));
+        p = base + kBlock;
+        continue;
+      }
+#endif
+      const size_t to = std::min(n, base + kBlock);
+      for (size_t q = from; q < to; ++q)
+        if (t_[q] == a && (b == 0 || (q + 1 < n && t_[q + 1] == b))) return q;
+      p = to;
+    }
+    return n;
+  }
+
+  // The first block at or after `b` holding `kind`, or blocks_.size(); eight blocks a step
+  // through runs without it.
+  size_t NextBlock(Trigger kind, size_t b) const {
+    const size_t nb = blocks_.size();
+    const uint64_t mask = 0x0101010101010101ull * kind;
+    while (b < nb) {
+      if (b % 8 == 0) {
+        while (b + 8 <= nb) {
+          uint64_t w;
+          std::memcpy(&w, blocks_.data() + b, 8);
+          if (w & mask) break;
+          b += 8;
+        }
+        if (b >= nb) break;
+      }
+      if (blocks_[b] & kind) return b;
+      ++b;
+    }
+    return nb;
+  }
+
+  std::string_view t_;
+  std::vector<uint8_t> blocks_;
+};
 
 bool HasNewline(std::string_view t, size_t b, size_t e) {
   return e > b && std::memchr(t.data() + b, '\n', e - b) != nullptr;
@@ -165,7 +289,7 @@ __attribute__((target("avx2"))) size_t NextHexRunAvx2(std::string_view t, size_t
 
 size_t NextHexRun(std::string_view t, size_t i) {
 #if defined(__x86_64__)
-  static const bool kAvx2 = __builtin_cpu_supports("avx2");
+  const bool kAvx2 = HasAvx2();
   if (kAvx2) return NextHexRunAvx2(t, i);
 #endif
   return NextHexRunScalar(t, i);
@@ -411,17 +535,11 @@ size_t QpSign(std::string_view t, size_t q) {
 // searched byte by byte. QpSign() needs "=\n", "=\r", "=3D", "=C2".."=F4" (then
 // another =XX), or "=20" / "=09" followed by a line end or '=': in key=value logs and
 // CSV most '=' are none of these, and 32 positions are ruled out at a time.
-__attribute__((target("avx2"))) inline __m256i Eq(__m256i v, char c) {
-  return _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c));
-}
-
-__attribute__((target("avx2"))) size_t SkipToQpCandidateAvx2(std::string_view t, size_t i) {
+__attribute__((target("avx2"))) size_t SkipToQpCandidateAvx2(std::string_view t, const Triggers& tr, size_t i) {
   const size_t n = t.size();
   while (i + 3 + 32 <= n) {
-    // Where '=' is rare, memchr gets there fastest; the 32 positions from it are judged at once.
-    const void* hit = std::memchr(t.data() + i, '=', n - i);
-    if (!hit) return n;
-    i = static_cast<size_t>(static_cast<const char*>(hit) - t.data());
+    // From the next '=' (where they are rare, that is most of the way), 32 positions at once.
+    i = tr.Next(kEquals, '=', i);
     if (i + 3 + 32 > n) break;
     const char* p = t.data() + i;
     __m256i is_eq = Eq(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), '=');
@@ -570,7 +688,7 @@ std::vector<DecodedRun> FindHexRuns(std::string_view t) {
   return runs;
 }
 
-std::vector<DecodedRun> FindUrlRuns(std::string_view t) {
+static std::vector<DecodedRun> UrlRuns(std::string_view t, const Triggers& tr) {
   std::vector<DecodedRun> runs;
   const size_t n = t.size();
   size_t rb = 0, re = 0;
@@ -583,9 +701,8 @@ std::vector<DecodedRun> FindUrlRuns(std::string_view t) {
   };
   size_t p = 0;
   while (p < n) {
-    const void* hit = std::memchr(t.data() + p, '%', n - p);
-    if (!hit) break;
-    size_t q = static_cast<const char*>(hit) - t.data();
+    size_t q = tr.Next(kPercent, '%', p);
+    if (q >= n) break;
     if (q + 2 >= n || !IsHex(t[q + 1]) || !IsHex(t[q + 2])) {
       p = q + 1;
       continue;
@@ -608,7 +725,7 @@ std::vector<DecodedRun> FindUrlRuns(std::string_view t) {
   return runs;
 }
 
-std::vector<DecodedRun> FindQpRuns(std::string_view t) {
+static std::vector<DecodedRun> QpRuns(std::string_view t, const Triggers& tr) {
   std::vector<DecodedRun> runs;
   const size_t n = t.size();
   size_t first = 0, last_end = 0, count = 0;
@@ -633,12 +750,11 @@ std::vector<DecodedRun> FindQpRuns(std::string_view t) {
   size_t p = 0;
   while (p < n) {
 #if defined(__x86_64__)
-    static const bool kAvx2 = __builtin_cpu_supports("avx2");
-    if (kAvx2) p = SkipToQpCandidateAvx2(t, p);
+    const bool kAvx2 = HasAvx2();
+    if (kAvx2) p = SkipToQpCandidateAvx2(t, tr, p);
 #endif
-    const void* hit = std::memchr(t.data() + p, '=', n - p);
-    if (!hit) break;
-    size_t q = static_cast<const char*>(hit) - t.data();
+    size_t q = tr.Next(kEquals, '=', p);
+    if (q >= n) break;
     size_t len = QpSign(t, q);
     if (!len) {
       p = q + 1;
@@ -665,14 +781,13 @@ std::vector<DecodedRun> FindQpRuns(std::string_view t) {
   return runs;
 }
 
-std::vector<DecodedRun> FindEntityRuns(std::string_view t) {
+static std::vector<DecodedRun> EntityRuns(std::string_view t, const Triggers& tr) {
   std::vector<DecodedRun> runs;
   const size_t n = t.size();
   size_t p = 0;
   while (p < n) {
-    const void* hit = std::memchr(t.data() + p, '&', n - p);
-    if (!hit) break;
-    size_t q = static_cast<const char*>(hit) - t.data();
+    size_t q = tr.Next(kAmp, '&', p);
+    if (q >= n) break;
     uint32_t cp;
     bool numeric;
     size_t len = ParseEntity(t, q, cp, numeric);
@@ -700,15 +815,14 @@ std::vector<DecodedRun> FindEntityRuns(std::string_view t) {
   return runs;
 }
 
-std::vector<DecodedRun> FindJsEscapeRuns(std::string_view t) {
+static std::vector<DecodedRun> JsEscapeRuns(std::string_view t, const Triggers& tr) {
   std::vector<DecodedRun> runs;
   const size_t n = t.size();
   size_t p = 0;
   std::string bytes;
   while (p < n) {
-    const void* hit = std::memchr(t.data() + p, '\\', n - p);
-    if (!hit) break;
-    size_t q = static_cast<const char*>(hit) - t.data();
+    size_t q = tr.Next(kBackslash, '\\', p);
+    if (q >= n) break;
     uint32_t cp;
     bool x;
     size_t len = ParseJsEscape(t, q, cp, x);
@@ -758,13 +872,13 @@ std::vector<DecodedRun> FindJsEscapeRuns(std::string_view t) {
   return runs;
 }
 
-std::vector<DecodedRun> FindViewStateRuns(std::string_view t) {
+static std::vector<DecodedRun> ViewStateRuns(std::string_view t, const Triggers& tr) {
   std::vector<DecodedRun> runs;
   const size_t n = t.size();
   std::string bytes;
   size_t p = 0;
   while (p + 3 <= n) {
-    size_t q = FindPair(t, p, '/', 'w');
+    size_t q = tr.NextPair(kSlashW, '/', 'w', p);
     if (q + 3 > n) break;
     p = q + 2;
     if (t[q + 2] != 'E') continue;
@@ -784,13 +898,13 @@ std::vector<DecodedRun> FindViewStateRuns(std::string_view t) {
   return runs;
 }
 
-std::vector<DecodedRun> FindDataUriRuns(std::string_view t) {
+static std::vector<DecodedRun> DataUriRuns(std::string_view t, const Triggers& tr) {
   std::vector<DecodedRun> runs;
   const size_t n = t.size();
   std::string bytes;
   size_t p = 0;
   while (p + 5 < n) {
-    size_t a = FindPair(t, p + 3, 'a', ':');  // "data:" ends "a:"
+    size_t a = tr.NextPair(kAColon, 'a', ':', p + 3);  // "data:" ends "a:"
     if (a >= n) break;
     p = a - 2;
     size_t q = a - 3;
@@ -824,6 +938,13 @@ std::vector<DecodedRun> FindDataUriRuns(std::string_view t) {
   return runs;
 }
 
+std::vector<DecodedRun> FindUrlRuns(std::string_view t) { return UrlRuns(t, Triggers(t)); }
+std::vector<DecodedRun> FindQpRuns(std::string_view t) { return QpRuns(t, Triggers(t)); }
+std::vector<DecodedRun> FindEntityRuns(std::string_view t) { return EntityRuns(t, Triggers(t)); }
+std::vector<DecodedRun> FindJsEscapeRuns(std::string_view t) { return JsEscapeRuns(t, Triggers(t)); }
+std::vector<DecodedRun> FindViewStateRuns(std::string_view t) { return ViewStateRuns(t, Triggers(t)); }
+std::vector<DecodedRun> FindDataUriRuns(std::string_view t) { return DataUriRuns(t, Triggers(t)); }
+
 std::vector<EncodedRun> FindEncodedRuns(std::string_view t) {
   struct Ranked {
     DecodedRun run;
@@ -833,12 +954,13 @@ std::vector<EncodedRun> FindEncodedRuns(std::string_view t) {
   auto add = [&](std::vector<DecodedRun>&& v, int priority) {
     for (auto& r : v) all.push_back({std::move(r), priority});
   };
-  add(FindViewStateRuns(t), 0);
-  add(FindDataUriRuns(t), 1);
-  add(FindQpRuns(t), 2);
-  add(FindUrlRuns(t), 3);
-  add(FindEntityRuns(t), 4);
-  add(FindJsEscapeRuns(t), 5);
+  const Triggers tr(t);  // one pass for the six finders that start from a trigger
+  add(ViewStateRuns(t, tr), 0);
+  add(DataUriRuns(t, tr), 1);
+  add(QpRuns(t, tr), 2);
+  add(UrlRuns(t, tr), 3);
+  add(EntityRuns(t, tr), 4);
+  add(JsEscapeRuns(t, tr), 5);
   add(FindHexRuns(t), 6);
   add(FindBase64Runs(t), 7);
   std::vector<EncodedRun> out;

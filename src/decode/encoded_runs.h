@@ -10,9 +10,11 @@
 // label in front of an escaped value ("SSN: &#52;&#49;...") reaches the child.
 //
 // Cost: these run over every byte of every text unit. Each finder starts from a
-// trigger found with memchr/memmem ('%', '&', '\\', '=', "/wE", "data:") and does
-// nothing on text without it; hex runs are probed every 32 bytes. Runs that decode to
-// noise (hashes, ids, "50% off", "a=10 b=20", a lone "&amp;") are dropped.
+// trigger ('%', '&', '\\', '=', "/wE", "data:"); FindEncodedRuns() notes in one pass
+// which 64-byte blocks hold which trigger, and a finder does nothing on text without
+// its own. Hex and base64 runs are found by AVX2 classification of 64-byte blocks.
+// Runs that decode to noise (hashes, ids, "50% off", "a=10 b=20", a lone "&amp;") are
+// dropped, most before they are decoded (CannotBeText on their first bytes).
 //
 // Names (contract): hex url qp entity jsescape viewstate base64, then gzip / utf16
 // for decoded bytes that are compressed or UTF-16 text.

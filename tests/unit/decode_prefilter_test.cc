@@ -6,7 +6,8 @@
 // text full of near-misses: identifiers, paths, hashes, wrapped blocks, padding, every
 // byte value next to a run, and real payloads (text, gzip, zlib, raw deflate, UTF-16);
 // FindHexRuns() (SIMD run search, pre-reject) likewise against its old probe loop, and
-// FindQpRuns() (SIMD skip over '=' that cannot start a sign) against its memchr loop.
+// FindQpRuns() (SIMD skip over '=' that cannot start a sign) against its memchr loop;
+// the trigger finders at every offset across the 64-byte blocks of their first pass.
 #include <gtest/gtest.h>
 
 #include <openssl/evp.h>
@@ -99,8 +100,9 @@ class Gen {
       case 4: return Utf16(Ascii(n / 2), Chance(50), Chance(30));
       case 5: {  // UTF-16-ish with some NULs missing or extra
         std::string s = Utf16(Ascii(n / 2), Chance(50), false);
-        for (auto& c : s)
+        for (auto& c : s) {
           if (Chance(15)) c = Chance(50) ? '\0' : 'x';
+        }
         return s;
       }
       case 6: return Deflate(Ascii(n + 20), 15 + 16);
@@ -139,7 +141,9 @@ TEST(CannotBeText, NeverRulesOutBytesThatAreText) {
     rejected += !ok;
     for (size_t p = 0; p <= d.size(); ++p) {
       const bool cannot = CannotBeText(std::string_view(d).substr(0, p), d.size());
-      if (cannot) ASSERT_FALSE(ok) << "prefix " << p << " of " << d.size() << " bytes ruled out text that is text";
+      if (cannot) {
+        ASSERT_FALSE(ok) << "prefix " << p << " of " << d.size() << " bytes ruled out text that is text";
+      }
       if (p == d.size()) proven += cannot;
     }
   }
@@ -527,6 +531,45 @@ TEST(FindQpRuns, SameRunsAsTheReferenceOnGeneratedText) {
     if (HasFailure()) return;
   }
   EXPECT_GT(found, 100u);
+}
+
+
+// ------------------------------------------------------------------ trigger blocks
+
+// The finders that start from a trigger ('%', '&', '\\', '=', "/w", "a:") look for it
+// in the 64-byte blocks a first pass marked: an encoded run is found the same at every
+// offset across block borders, and next to every other trigger.
+TEST(TriggerBlocks, RunsAreFoundAtEveryOffset) {
+  struct Case {
+    std::vector<DecodedRun> (*find)(std::string_view);
+    std::string sample;
+  };
+  const std::vector<Case> cases = {
+      {FindUrlRuns, "name%3DJane%20Public%26ssn%3D412637781"},
+      {FindEntityRuns, "&#52;&#49;&#50;&#45;&#54;&#51;"},
+      {FindJsEscapeRuns, "\\u0034\\u0031\\u0032\\u0036\\u0033"},
+      {FindJsEscapeRuns, "\\x34\\x31\\x32\\x36\\x33\\x37"},
+      {FindViewStateRuns, B64(std::string("\xFF\x01\x05\x0BHello World", 14))},
+      {FindDataUriRuns, "data:text/plain;base64," + B64("Dana Whitfield 412 Elm St")},
+      {FindQpRuns, "Caf=C3=A9 cr=C3=A8me br=C3=BBl=C3=A9e"},
+  };
+  for (const auto& c : cases) {
+    const auto want = c.find(c.sample);
+    ASSERT_EQ(want.size(), 1u) << c.sample;
+    for (size_t lead = 0; lead < 140; ++lead)
+      for (std::string_view filler : {" ", " %& \\ = /w a: "}) {
+        std::string text;
+        while (text.size() < lead) text += filler;
+        text.resize(lead);
+        if (!text.empty()) text.back() = '\n';
+        text += c.sample + "\n";
+        const auto got = c.find(text);
+        ASSERT_EQ(got.size(), 1u) << lead << " " << text;
+        EXPECT_EQ(got[0].begin, want[0].begin + lead) << text;
+        EXPECT_EQ(got[0].end, want[0].end + lead) << text;
+        EXPECT_EQ(got[0].decoded, want[0].decoded) << text;
+      }
+  }
 }
 
 }  // namespace
