@@ -18,4 +18,8 @@ uint64_t CountByte(std::string_view s, char c);
 // `c`, in order. `out` keeps its capacity between calls: callers reuse one.
 void ListByte(std::string_view s, char c, uint64_t base, std::vector<uint64_t>& out);
 
+// ListByte for bytes equal to any of `a`, `b`, `c` (a CSV's delimiter, line break and
+// quote).
+void ListAnyOf(std::string_view s, char a, char b, char c, uint64_t base, std::vector<uint64_t>& out);
+
 }  // namespace breachscope

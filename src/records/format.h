@@ -9,11 +9,14 @@
 // Thread-safety: pure functions; Table is a plain value shared read-only.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/byte_scan.h"
 #include "detect/labels.h"
 
 namespace breachscope::records {
@@ -51,5 +54,44 @@ struct Row {
 // Parses the row starting at `pos` (RFC 4180 quoting; a quoted field may hold line
 // breaks). Returns the offset after the row.
 uint64_t ParseCsvRow(std::string_view text, uint64_t pos, char delimiter, Row& row);
+
+// The rows that begin in [from, to), in order: on_row(row) for each, exactly the rows
+// ParseCsvRow gives from `from` on. The delimiters, line breaks and quotes of the
+// region are found in one vector pass (`stops`: scratch, reused by the caller), and a
+// row without a quote is cut at them; a row with a quote, or one that runs past `to`,
+// goes through ParseCsvRow. On machine CSV (metrics, exports) that halves the parse.
+template <typename OnRow>
+void ParseCsvRows(std::string_view text, uint64_t from, uint64_t to, char delimiter, std::vector<uint64_t>& stops,
+                  Row& row, OnRow&& on_row) {
+  to = std::min<uint64_t>(to, text.size());
+  if (from >= to) return;
+  stops.clear();
+  ListAnyOf(text.substr(from, to - from), delimiter, '\n', '"', from, stops);
+  size_t k = 0;  // the first stop at or after `from`
+  while (from < to) {
+    size_t e = k;
+    while (e < stops.size() && text[stops[e]] == delimiter) ++e;
+    if (e < stops.size() && text[stops[e]] == '\n') {  // no quote before the line break
+      row.cells.clear();
+      row.begin = from;
+      uint64_t cell = from;
+      for (size_t q = k; q <= e; ++q) {
+        uint64_t end = stops[q];
+        if (end > cell && text[end - 1] == '\r') --end;  // as ParseCsvRow trims every unquoted cell
+        row.cells.emplace_back(cell, end);
+        cell = stops[q] + 1;
+      }
+      row.end = from = stops[e] + 1;
+      k = e + 1;
+      on_row(static_cast<const Row&>(row));
+      continue;
+    }
+    uint64_t next = ParseCsvRow(text, from, delimiter, row);
+    on_row(static_cast<const Row&>(row));
+    if (next == from) break;
+    from = next;
+    while (k < stops.size() && stops[k] < from) ++k;
+  }
+}
 
 }  // namespace breachscope::records

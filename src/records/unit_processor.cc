@@ -134,7 +134,7 @@ struct Scratch {
   std::vector<int> field_column;
   std::vector<int64_t> field_segment;
   std::vector<Candidate> cands;
-  std::vector<uint64_t> breaks;  // Lines()'s line breaks
+  std::vector<uint64_t> breaks;  // Lines()'s line breaks, ParseTable()'s stops
 
   template <typename V>
   static void Reset(V& v) {
@@ -326,16 +326,13 @@ class Job {
     }
     Row row;
     if (table_ && table_->header_row && own_begin_ == 0) p = ParseCsvRow(text_, 0, delim, row);  // the header row
-    while (p < own_end_) {
-      uint64_t next = ParseCsvRow(text_, p, delim, row);
-      AddSegment(row.begin, row.end);
-      for (size_t c = 0; c < row.cells.size(); ++c) {
+    ParseCsvRows(text_, p, own_end_, delim, lease_->breaks, row, [&](const Row& r) {
+      AddSegment(r.begin, r.end);
+      for (size_t c = 0; c < r.cells.size(); ++c) {
         Label l = table_ && c < table_->labels.size() ? table_->labels[c] : Label::kNone;
-        AddField(row.cells[c].first, row.cells[c].second, l, static_cast<int>(c));
+        AddField(r.cells[c].first, r.cells[c].second, l, static_cast<int>(c));
       }
-      if (next == p) break;
-      p = next;
-    }
+    });
   }
 
   // A whole JSON document: every object with scalar members becomes a segment of

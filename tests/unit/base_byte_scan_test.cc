@@ -38,6 +38,23 @@ TEST(ByteScan, AgreesWithAByteLoopAtEveryLengthAndAlignment) {
   }
 }
 
+TEST(ByteScan, ListAnyOfAgreesWithAByteLoop) {
+  std::mt19937 rng(9);
+  std::string buf(300, 'x');
+  for (auto& ch : buf) ch = "ab\n,\"\t\r"[rng() % 7];
+  for (size_t off = 0; off < 66; ++off) {
+    for (size_t len = 0; off + len <= buf.size(); len += (len < 140 ? 1 : 29)) {
+      std::string_view s(buf.data() + off, len);
+      std::vector<uint64_t> want;
+      for (size_t i = 0; i < s.size(); ++i)
+        if (s[i] == ',' || s[i] == '\n' || s[i] == '"') want.push_back(7 + i);
+      std::vector<uint64_t> got;
+      ListAnyOf(s, ',', '\n', '"', 7, got);
+      EXPECT_EQ(got, want) << off << " " << len;
+    }
+  }
+}
+
 TEST(ByteScan, FindsTheByteAtEachBlockEdge) {
   for (size_t at : {0u, 15u, 16u, 31u, 32u, 63u, 64u, 65u, 127u, 128u, 199u}) {
     std::string s(200, 'a');
