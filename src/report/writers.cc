@@ -245,9 +245,18 @@ inline char* PutUint(char* p, uint64_t n, int min_digits = 1) {
 inline size_t JsonBound(std::string_view s) { return 6 * s.size() + 2; }
 // AppendJsonString's bytes. Most values (names, masks, paths) need no escape: they are
 // copied whole; the rest go through AppendJsonString itself.
+// The bytes AppendJsonString changes: quote, backslash, controls, and every byte of
+// UTF-8 (it checks sequences); one table look-up a byte.
+struct EscapeTable {
+  uint8_t changed[256];
+  constexpr EscapeTable() : changed{} {
+    for (int c = 0; c < 256; ++c) changed[c] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+  }
+};
+constexpr EscapeTable kEscape;
 char* PutJson(char* p, std::string_view s) {
   unsigned bad = 0;
-  for (unsigned char c : s) bad |= (c < 0x20) | (c == '"') | (c == '\\') | (c >= 0x80);
+  for (unsigned char c : s) bad |= kEscape.changed[c];
   if (!bad) {
     *p++ = '"';
     p = Put(p, s);
@@ -276,10 +285,19 @@ inline char* PutStringOrNull(char* p, std::string_view s) { return s.empty() ? L
 struct TypesByName {
   std::array<PiiType, kPiiTypeCount> order{};
   size_t longest = 0;
+  std::array<std::string, 256> json;  // by PiiType value: the name as a JSON string
   TypesByName() {
     order = kAllPiiTypes;
     std::sort(order.begin(), order.end(), [](PiiType a, PiiType b) { return TypeName(a) < TypeName(b); });
-    for (PiiType t : order) longest = std::max(longest, TypeName(t).size());
+    for (PiiType t : order) {
+      longest = std::max(longest, TypeName(t).size());
+      AppendJsonString(json[static_cast<uint8_t>(t)], TypeName(t));
+    }
+  }
+  // A type's name as JSON (types outside kAllPiiTypes: rendered as AppendJsonString would).
+  char* Put(char* p, PiiType t) const {
+    const std::string& j = json[static_cast<uint8_t>(t)];
+    return j.empty() ? PutJson(p, TypeName(t)) : report::Put(p, j);
   }
 };
 const TypesByName& TypeOrder() {
@@ -377,7 +395,7 @@ void RenderPerson(LineBuffer& out, uint64_t person_id, const resolve::Person& p,
   for (const auto& [type, fps] : p.identifiers) {
     if (!first) o = Lit(o, ", ");
     first = false;
-    o = PutJson(o, TypeName(type));
+    o = types.Put(o, type);
     o = Lit(o, ": [");
     for (size_t i = 0; i < fps.size(); ++i) {
       if (i) o = Lit(o, ", ");
@@ -393,7 +411,7 @@ void RenderPerson(LineBuffer& out, uint64_t person_id, const resolve::Person& p,
     if (!(p.exposed & Bit(t))) continue;
     if (!first) o = Lit(o, ", ");
     first = false;
-    o = PutJson(o, TypeName(t));
+    o = types.Put(o, t);
   }
   o = Lit(o, "], \"sources\": [");
   for (size_t i = 0; i < p.sources.size(); ++i) {
@@ -459,7 +477,7 @@ void RenderRecordPerson(LineBuffer& out, uint64_t person_id, const RecordView& r
     if (!new_type && std::memcmp(id + 1, order[i - 1] + 1, kEntry - 1) == 0) continue;  // a duplicate
     if (new_type) {
       if (i) o = Lit(o, "], ");
-      o = PutJson(o, TypeName(static_cast<PiiType>(static_cast<uint8_t>(id[0]))));
+      o = types.Put(o, static_cast<PiiType>(static_cast<uint8_t>(id[0])));
       o = Lit(o, ": [");
     } else {
       o = Lit(o, ", ");
@@ -475,7 +493,7 @@ void RenderRecordPerson(LineBuffer& out, uint64_t person_id, const RecordView& r
     if (!(r.types & Bit(t))) continue;
     if (!first) o = Lit(o, ", ");
     first = false;
-    o = PutJson(o, TypeName(t));
+    o = types.Put(o, t);
   }
   o = Lit(o, "], \"sources\": [");
   o = Put(o, source_json);
