@@ -20,6 +20,8 @@
 #include <sstream>
 #include <optional>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <openssl/evp.h>
 
@@ -134,6 +136,15 @@ struct FileState {
   std::mutex errors_mu;
   std::atomic<uint64_t> pending{0};  // parallel chunks not yet done
   bool done = false;                 // FileDone ran: chunks and members are final (under Scan::done_mu_)
+  // The content key when it is taken after BeginFile (see Scan::Resume): the file's
+  // size is shared with no other file, so no copy lookup needed it up front. Parallel
+  // chunks each hash their own piece (chunk_digests, combined by FileDone); any other
+  // file is hashed just before it is read (SettleHash).
+  bool hash_deferred = false;
+  uint64_t hash_size = 0;  // the size Resume saw (fstat)
+  std::vector<std::array<unsigned char, 32>> chunk_digests;
+  std::atomic<bool> digest_failed{false};  // a chunk read short: no key, no reuse by content
+  std::string content_hash;                // for CompleteFile ("": the one BeginFile stored)
 };
 
 struct Task {
@@ -148,6 +159,15 @@ struct Task {
 enum Stage { kStageExtract, kStageDetect, kStageRedact, kStageBusy, kStageCount };
 constexpr const char* kStageNames[kStageCount] = {"extract", "detect", "redact", "busy"};
 
+using PieceDigest = std::array<unsigned char, 32>;
+
+// The content key of a file (its identity by content, for reusing a copy's rows):
+// SHA-256 over the file's size, the chunk size and the SHA-256 of each chunk-sized
+// piece, in order. Pieces rather than one stream so that workers reading a large file
+// in parallel chunks hash their own piece as they read it; ContentKey's pass over a
+// whole file gives the same key.
+std::string CombinePieceDigests(uint64_t size, uint64_t chunk_bytes, const std::vector<PieceDigest>& pieces);
+
 std::string HexOf(const unsigned char* bytes, unsigned int n) {
   static const char* kHex = "0123456789abcdef";
   std::string hex;
@@ -156,6 +176,20 @@ std::string HexOf(const unsigned char* bytes, unsigned int n) {
     hex += kHex[bytes[i] & 15];
   }
   return hex;
+}
+
+bool Sha256(std::string_view bytes, PieceDigest& out) {
+  unsigned int n = 0;
+  return EVP_Digest(bytes.data(), bytes.size(), out.data(), &n, EVP_sha256(), nullptr) == 1 && n == out.size();
+}
+
+std::string CombinePieceDigests(uint64_t size, uint64_t chunk_bytes, const std::vector<PieceDigest>& pieces) {
+  std::string message = "breachscope-content-2|" + std::to_string(size) + "|" + std::to_string(chunk_bytes) + "|";
+  message.reserve(message.size() + pieces.size() * 32);
+  for (const PieceDigest& d : pieces) message.append(reinterpret_cast<const char*>(d.data()), d.size());
+  PieceDigest key{};
+  if (!Sha256(message, key)) return {};
+  return HexOf(key.data(), static_cast<unsigned int>(key.size()));
 }
 
 // Peak resident memory so far (VmHWM), in MiB; 0 where /proc is not there. The scan
@@ -410,6 +444,10 @@ class Scan {
       total_bytes_ += st->entry.size;
       files_.push_back(std::move(st));
     }
+    std::unordered_map<uint64_t, uint32_t> by_size;
+    for (const auto& f : files_) ++by_size[f->entry.size];
+    for (const auto& [size, n] : by_size)
+      if (n > 1) shared_sizes_.insert(size);
   }
 
   // A file name may hold an identifier ("412-63-7781.pdf"): mask it, and escape '!'.
@@ -545,7 +583,10 @@ class Scan {
         std::lock_guard lock(f.errors_mu);
         for (const auto& e : f.errors) errors.push_back({relative(e.path), e.reason, e.detail});
       }
-      Status s = store_->CompleteFile(f.store_id, static_cast<uint32_t>(f.chunks.size()), suffixes, errors);
+      if (!f.chunk_digests.empty() && !f.digest_failed)
+        f.content_hash = CombinePieceDigests(f.entry.size, cfg_.chunk_bytes, f.chunk_digests);
+      Status s = store_->CompleteFile(f.store_id, static_cast<uint32_t>(f.chunks.size()), suffixes, errors,
+                                      f.content_hash);
       if (!s.ok()) AddError(f, {f.safe_path, s.code(), s.message()});
     }
     files_done_.fetch_add(1, std::memory_order_relaxed);
@@ -591,12 +632,29 @@ class Scan {
       f.store_id = (*stored)->id;
       return LoadStored(f, **stored);
     }
-    auto hash = ContentHash(fd, ident.size);
-    if (!hash.ok()) {
-      AddError(f, {f.safe_path, hash.status().code(), hash.status().message()});
-      return false;
-    }
+    // A file whose size no other file of this scan or of the case has cannot be a copy
+    // of one: it is not read a second time just to be hashed. Its key is taken as it is
+    // read (see FileState::hash_deferred) and stored when it completes.
+    bool may_be_copy = false;
     if (reuse_allowed_) {
+      may_be_copy = shared_sizes_.count(ident.size) != 0;
+      if (!may_be_copy) {
+        auto stored_size = store_->HasFileOfSize(ident.size);
+        may_be_copy = !stored_size.ok() || *stored_size;
+      }
+    }
+    Result<std::string> hash = std::string();
+    if (may_be_copy) {
+      hash = ContentKey(fd, ident.size);
+      if (!hash.ok()) {
+        AddError(f, {f.safe_path, hash.status().code(), hash.status().message()});
+        return false;
+      }
+    } else {
+      f.hash_deferred = true;
+      f.hash_size = ident.size;
+    }
+    if (may_be_copy) {
       auto copy = store_->FindByContent(ident.size, *hash);
       if (copy.ok() && copy->has_value()) {
         auto id = store_->AddCopy(ident, **copy);
@@ -634,21 +692,39 @@ class Scan {
     return true;
   }
 
-  // SHA-256 of the file's bytes, hex.
-  static Result<std::string> ContentHash(int fd, uint64_t size) {
+  // The content key (CombinePieceDigests) of the file's first `size` bytes, read in
+  // 1 MiB pieces.
+  Result<std::string> ContentKey(int fd, uint64_t size) const {
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return InternalError("SHA-256 unavailable");
+    if (!ctx) return InternalError("SHA-256 unavailable");
+    const uint64_t piece = cfg_.chunk_bytes;
+    std::vector<PieceDigest> pieces;
     std::string buf;
-    for (uint64_t at = 0; at < size;) {
-      BS_RETURN_IF_ERROR(ReadAt(fd, at, std::min<uint64_t>(1u << 20, size - at), buf));
-      if (buf.empty()) break;
-      EVP_DigestUpdate(ctx.get(), buf.data(), buf.size());
-      at += buf.size();
+    uint64_t at = 0;
+    while (at < size) {
+      if (EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return InternalError("SHA-256 unavailable");
+      const uint64_t piece_end = std::min(size, at + piece);
+      while (at < piece_end) {
+        BS_RETURN_IF_ERROR(ReadAt(fd, at, std::min<uint64_t>(1u << 20, piece_end - at), buf));
+        if (buf.empty()) return IoError("the file became shorter while it was read");
+        EVP_DigestUpdate(ctx.get(), buf.data(), buf.size());
+        at += buf.size();
+      }
+      unsigned int n = 0;
+      EVP_DigestFinal_ex(ctx.get(), pieces.emplace_back().data(), &n);
     }
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_DigestFinal_ex(ctx.get(), md, &n);
-    return HexOf(md, n);
+    std::string key = CombinePieceDigests(size, piece, pieces);
+    if (key.empty()) return InternalError("SHA-256 unavailable");
+    return key;
+  }
+
+  // The deferred content key of a file read whole (not in parallel chunks): taken now,
+  // just before its bytes are read again (from the page cache) to be scanned.
+  void SettleHash(FileState& f, int fd) {
+    if (!f.hash_deferred) return;
+    f.hash_deferred = false;
+    auto key = ContentKey(fd, f.hash_size);
+    if (key.ok()) f.content_hash = std::move(*key);  // else: stored without a key, never matched by content
   }
 
   static Status ReadAt(int fd, uint64_t offset, uint64_t length, std::string& buf) {
@@ -697,11 +773,13 @@ class Scan {
       return FileDone(f);
     }
     if (const extract::Extractor* ex = extract::FindExtractor(f.entry.path.filename().string(), buf)) {
+      SettleHash(f, fd.fd);
       ExtractFile(f, *ex, fd.fd, spill, scratch);
       bytes_done_ += f.entry.size;
       return FileDone(f);
     }
     if (auto kind = KnownBinary(buf)) {
+      SettleHash(f, fd.fd);
       AddError(f, {f.safe_path, StatusCode::kUnsupported, "this is " + *kind + "; reading its contents is not supported yet"});
       bytes_done_ += f.entry.size;
       return FileDone(f);
@@ -716,6 +794,9 @@ class Scan {
       plan.chunks = (f.entry.size + cfg_.chunk_bytes - 1) / cfg_.chunk_bytes;
       f.chunks.resize(plan.chunks);
       f.pending = plan.chunks;
+      // Each chunk hashes its own piece of the content key as it is read.
+      if (f.hash_deferred && f.hash_size == f.entry.size) f.chunk_digests.resize(plan.chunks);
+      else SettleHash(f, fd.fd);
       {
         std::lock_guard lock(mu_);
         for (uint64_t k = 1; k < plan.chunks; ++k) queue_.push_back({index, static_cast<int64_t>(k)});
@@ -724,6 +805,7 @@ class Scan {
       ParallelChunkWithFd(f, 0, fd.fd, spill, scratch, buf);
       return;
     }
+    SettleHash(f, fd.fd);
     ItemContext item;
     ByteSource src{fd.fd, {}, f.entry.size, true};
     Sequential(f, item, plan, src, spill, scratch, buf);
@@ -1051,6 +1133,11 @@ class Scan {
       AddError(f, {f.safe_path, s.code(), s.message() + " (chunk " + std::to_string(k + 1) + ")"});
       ChunkDone(f, nominal_end - nominal_begin);
       return;
+    }
+    if (!f.chunk_digests.empty()) {  // this chunk's piece of the content key
+      const uint64_t at = nominal_begin - read_begin, len = nominal_end - nominal_begin;
+      if (buf.size() < at + len || !Sha256(std::string_view(buf).substr(at, len), f.chunk_digests[k]))
+        f.digest_failed = true;
     }
     uint64_t own_begin = k == 0 ? f.plan.bom : LineStartAtOrAfter(buf, read_begin, nominal_begin, size);
     uint64_t own_end = LineStartAtOrAfter(buf, read_begin, nominal_end, size);
@@ -1617,6 +1704,7 @@ class Scan {
   std::unique_ptr<records::UnitProcessor> processor_;
   std::unique_ptr<store::CaseStore> store_;
   std::vector<std::unique_ptr<FileState>> files_;
+  std::unordered_set<uint64_t> shared_sizes_;  // sizes two or more walked files have (Resume)
   std::vector<ItemError> walk_errors_;
   bool exporting_ = false;
   bool reuse_allowed_ = false;  // the case's rows were made with this scan's settings  // Export(): outputs from the case store, nothing scanned or saved

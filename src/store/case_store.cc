@@ -99,8 +99,9 @@ class SqliteCaseStore final : public CaseStore {
   Result<int64_t> AddCopy(const FileIdentity& id, const StoredFile& stored) override;
   Status PutChunk(int64_t file, uint32_t seq, std::string_view meta, std::string_view findings,
                   std::string_view records) override;
+  Result<bool> HasFileOfSize(uint64_t size) override;
   Status CompleteFile(int64_t file, uint32_t chunks, const std::vector<std::string>& member_suffixes,
-                      const std::vector<ItemError>& errors) override;
+                      const std::vector<ItemError>& errors, std::string_view content_hash) override;
   Status GetChunk(int64_t file, uint32_t seq, Chunk& out, bool with_findings, bool with_records) override;
   Status SaveScan(const std::vector<int64_t>& file_ids, const std::vector<ItemError>& walk_errors,
                   const std::vector<ItemError>& errors, const std::string& summary_json) override;
@@ -374,8 +375,15 @@ Status SqliteCaseStore::PutChunk(int64_t file, uint32_t seq, std::string_view me
   return Status::Ok();
 }
 
+Result<bool> SqliteCaseStore::HasFileOfSize(uint64_t size) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_, "SELECT 1 FROM scanned_files WHERE size = ? LIMIT 1");
+  s.Int(1, static_cast<int64_t>(size));
+  return s.Step() == SQLITE_ROW;
+}
+
 Status SqliteCaseStore::CompleteFile(int64_t file, uint32_t chunks, const std::vector<std::string>& member_suffixes,
-                               const std::vector<ItemError>& errors) {
+                                     const std::vector<ItemError>& errors, std::string_view content_hash) {
   std::lock_guard lock(mu_);
   if (lost_files_.count(file))
     return IoError("case database: this file's chunks were lost in a failed commit; the next scan reads it again");
@@ -388,6 +396,11 @@ Status SqliteCaseStore::CompleteFile(int64_t file, uint32_t chunks, const std::v
     Stmt ins(db_, "INSERT INTO file_errors (file_id, path_suffix, reason, detail) VALUES (?, ?, ?, ?)");
     ins.Int(1, file).Text(2, e.path).Text(3, ReasonName(e.reason)).Text(4, e.detail);
     if (ins.Step() != SQLITE_DONE) return Error("store an error");
+  }
+  if (!content_hash.empty()) {
+    Stmt h(db_, "UPDATE scanned_files SET content_hash = ? WHERE id = ?");
+    h.Text(1, content_hash).Int(2, file);
+    if (h.Step() != SQLITE_DONE) return Error("complete a file");
   }
   Stmt s(db_, "UPDATE scanned_files SET chunks = ?, members = ?, complete = 1 WHERE id = ?");
   std::string members = JoinNul(member_suffixes);

@@ -87,6 +87,10 @@ class CaseStore {
   virtual Result<std::optional<StoredFile>> FindScanned(const FileIdentity& id) = 0;
   // A complete file with this content, if any.
   virtual Result<std::optional<StoredFile>> FindByContent(uint64_t size, std::string_view content_hash) = 0;
+  // Whether any file of this size is stored (complete or not). A file whose size no
+  // stored file (and no other file of the scan) has cannot be a copy of one: its
+  // content hash can be taken as its bytes are read and given to CompleteFile.
+  virtual Result<bool> HasFileOfSize(uint64_t size) = 0;
 
   // Starts (or restarts) a file: forgets earlier rows stored under this path and
   // returns the new file's id.
@@ -95,9 +99,10 @@ class CaseStore {
   virtual Result<int64_t> AddCopy(const FileIdentity& id, const StoredFile& stored) = 0;
   virtual Status PutChunk(int64_t file, uint32_t seq, std::string_view meta, std::string_view findings,
                           std::string_view records) = 0;
-  // Marks the file complete, with its member path suffixes and its errors.
+  // Marks the file complete, with its member path suffixes and its errors; a non-empty
+  // `content_hash` replaces the one BeginFile stored (a file hashed as it was read).
   virtual Status CompleteFile(int64_t file, uint32_t chunks, const std::vector<std::string>& member_suffixes,
-                              const std::vector<ItemError>& errors) = 0;
+                              const std::vector<ItemError>& errors, std::string_view content_hash) = 0;
 
   virtual Status GetChunk(int64_t file, uint32_t seq, Chunk& out, bool with_findings, bool with_records) = 0;
 

@@ -8,6 +8,7 @@ the case store alone.
 Usage: resume.py --breachscope BIN --work DIR
 """
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -175,6 +176,37 @@ def main():
     pdf_findings = [json.loads(l) for l in open(os.path.join(pdf_out, "findings.jsonl"))]
     check(r.returncode == 0 and stats(pdf_out)["files_reused"] == 0 and not errs and pdf_findings,
           f"with pdftotext back the PDF is read again, not reused ({len(pdf_findings)} findings, {len(errs)} errors)")
+
+    # A large file whose size no other file has is not read a second time to be hashed:
+    # its parallel chunks hash their own pieces (--chunk-size makes them small here). The
+    # key it stores is the documented one, and it finds the file's copies and rewrites
+    # by content, which are hashed in a pass of their own.
+    big_in = os.path.join(args.work, "big-input")
+    big_case = os.path.join(args.work, "big-case")
+    os.makedirs(big_in)
+    big = os.path.join(big_in, "big.log")
+    shutil.copy(merged, big)
+    shutil.copy(some_csv, os.path.join(big_in, "small.csv"))
+    chunk = 4096
+    r = scan(bs, big_in, big_case, "--chunk-size", str(chunk))
+    data = read(big)
+    pieces = b"".join(hashlib.sha256(data[i:i + chunk]).digest() for i in range(0, len(data), chunk))
+    want_key = hashlib.sha256(f"breachscope-content-2|{len(data)}|{chunk}|".encode() + pieces).hexdigest()
+    stored_key = subprocess.run(["sqlite3", os.path.join(big_case, "case.db"),
+                                 "SELECT content_hash FROM scanned_files WHERE path = 'big.log'"],
+                                capture_output=True, text=True).stdout.strip()
+    check(r.returncode == 0 and len(data) > 2 * chunk and stored_key == want_key,
+          f"a file read in parallel chunks stores its content key, hashed piece by piece ({stored_key[:12]}...)")
+    shutil.copy(big, os.path.join(big_in, "big-copy.log"))
+    os.remove(big)
+    with open(big, "wb") as f:
+        f.write(data)
+    r = scan(bs, big_in, big_case, "--chunk-size", str(chunk))
+    big_findings = [json.loads(l) for l in open(os.path.join(big_case, "findings.jsonl"))]
+    same = (sorted((f["type"], f["hash"]) for f in big_findings if f["path"] == "big.log") ==
+            sorted((f["type"], f["hash"]) for f in big_findings if f["path"] == "big-copy.log"))
+    check(r.returncode == 0 and stats(big_case)["files_reused"] == 3 and same,
+          "its copy and its rewrite are reused by content (3 of 3 files reused), with the same findings")
 
     # Exports from the case store alone.
     exp = os.path.join(args.work, "export")

@@ -102,7 +102,7 @@ void StoreAndCheckShapes(const fs::path& dir) {
       const Parts& p = Shapes()[i];
       ASSERT_TRUE(store->PutChunk(f, static_cast<uint32_t>(i), p.meta, p.findings, p.records).ok());
     }
-    ASSERT_TRUE(store->CompleteFile(f, static_cast<uint32_t>(Shapes().size()), {}, {}).ok());
+    ASSERT_TRUE(store->CompleteFile(f, static_cast<uint32_t>(Shapes().size()), {}, {}, "").ok());
     for (size_t i = 0; i < Shapes().size(); ++i) ExpectChunk(*store, f, static_cast<uint32_t>(i), Shapes()[i]);
   }
   // And after reopening the case.
@@ -195,10 +195,10 @@ TEST(CaseStoreChunks, CompactGivesBackTheSpaceOfForgottenChunks) {
     auto store = OpenStore(dir.path());
     int64_t a = NewFile(*store, "a.csv");
     for (uint32_t seq = 0; seq < 4; ++seq) ASSERT_TRUE(store->PutChunk(a, seq, old_rows.meta, old_rows.findings, old_rows.records).ok());
-    ASSERT_TRUE(store->CompleteFile(a, 4, {}, {}).ok());
+    ASSERT_TRUE(store->CompleteFile(a, 4, {}, {}, "").ok());
     int64_t b = NewFile(*store, "b.csv");
     ASSERT_TRUE(store->PutChunk(b, 0, kept.meta, kept.findings, kept.records).ok());
-    ASSERT_TRUE(store->CompleteFile(b, 1, {}, {}).ok());
+    ASSERT_TRUE(store->CompleteFile(b, 1, {}, {}, "").ok());
     ASSERT_TRUE(store->SaveScan({a, b}, {}, {}, "{}").ok());
   }
   {
@@ -206,7 +206,7 @@ TEST(CaseStoreChunks, CompactGivesBackTheSpaceOfForgottenChunks) {
     auto store = OpenStore(dir.path());
     int64_t a = NewFile(*store, "a.csv");
     ASSERT_TRUE(store->PutChunk(a, 0, new_rows.meta, new_rows.findings, new_rows.records).ok());
-    ASSERT_TRUE(store->CompleteFile(a, 1, {}, {}).ok());
+    ASSERT_TRUE(store->CompleteFile(a, 1, {}, {}, "").ok());
     auto b = store->FindScanned({"b.csv", 100, 1, 7});
     ASSERT_TRUE(b.ok() && b->has_value());
     ASSERT_TRUE(store->SaveScan({a, (*b)->id}, {}, {}, "{}").ok());
@@ -246,7 +246,7 @@ TEST(CaseStoreChunks, AKilledWriterKeepsCompletedFilesWhole) {
     bool ok = (*store)->PutChunk(*a, 0, small.meta, small.findings, small.records).ok() &&
               (*store)->PutChunk(*b, 0, big.meta, big.findings, big.records).ok() &&
               (*store)->PutChunk(*a, 1, big.meta, big.findings, big.records).ok() &&
-              (*store)->CompleteFile(*a, 2, {}, {}).ok() &&
+              (*store)->CompleteFile(*a, 2, {}, {}, "").ok() &&
               (*store)->PutChunk(*b, 1, small.meta, small.findings, small.records).ok();
     ::_exit(ok ? 0 : 4);  // killed here: b.csv was never completed
   }
@@ -265,6 +265,36 @@ TEST(CaseStoreChunks, AKilledWriterKeepsCompletedFilesWhole) {
 }
 
 // A case made before chunk segments existed: its chunks table has no segment columns.
+// A file hashed as it was read: BeginFile stores no hash, CompleteFile gives it; the
+// file is then found by its content like one hashed up front. HasFileOfSize sees
+// files of any state.
+TEST(CaseStoreFiles, AHashGivenAtCompletionFindsTheFileByContent) {
+  testing_files::TempDir dir;
+  auto store = OpenStore(dir.path());
+  auto none = store->HasFileOfSize(4242);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(*none);
+  auto id = store->BeginFile({"big.log", 4242, 1, 9}, "");
+  ASSERT_TRUE(id.ok());
+  auto some = store->HasFileOfSize(4242);
+  ASSERT_TRUE(some.ok());
+  EXPECT_TRUE(*some);  // incomplete files count: a copy of one may still follow
+  auto early = store->FindByContent(4242, "");
+  ASSERT_TRUE(early.ok());
+  EXPECT_FALSE(early->has_value());  // no hash, no match
+  ASSERT_TRUE(store->CompleteFile(*id, 0, {}, {}, "feedbeef").ok());
+  auto found = store->FindByContent(4242, "feedbeef");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->id, *id);
+  EXPECT_EQ((*found)->content_hash, "feedbeef");
+  // A file completed without a hash keeps the one BeginFile stored.
+  auto other = store->BeginFile({"other.log", 77, 1, 10}, "cafe");
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(store->CompleteFile(*other, 0, {}, {}, "").ok());
+  auto kept = store->FindByContent(77, "cafe");
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+}
+
 TEST(CaseStoreChunks, CaseFromBeforeSegmentsStillReads) {
   testing_files::TempDir dir;
   Parts inline_old = MakeParts('m', 12, 90000, 3000);  // large, yet inline: the old way
