@@ -118,6 +118,8 @@ class UnitOutputLease {
   std::unique_ptr<records::UnitOutput> out_;
 };
 
+class PieceHasher;
+
 struct FileState {
   input::FileEntry entry;
   std::string safe_path;
@@ -144,6 +146,7 @@ struct FileState {
   uint64_t hash_size = 0;  // the size Resume saw (fstat)
   std::vector<std::array<unsigned char, 32>> chunk_digests;
   std::atomic<bool> digest_failed{false};  // a chunk read short: no key, no reuse by content
+  std::unique_ptr<PieceHasher> stream_hash;  // a file read whole: its reads, hashed as they come
   std::string content_hash;                // for CompleteFile ("": the one BeginFile stored)
 };
 
@@ -191,6 +194,47 @@ std::string CombinePieceDigests(uint64_t size, uint64_t chunk_bytes, const std::
   if (!Sha256(message, key)) return {};
   return HexOf(key.data(), static_cast<unsigned int>(key.size()));
 }
+
+// The content key of a file read front to back in pieces of any length (Sequential's
+// reads): bytes go into the current piece's SHA-256 as they come. A gap or a re-read
+// makes it give up: the file then has no key and is never matched by content, which
+// costs at most a second scan of a copy.
+class PieceHasher {
+ public:
+  explicit PieceHasher(uint64_t piece) : piece_(piece), ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    ok_ = ctx_ && piece_ > 0 && Start();
+  }
+  void Feed(uint64_t offset, std::string_view bytes) {
+    if (!ok_ || offset != next_) {
+      ok_ = false;
+      return;
+    }
+    while (ok_ && !bytes.empty()) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(piece_ - next_ % piece_, bytes.size()));
+      ok_ = EVP_DigestUpdate(ctx_.get(), bytes.data(), n) == 1;
+      next_ += n;
+      bytes.remove_prefix(n);
+      if (next_ % piece_ == 0) EndPiece();
+    }
+  }
+  // The key of a file of `size` bytes, or "" when its bytes did not all come in order.
+  std::string Finish(uint64_t size) {
+    if (!ok_ || next_ != size) return {};
+    if (next_ % piece_ != 0) EndPiece();  // the last, shorter piece
+    return ok_ ? CombinePieceDigests(size, piece_, pieces_) : std::string();
+  }
+
+ private:
+  bool Start() { return EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) == 1; }
+  void EndPiece() {
+    unsigned int n = 0;
+    ok_ = ok_ && EVP_DigestFinal_ex(ctx_.get(), pieces_.emplace_back().data(), &n) == 1 && Start();
+  }
+  uint64_t piece_, next_ = 0;
+  bool ok_ = false;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+  std::vector<PieceDigest> pieces_;
+};
 
 // Peak resident memory so far (VmHWM), in MiB; 0 where /proc is not there. The scan
 // reports it after the work phase and at the end: the scan's budget and the
@@ -805,10 +849,22 @@ class Scan {
       ParallelChunkWithFd(f, 0, fd.fd, spill, scratch, buf);
       return;
     }
-    SettleHash(f, fd.fd);
+    // Read whole, front to back: hashed as it is read, unless holes are skipped (binary).
+    const bool stream = f.hash_deferred && f.hash_size == f.entry.size && plan.encoding != TextEncoding::kBinary;
+    if (stream) {
+      f.hash_deferred = false;
+      f.stream_hash = std::make_unique<PieceHasher>(cfg_.chunk_bytes);
+      f.stream_hash->Feed(0, std::string_view(buf).substr(0, std::min<size_t>(plan.bom, buf.size())));  // Sequential starts after the BOM
+    } else {
+      SettleHash(f, fd.fd);
+    }
     ItemContext item;
     ByteSource src{fd.fd, {}, f.entry.size, true};
     Sequential(f, item, plan, src, spill, scratch, buf);
+    if (f.stream_hash) {
+      f.content_hash = f.stream_hash->Finish(f.entry.size);
+      f.stream_hash.reset();
+    }
     FileDone(f);
   }
 
@@ -1208,6 +1264,7 @@ class Scan {
           AddError(f, {f.members[item.member], s.code(), s.message()});
           break;
         }
+        if (f.stream_hash && src.fd >= 0 && src.count_progress) f.stream_hash->Feed(pos, raw);  // the file's own bytes
         if (raw.empty()) eof = true;  // the file shrank while we read it
         pos += raw.size();
         if (src.count_progress) bytes_done_.fetch_add(raw.size(), std::memory_order_relaxed);

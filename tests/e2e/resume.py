@@ -187,6 +187,9 @@ def main():
     big = os.path.join(big_in, "big.log")
     shutil.copy(merged, big)
     shutil.copy(some_csv, os.path.join(big_in, "small.csv"))
+    bom16 = os.path.join(big_in, "letter-utf16.txt")  # read whole, hashed as read, BOM included
+    with open(bom16, "wb") as f:
+        f.write(b"\xff\xfe" + "Dear Ms. Rivera,\nyour member ID W123456789 and SSN 529-18-3306.\n".encode("utf-16-le"))
     chunk = 4096
     r = scan(bs, big_in, big_case, "--chunk-size", str(chunk))
     data = read(big)
@@ -198,6 +201,7 @@ def main():
     check(r.returncode == 0 and len(data) > 2 * chunk and stored_key == want_key,
           f"a file read in parallel chunks stores its content key, hashed piece by piece ({stored_key[:12]}...)")
     shutil.copy(big, os.path.join(big_in, "big-copy.log"))
+    shutil.copy(bom16, os.path.join(big_in, "letter-utf16-copy.txt"))
     os.remove(big)
     with open(big, "wb") as f:
         f.write(data)
@@ -205,8 +209,11 @@ def main():
     big_findings = [json.loads(l) for l in open(os.path.join(big_case, "findings.jsonl"))]
     same = (sorted((f["type"], f["hash"]) for f in big_findings if f["path"] == "big.log") ==
             sorted((f["type"], f["hash"]) for f in big_findings if f["path"] == "big-copy.log"))
-    check(r.returncode == 0 and stats(big_case)["files_reused"] == 3 and same,
-          "its copy and its rewrite are reused by content (3 of 3 files reused), with the same findings")
+    same16 = (sorted((f["type"], f["hash"]) for f in big_findings if f["path"] == "letter-utf16.txt") ==
+              sorted((f["type"], f["hash"]) for f in big_findings if f["path"] == "letter-utf16-copy.txt"))
+    check(r.returncode == 0 and stats(big_case)["files_reused"] == 5 and same and same16,
+          f"its copy and its rewrite, and a copy of a UTF-16 file hashed as it was read whole, are reused by content "
+          f"(reused {stats(big_case)['files_reused']} of 5), with the same findings")
 
     # Exports from the case store alone.
     exp = os.path.join(args.work, "export")
