@@ -1205,17 +1205,25 @@ Person EntityResolver::Finish(Pending&& p) {
 
 void EntityResolver::Feed(uint32_t record, RecordSummary&& summary,
                           const std::function<void(uint32_t, Person&&)>& emit) {
-  const uint32_t p = person_of_[record];
-  const uint32_t last = last_record_[p];
+  if (!folder_) folder_ = std::make_unique<Folder>(*this);
+  folder_->Feed(record, std::move(summary), emit);
+}
+
+void EntityResolver::Folder::Feed(uint32_t record, RecordSummary&& summary,
+                                  const std::function<void(uint32_t, Person&&)>& emit) {
+  const uint32_t p = people_.person_of_[record];
+  const uint32_t last = people_.last_record_[p];
   if (last == kOneRecord) {  // a person of one record: its values, no tallies
     emit(p, FromOneRecord(std::move(summary)));
     return;
   }
-  Pending& pending = pending_[p];
-  Fold(pending, record, std::move(summary));
+  if (pending_.size() <= p) pending_.resize(std::max<size_t>(people_.people_, p + 1));
+  std::unique_ptr<Pending>& pending = pending_[p];
+  if (!pending) pending = std::make_unique<Pending>();
+  Fold(*pending, record, std::move(summary));
   if (record == last) {
-    Person person = Finish(std::move(pending));
-    pending_.erase(p);
+    Person person = Finish(std::move(*pending));
+    pending.reset();
     emit(p, std::move(person));
   }
 }

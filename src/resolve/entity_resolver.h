@@ -61,6 +61,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -234,7 +235,26 @@ class EntityResolver {
 
   static constexpr uint32_t kOneRecord = UINT32_MAX;
   std::vector<uint32_t> last_record_;  // by person: its last record, kOneRecord for a person of one
-  std::unordered_map<uint32_t, Pending> pending_;
+ public:
+  // Phase 3 on several threads: a Folder folds the records of some of the people (all
+  // of a person's records to the same Folder, in record order) with pending people of
+  // its own, and emits each person at its last record, as Feed does. Folders of one
+  // resolver may run side by side (they only read it); the resolver must outlive them.
+  class Folder {
+   public:
+    explicit Folder(const EntityResolver& people) : people_(people) {}
+    uint32_t PersonOf(uint32_t record) const { return people_.PersonOf(record); }
+    void Feed(uint32_t record, RecordSummary&& summary, const std::function<void(uint32_t, Person&&)>& emit);
+
+   private:
+    const EntityResolver& people_;
+    // By person: the pending people of several records (an index, not a hash table:
+    // a dense case holds hundreds of thousands at once).
+    std::vector<std::unique_ptr<Pending>> pending_;
+  };
+
+ private:
+  std::unique_ptr<Folder> folder_;  // Feed's
   // Frees what Finalize no longer needs (millions of small blocks) while the caller goes
   // on to Feed; it touches nothing else.
   std::thread releaser_;

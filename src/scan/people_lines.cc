@@ -12,18 +12,24 @@ namespace breachscope::scan {
 
 void PeopleChunk::Clear() {
   text.clear();
-  folded_text.clear();
   slots.clear();
+  slot_person.clear();
   fold.clear();
-  folded.clear();
+  for (Part& p : parts) {
+    p.text.clear();
+    p.ends.clear();
+    p.individuals = p.state_unknown = 0;
+    p.by_state.clear();
+  }
   individuals = state_unknown = 0;
   by_state.clear();
 }
 
 Status SplitPeople(std::string_view records_blob, uint32_t first_record, uint32_t source,
                    const resolve::EntityResolver& people, const std::vector<std::string>& source_json,
-                   PeopleChunk& chunk) {
+                   uint32_t parts, PeopleChunk& chunk) {
   chunk.Clear();
+  chunk.parts.resize(parts);
   RecordReader reader(records_blob);
   report::RecordView v;
   for (uint32_t record = first_record; reader.Next(v); ++record) {
@@ -40,45 +46,63 @@ Status SplitPeople(std::string_view records_blob, uint32_t first_record, uint32_
     id = record;
     ToSummary(v, summary);
     summary.source = source;
-    if (people.LastOfPerson(record)) chunk.slots.push_back(chunk.text.size());
+    if (people.LastOfPerson(record)) {
+      chunk.slots.push_back(chunk.text.size());
+      chunk.slot_person.push_back(people.PersonOf(record));
+    }
   }
   if (!reader.ok()) return InternalError("case database: a chunk's record summaries are truncated");
   return Status::Ok();
 }
 
-Status FoldPeople(resolve::EntityResolver& people, PeopleChunk& chunk) {
-  chunk.folded.clear();
-  auto emit = [&](uint32_t p, resolve::Person&& person) { chunk.folded.emplace_back(p, std::move(person)); };
-  for (auto& [record, summary] : chunk.fold) people.Feed(record, std::move(summary), emit);
-  if (chunk.folded.size() != chunk.slots.size())
+Status FoldPeople(resolve::EntityResolver::Folder& folder, const std::vector<std::string>& source_json,
+                  PeopleChunk& chunk, uint32_t part, uint32_t parts) {
+  if (chunk.parts.size() != parts || part >= parts) return InternalError("people: a chunk split in other parts");
+  PeopleChunk::Part& out = chunk.parts[part];
+  out.text.clear();
+  out.ends.clear();
+  out.individuals = out.state_unknown = 0;
+  out.by_state.clear();
+  auto emit = [&](uint32_t p, resolve::Person&& person) {
+    report::RenderPerson(out.text, uint64_t{p} + 1, person, source_json);
+    out.ends.push_back(out.text.size());
+    if (person.Counted()) {
+      ++out.individuals;
+      if (person.state.empty()) ++out.state_unknown;
+      else ++out.by_state[person.state];
+    }
+  };
+  size_t expected = 0;
+  for (uint32_t p : chunk.slot_person) expected += p % parts == part;
+  for (auto& [record, summary] : chunk.fold) {
+    if (folder.PersonOf(record) % parts != part) continue;  // another part's person
+    folder.Feed(record, std::move(summary), emit);
+  }
+  if (out.ends.size() != expected)
     return InternalError("people: the people folded from a chunk do not match its people's last records");
   return Status::Ok();
 }
 
-Status MergePeople(PeopleChunk& chunk, const std::vector<std::string>& source_json,
-                   const std::function<Status(std::string_view)>& write) {
+Status MergePeople(PeopleChunk& chunk, const std::function<Status(std::string_view)>& write) {
   const std::string_view text = chunk.text.view();
-  chunk.folded_text.clear();
-  std::vector<size_t> ends;  // of each folded person's line in folded_text
-  ends.reserve(chunk.folded.size());
-  for (const auto& [p, person] : chunk.folded) {
-    report::RenderPerson(chunk.folded_text, uint64_t{p} + 1, person, source_json);
-    ends.push_back(chunk.folded_text.size());
-    if (person.Counted()) {
-      ++chunk.individuals;
-      if (person.state.empty()) ++chunk.state_unknown;
-      else ++chunk.by_state[person.state];
-    }
-  }
-  const std::string_view lines = chunk.folded_text.view();
-  size_t from = 0, line_from = 0;
+  const uint32_t parts = static_cast<uint32_t>(chunk.parts.size());
+  std::vector<size_t> next(parts, 0), line_from(parts, 0);
+  size_t from = 0;
   for (size_t i = 0; i < chunk.slots.size(); ++i) {
     if (chunk.slots[i] > from) BS_RETURN_IF_ERROR(write(text.substr(from, chunk.slots[i] - from)));
     from = chunk.slots[i];
-    BS_RETURN_IF_ERROR(write(lines.substr(line_from, ends[i] - line_from)));
-    line_from = ends[i];
+    const uint32_t k = chunk.slot_person[i] % parts;
+    PeopleChunk::Part& part = chunk.parts[k];
+    const size_t end = part.ends[next[k]++];
+    BS_RETURN_IF_ERROR(write(part.text.view().substr(line_from[k], end - line_from[k])));
+    line_from[k] = end;
   }
   if (text.size() > from) BS_RETURN_IF_ERROR(write(text.substr(from)));
+  for (const PeopleChunk::Part& part : chunk.parts) {
+    chunk.individuals += part.individuals;
+    chunk.state_unknown += part.state_unknown;
+    for (const auto& [state, n] : part.by_state) chunk.by_state[state] += n;
+  }
   return Status::Ok();
 }
 

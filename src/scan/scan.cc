@@ -1530,6 +1530,7 @@ class Scan {
           PeopleChunk people;
           Status status;
         };
+        const uint32_t parts = jobs_ > 1 ? 2 : 1;  // folding threads
         Handoff<Split> split(4);
         Handoff<PeopleChunk> spare(4);  // chunks done with: the reader reuses their buffers
         auto people_file = report::OutputFile::Create(cfg_.out_dir / "people.jsonl");
@@ -1551,7 +1552,7 @@ class Scan {
               d.status = store_->GetChunk(f.rows_of, static_cast<uint32_t>(k), pchunk, false, true);
               if (d.status.ok())
                 d.status = SplitPeople(pchunk.records, record_base[i][k], source_base[i] + f.chunks[k].member, builder,
-                                       source_json, d.people);
+                                       source_json, parts, d.people);
               const bool failed = !d.status.ok();
               if (!split.Push(std::move(d)) || failed) {
                 split.Close();
@@ -1561,12 +1562,40 @@ class Scan {
           }
           split.Close();
         });
+        // Part 1 of each chunk's people of several records is folded on a helper thread
+        // while this one folds part 0 (people_lines.h: a person's records all in one part).
+        std::vector<std::unique_ptr<resolve::EntityResolver::Folder>> folders;
+        for (uint32_t k = 0; k < parts; ++k) folders.push_back(std::make_unique<resolve::EntityResolver::Folder>(builder));
+        Handoff<PeopleChunk*> to_helper(1);
+        Handoff<Status> from_helper(1);
+        std::thread helper;
+        JoinOnExit join_helper{helper};
+        struct StopHelper {
+          Handoff<PeopleChunk*>& to;
+          Handoff<Status>& from;
+          ~StopHelper() {
+            to.Stop();
+            from.Stop();
+          }
+        } stop_helper{to_helper, from_helper};  // destroyed before the join
+        if (parts > 1) {
+          helper = std::thread([&] {
+            PeopleChunk* chunk;
+            while (to_helper.Pop(chunk))
+              if (!from_helper.Push(FoldPeople(*folders[1], source_json, *chunk, 1, parts))) return;
+          });
+        }
         Split d;
         auto write = [&](std::string_view bytes) { return (*people_file)->Append(bytes); };
         while (split.Pop(d)) {
           BS_RETURN_IF_ERROR(d.status);
-          BS_RETURN_IF_ERROR(FoldPeople(builder, d.people));
-          BS_RETURN_IF_ERROR(MergePeople(d.people, source_json, write));
+          if (parts > 1 && !to_helper.Push(&d.people)) return InternalError("people: the folding helper stopped");
+          Status folded = FoldPeople(*folders[0], source_json, d.people, 0, parts);
+          Status helped;
+          if (parts > 1 && !from_helper.Pop(helped)) return InternalError("people: the folding helper stopped");
+          BS_RETURN_IF_ERROR(folded);
+          BS_RETURN_IF_ERROR(helped);
+          BS_RETURN_IF_ERROR(MergePeople(d.people, write));
           individuals += d.people.individuals;
           individuals_state_unknown += d.people.state_unknown;
           for (const auto& [state, n] : d.people.by_state) by_state[state] += n;

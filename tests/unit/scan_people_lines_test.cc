@@ -3,13 +3,15 @@
 // slotted in at their last record. On generated record streams (people whose records
 // straddle chunks, lone records, duplicate identifiers, text that needs escaping) the
 // bytes and the counts must be those of feeding every record through
-// EntityResolver::Feed and AppendPerson, whatever the chunk boundaries, and whether the
-// chunks are all split before any is folded (the reader far ahead) or one by one.
+// EntityResolver::Feed and AppendPerson, whatever the chunk boundaries, whether the
+// chunks are all split before any is folded (the reader far ahead) or one by one, and
+// whether their people are folded by one folder or by two or three side by side.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/json_text.h"
@@ -123,9 +125,13 @@ Output Reference(const Stream& s) {
   return out;
 }
 
-Output ByChunks(const Stream& s, bool split_all_first, size_t* folded_people) {
+// `parts` folders, each fed its part of every chunk; with two, part 1 on a thread of its
+// own beside part 0, as the scan does.
+Output ByChunks(const Stream& s, bool split_all_first, uint32_t parts, size_t* folded_people) {
   resolve::EntityResolver people;
   Build(people, s);
+  std::vector<std::unique_ptr<resolve::EntityResolver::Folder>> folders;
+  for (uint32_t k = 0; k < parts; ++k) folders.push_back(std::make_unique<resolve::EntityResolver::Folder>(people));
   std::vector<std::string> source_json(s.paths.size());
   for (size_t i = 0; i < s.paths.size(); ++i) AppendJsonString(source_json[i], s.paths[i]);
   std::vector<std::string> blobs;
@@ -138,7 +144,7 @@ Output ByChunks(const Stream& s, bool split_all_first, size_t* folded_people) {
   std::vector<PeopleChunk> chunks(blobs.size());
   auto split = [&](size_t c) {
     const uint32_t first = static_cast<uint32_t>(c ? s.chunk_ends[c - 1] : 0);
-    EXPECT_TRUE(SplitPeople(blobs[c], first, s.chunk_source[c], people, source_json, chunks[c]).ok());
+    EXPECT_TRUE(SplitPeople(blobs[c], first, s.chunk_source[c], people, source_json, parts, chunks[c]).ok());
   };
   if (split_all_first)
     for (size_t c = 0; c < chunks.size(); ++c) split(c);
@@ -147,9 +153,15 @@ Output ByChunks(const Stream& s, bool split_all_first, size_t* folded_people) {
   *folded_people = 0;
   for (size_t c = 0; c < chunks.size(); ++c) {
     if (!split_all_first) split(c);
-    EXPECT_TRUE(FoldPeople(people, chunks[c]).ok());
-    *folded_people += chunks[c].folded.size();
-    EXPECT_TRUE(MergePeople(chunks[c], source_json, [&](std::string_view bytes) {
+    std::vector<Status> status(parts);
+    std::vector<std::thread> threads;
+    for (uint32_t k = 1; k < parts; ++k)
+      threads.emplace_back([&, k] { status[k] = FoldPeople(*folders[k], source_json, chunks[c], k, parts); });
+    status[0] = FoldPeople(*folders[0], source_json, chunks[c], 0, parts);
+    for (auto& t : threads) t.join();
+    for (const Status& st : status) EXPECT_TRUE(st.ok());
+    for (const auto& part : chunks[c].parts) *folded_people += part.ends.size();
+    EXPECT_TRUE(MergePeople(chunks[c], [&](std::string_view bytes) {
                   char* p = text.Reserve(bytes.size());
                   std::copy(bytes.begin(), bytes.end(), p);
                   text.Commit(p + bytes.size());
@@ -167,10 +179,10 @@ TEST(PeopleLines, SameBytesAndCountsAsFeedingEveryRecord) {
   for (uint32_t seed = 1; seed <= 12; ++seed) {
     const Stream s = Generate(seed, 400 + seed * 50, 1 + static_cast<int>(seed % 7) * 3);
     const Output want = Reference(s);
-    for (bool split_all_first : {false, true}) {
+    for (auto [split_all_first, parts] : {std::pair{false, 1u}, {true, 1u}, {false, 2u}, {true, 2u}, {false, 3u}}) {
       size_t folded = 0;
-      const Output got = ByChunks(s, split_all_first, &folded);
-      ASSERT_EQ(got.text, want.text) << "seed " << seed;
+      const Output got = ByChunks(s, split_all_first, parts, &folded);
+      ASSERT_EQ(got.text, want.text) << "seed " << seed << ", parts " << parts;
       EXPECT_EQ(got.individuals, want.individuals);
       EXPECT_EQ(got.state_unknown, want.state_unknown);
       EXPECT_EQ(got.by_state, want.by_state);
@@ -190,7 +202,7 @@ TEST(PeopleLines, TruncatedRecordsAreAnError) {
   std::string blob;
   EncodeRecords(s.records, blob);
   PeopleChunk chunk;
-  EXPECT_FALSE(SplitPeople(std::string_view(blob).substr(0, blob.size() - 3), 0, 0, people, source_json, chunk).ok());
+  EXPECT_FALSE(SplitPeople(std::string_view(blob).substr(0, blob.size() - 3), 0, 0, people, source_json, 1, chunk).ok());
 }
 
 }  // namespace
