@@ -13,9 +13,9 @@ namespace breachscope::detect {
 
 const char* NextInteresting(const char* p, const char* end);
 
-// The backward skip of the context look-back (labels.h NearestLabel): the largest
-// q <= p with q >= lo such that [q, p) holds no ASCII letter and no '\n' (so q == lo
-// or q[-1] is a letter or a line break). Reads only [lo, p).
+// The backward skip of the context look-back (labels.h NearestLabel): the smallest
+// q in [lo, p] such that [q, p) holds no ASCII letter and no '\n' (so q == lo or
+// q[-1] is a letter or a line break). Reads only [lo, p).
 const char* PrevLetterOrNewline(const char* lo, const char* p);
 
 }  // namespace breachscope::detect
