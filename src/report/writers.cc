@@ -229,17 +229,18 @@ inline char* PutHex(char* p, const uint8_t* fp) {
   }
   return p;
 }
-// AppendUint's digits.
+// AppendUint's digits, written in place (no copy from a scratch buffer).
 inline char* PutUint(char* p, uint64_t n, int min_digits = 1) {
-  char buf[24];
-  char* end = buf + sizeof buf;
+  int digits = 1;
+  for (uint64_t m = n; m >= 10; m /= 10) ++digits;
+  char* end = p + std::max(digits, min_digits);
   char* q = end;
   do {
     *--q = static_cast<char>('0' + n % 10);
     n /= 10;
   } while (n);
-  while (end - q < min_digits) *--q = '0';
-  return Put(p, std::string_view(q, static_cast<size_t>(end - q)));
+  while (q > p) *--q = '0';
+  return end;
 }
 // Bytes a JSON string of `s` may take: an escape is at most 6 bytes a byte, and quotes.
 inline size_t JsonBound(std::string_view s) { return 6 * s.size() + 2; }
