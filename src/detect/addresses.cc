@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -10,6 +11,7 @@
 
 #include "base/embedded_data.h"
 #include "detect/lease.h"
+#include "detect/packed_word.h"
 
 namespace breachscope::detect {
 
@@ -29,10 +31,83 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAsciiAlpha(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+// Words of 1-16 bytes -> a value, in a flat open-addressed table keyed by the packed
+// word (packed_word.h): the per-row look-ups (suffixes, states, stop words) compare two
+// integers instead of hashing and comparing strings.
+template <typename V>
+class FlatWordTable {
+ public:
+  // Sizes the table for up to `count` keys (call before Insert).
+  void Reserve(size_t count) {
+    size_t cap = 16;
+    while (cap < count * 2) cap *= 2;
+    slots_.assign(cap, Slot{});
+    mask_ = cap - 1;
+  }
+  // Adds `key` (1-16 bytes, as it will be looked up) unless present: the first value wins.
+  void Insert(std::string_view key, V v) {
+    if (key.empty() || key.size() > kMaxPackedWord) return;
+    PackedWord k = PackWord(key.data(), key.size());
+    for (size_t i = HashPacked(k, key.size()) & mask_;; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.n == 0) {
+        s = Slot{k, static_cast<uint8_t>(key.size()), v};
+        return;
+      }
+      if (s.n == key.size() && s.k.a == k.a && s.k.b == k.b) return;
+    }
+  }
+  const V* Find(const PackedWord& k, size_t n) const {
+    if (slots_.empty()) return nullptr;
+    for (size_t i = HashPacked(k, n) & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.n == 0) return nullptr;
+      if (s.n == n && s.k.a == k.a && s.k.b == k.b) return &s.v;
+    }
+  }
+  // A word of ASCII letters in any case; the keys must be lowercase letters only (then
+  // PackLetters' |0x20 matches exactly the two cases of each letter, nothing else).
+  const V* FindLetters(std::string_view w) const {
+    if (w.empty() || w.size() > kMaxPackedWord) return nullptr;
+    return Find(PackLetters(w.data(), w.size()), w.size());
+  }
+
+ private:
+  struct Slot {
+    PackedWord k;
+    uint8_t n = 0;  // key length; 0 = empty slot
+    V v{};
+  };
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+};
+
+bool AllLowerLetters(std::string_view w) {
+  for (char c : w)
+    if (c < 'a' || c > 'z') return false;
+  return !w.empty();
+}
+
+// A fixed list of lowercase words, matched in any ASCII case (A-Z lowered, other bytes as
+// written).
+class WordSet {
+ public:
+  template <size_t N>
+  explicit WordSet(const std::string_view (&words)[N]) {
+    table_.Reserve(N);
+    for (std::string_view w : words) table_.Insert(w, true);
+  }
+  bool Has(std::string_view w) const { return table_.FindLetters(w) != nullptr; }
+
+ private:
+  FlatWordTable<bool> table_;
+};
+
 // Lowercase, periods dropped, whitespace collapsed and trimmed: "N. Y." -> "n y" ->
-// with `drop_spaces` "ny". Writes into `out` (cleared).
-void NormalizeKey(std::string_view s, bool drop_spaces, std::string* out) {
-  out->clear();
+// with `drop_spaces` "ny". Writes into `out`, which holds at least s.size() bytes (the
+// key is never longer); returns the key's length.
+size_t NormalizeKeyInto(std::string_view s, bool drop_spaces, char* out) {
+  size_t n = 0;
   bool space = false;
   for (char c : s) {
     if (c == '.') continue;
@@ -40,10 +115,16 @@ void NormalizeKey(std::string_view s, bool drop_spaces, std::string* out) {
       space = true;
       continue;
     }
-    if (space && !out->empty() && !drop_spaces) out->push_back(' ');
+    if (space && n > 0 && !drop_spaces) out[n++] = ' ';
     space = false;
-    out->push_back(Lower(c));
+    out[n++] = Lower(c);
   }
+  return n;
+}
+
+void NormalizeKey(std::string_view s, bool drop_spaces, std::string* out) {
+  out->resize(s.size());
+  out->resize(NormalizeKeyInto(s, drop_spaces, out->data()));
 }
 
 std::vector<std::vector<std::string_view>> TsvRows(std::string_view text) {
@@ -89,6 +170,11 @@ constexpr std::string_view kNumberedSuffixes[] = {"hwy",  "rte",  "rd",   "fwy",
 struct Tables {
   StringMap states;    // normalised name / code / AP abbreviation -> code
   StringMap suffixes;  // lowercase form -> USPS standard abbreviation
+  // The same, flat: states keyed by the normalised key (those of up to 16 bytes; the
+  // longer ones are looked up in `states`), suffixes by the lowercase form. The views
+  // point into the maps' values (nodes do not move).
+  FlatWordTable<std::string_view> flat_states;
+  FlatWordTable<std::string_view> flat_suffixes;
   Status status;
 };
 
@@ -138,6 +224,16 @@ const Tables& GetTables() {
     }
     if (t->states.empty() || t->suffixes.empty())
       t->status = InternalError("embedded us_states.tsv or street_suffixes.tsv is empty");
+    t->flat_states.Reserve(t->states.size());
+    for (const auto& [k, v] : t->states) t->flat_states.Insert(k, std::string_view(v));
+    t->flat_suffixes.Reserve(t->suffixes.size());
+    for (const auto& [k, v] : t->suffixes) {
+      if (!AllLowerLetters(k)) {  // FindLetters() could not match it exactly
+        t->status = InternalError("street_suffixes.tsv: a form that is not lowercase letters");
+        continue;
+      }
+      t->flat_suffixes.Insert(k, std::string_view(v));
+    }
     return t;
   }();
   return *tables;
@@ -146,13 +242,23 @@ const Tables& GetTables() {
 // The USPS abbreviation of a suffix word ("Street", "STR", "st." -> "st"), or "".
 std::string_view SuffixAbbr(std::string_view word) {
   if (!word.empty() && word.back() == '.') word.remove_suffix(1);
-  if (word.empty() || word.size() > 16) return {};
-  char buf[16];
-  for (size_t i = 0; i < word.size(); ++i) buf[i] = Lower(word[i]);
-  const auto& m = GetTables().suffixes;
-  auto it = m.find(std::string_view(buf, word.size()));
-  return it == m.end() ? std::string_view() : std::string_view(it->second);
+  const std::string_view* abbr = GetTables().flat_suffixes.FindLetters(word);
+  return abbr ? *abbr : std::string_view();
 }
+
+// The state code (a view into the table) for a normalised key, or "".
+std::string_view StateForKey(std::string_view key) {
+  const Tables& t = GetTables();
+  if (!key.empty() && key.size() <= kMaxPackedWord) {
+    const std::string_view* code = t.flat_states.Find(PackWord(key.data(), key.size()), key.size());
+    return code ? *code : std::string_view();
+  }
+  auto it = t.states.find(key);
+  return it == t.states.end() ? std::string_view() : std::string_view(it->second);
+}
+
+// StateCodeFromName() without building a string: a view into the table, or "".
+std::string_view StateCodeView(std::string_view name_or_code);
 
 template <size_t N>
 bool InList(std::string_view w, const std::string_view (&list)[N]) {
@@ -168,12 +274,6 @@ bool EqualsLower(std::string_view word, std::string_view lower) {
   return true;
 }
 
-template <size_t N>
-bool InListLower(std::string_view w, const std::string_view (&list)[N]) {
-  for (std::string_view x : list)
-    if (EqualsLower(w, x)) return true;
-  return false;
-}
 
 constexpr std::string_view kDirectionals[] = {
     "n",     "s",     "e",    "w",    "ne",        "nw",        "se",        "sw",
@@ -198,6 +298,23 @@ constexpr std::string_view kStopWords[] = {
     "less",  "than",    "per",    "each",    "every", "other", "times", "percent", "years", "days",
     "hours", "minutes", "people", "dollars", "if",    "but",   "so",    "as",      "into",  "about",
     "after", "before",  "over"};
+
+const WordSet& DirectionalSet() {
+  static const WordSet set(kDirectionals);
+  return set;
+}
+const WordSet& UnitWordSet() {
+  static const WordSet set(kUnitWords);
+  return set;
+}
+const WordSet& NotHouseNumberBeforeSet() {
+  static const WordSet set(kNotHouseNumberBefore);
+  return set;
+}
+const WordSet& StopWordSet() {
+  static const WordSet set(kStopWords);
+  return set;
+}
 
 // First digit of a ZIP -> the states it serves (USPS ZIP code national areas).
 bool ZipMatchesState(std::string_view zip5, std::string_view st) {
@@ -288,9 +405,10 @@ void Tokenize(std::string_view s, std::vector<Tok>& out) {
         size_t nb = i + 1 + (s[i + 1] == '/' ? 1 : 0);
         size_t ne = nb;
         while (ne < gt && IsAsciiAlpha(s[ne])) ++ne;
-        std::string name;
-        for (size_t q = nb; q < ne && q < nb + 8; ++q) name.push_back(Lower(s[q]));
-        bool inline_tag = InList(std::string_view(name), kInlineTags);
+        char name[8];
+        size_t name_len = 0;
+        for (size_t q = nb; q < ne && q < nb + 8; ++q) name[name_len++] = Lower(s[q]);
+        bool inline_tag = InList(std::string_view(name, name_len), kInlineTags);
         i = gt + 1;
         if (inline_tag) {
           space = true;
@@ -390,6 +508,9 @@ class AddressScanner {
     return (TryPoBox(0, &m, &next) || TryStreet(0, &m, &next, /*shape_only=*/true)) && m.begin == 0;
   }
 
+  // The tokens of the text (for ParseAddressFields()' own look at the street).
+  const std::vector<Tok>& tokens() const { return toks_; }
+
  private:
   const Tok& T(size_t k) const { return toks_[k]; }
   std::string_view Text(size_t k) const { return s_.substr(T(k).begin, T(k).end - T(k).begin); }
@@ -486,7 +607,7 @@ class AddressScanner {
             IsPunct(k - 1, '>') || IsPunct(k - 1, ':') || IsPunct(k - 1, '[')))
         return false;
     }
-    if (k > 0 && Is(k - 1, Kind::kWord) && InListLower(Text(k - 1), kNotHouseNumberBefore))
+    if (k > 0 && Is(k - 1, Kind::kWord) && NotHouseNumberBeforeSet().Has(Text(k - 1)))
       return false;
     if (k > 0 && IsPunct(k - 1, '#')) return false;
     // Glued to something after: "12-5", "1.5", "3:30", "1,000", "50%", "12/31".
@@ -521,7 +642,7 @@ class AddressScanner {
     if (!SameLine(j) || !T(j).space_before) return false;
     // Optional pre-directional ("N.", "West") before a name word.
     size_t first_name = j;
-    if (Is(j, Kind::kWord) && InListLower(Text(j), kDirectionals) && !T(j).lower) {
+    if (Is(j, Kind::kWord) && DirectionalSet().Has(Text(j)) && !T(j).lower) {
       size_t after = SkipDot(j);
       if (SameLine(after) && (Is(after, Kind::kWord) || IsOrdinal(after))) first_name = after;
     }
@@ -539,7 +660,7 @@ class AddressScanner {
       }
       if (!Is(j, Kind::kWord)) break;
       std::string_view w = Text(j);
-      if (InListLower(w, kStopWords) && w != "US") break;  // "4500 US Highway 63"
+      if (StopWordSet().Has(w) && w != "US") break;  // "4500 US Highway 63"
       if (T(j).lower) all_capital = false;
       if (EqualsLower(w, "broadway") &&
           !(SameLine(j + 1) && Is(j + 1, Kind::kWord) && !SuffixAbbr(Text(j + 1)).empty())) {
@@ -590,7 +711,7 @@ class AddressScanner {
     size_t after = numbered ? end_tok + 1 : SkipDot(end_tok);
     // Post-directional: "Main St NW", "Elm Street N."
     if (SameLine(after) && T(after).space_before && Is(after, Kind::kWord) && T(after).upper &&
-        InListLower(Text(after), kDirectionals) && T(after).end - T(after).begin <= 2) {
+        DirectionalSet().Has(Text(after)) && T(after).end - T(after).begin <= 2) {
       end_tok = after;
       after = SkipDot(after);
     }
@@ -599,7 +720,7 @@ class AddressScanner {
     if (IsPunct(u, ',') && SameLine(u + 1)) ++u;
     if (SameLine(u)) {
       size_t id = SIZE_MAX;
-      if (Is(u, Kind::kWord) && InListLower(Text(u), kUnitWords) && !WordIs(u, "no")) {
+      if (Is(u, Kind::kWord) && UnitWordSet().Has(Text(u)) && !WordIs(u, "no")) {
         size_t v = SkipDot(u);
         if (IsPunct(v, '#')) ++v;
         id = v;
@@ -664,7 +785,7 @@ class AddressScanner {
         if (!lowercase && T(j).lower) break;
         // "OR", "IN", "ME" in capitals are states, not stop words.
         bool code = T(j).upper && T(j).end - T(j).begin == 2;
-        if (!code && InListLower(Text(j), kStopWords)) break;
+        if (!code && StopWordSet().Has(Text(j))) break;
         bool dot = IsPunct(j + 1, '.') && Adjacent(j + 1);
         words[nw++] = {j, dot};
         j = dot ? j + 2 : j + 1;
@@ -695,7 +816,6 @@ class AddressScanner {
         zip_tok = zip_end_tok = SIZE_MAX;
     }
     // The state: the last 1-3 words that name one, or a code in capitals.
-    std::string key;
     for (size_t e = nw; e >= 1; --e) {
       bool zip_follows = e == nw && zip_tok != SIZE_MAX;
       for (size_t len = std::min<size_t>(3, e); len >= 1; --len) {
@@ -704,12 +824,12 @@ class AddressScanner {
         size_t span_b = T(words[b].tok).begin;
         size_t span_e = T(words[e - 1].tok).end + (words[e - 1].dot ? 1 : 0);
         std::string_view span = s_.substr(span_b, span_e - span_b);
-        std::string code = StateCodeFromName(span);
+        std::string_view code = StateCodeView(span);
         if (code.empty()) continue;
         if (len == 1 && first_w.size() == 2 && !T(words[b].tok).upper && !zip_follows) continue;
         if (len == 1 && first_w.size() == 2 && T(words[b].tok).lower && !zip_follows) continue;
         // Found: the city is what comes before it.
-        m->state = code;
+        m->state.assign(code);
         if (b > 0) {
           size_t cb = T(words[0].tok).begin;
           size_t ce = T(words[b - 1].tok).end + (words[b - 1].dot ? 1 : 0);
@@ -746,9 +866,21 @@ std::string_view TrimView(std::string_view s) {
 }
 
 std::string CollapseString(std::string_view s) {
+  s = TrimView(s);
+  // Usually nothing to collapse: one copy.
+  bool plain = true;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\t' || c == '\r' || c == '\n' || (c == ' ' && s[i + 1] == ' ')) {
+      plain = false;  // (s[i + 1] exists: a trimmed s does not end in a space)
+      break;
+    }
+  }
+  if (plain) return std::string(s);
   std::string out;
+  out.reserve(s.size());
   bool space = false;
-  for (char c : TrimView(s)) {
+  for (char c : s) {
     if (IsSpace(c)) {
       space = true;
       continue;
@@ -764,17 +896,22 @@ std::string CollapseString(std::string_view s) {
 constexpr std::string_view kZeroZipStates = "CT MA ME NH NJ PR RI VT VI AE";
 
 std::string NormalizeZip(std::string_view zip, std::string_view state) {
-  std::string digits;
+  char digits[9];
+  size_t n = 0;
   for (char c : TrimView(zip)) {
-    if (IsDigit(c))
-      digits.push_back(c);
-    else if (c != '-' && c != ' ')
+    if (IsDigit(c)) {
+      if (n == 9) return {};  // more than 9 digits: no ZIP (a non-digit later changes nothing)
+      digits[n++] = c;
+    } else if (c != '-' && c != ' ') {
       return {};
+    }
   }
-  if (digits.size() == 5 || digits.size() == 9) return digits.substr(0, 5);
-  if (digits.size() == 4 && state.size() == 2 &&
-      kZeroZipStates.find(state) != std::string_view::npos)
-    return "0" + digits;
+  if (n == 5 || n == 9) return std::string(digits, 5);
+  if (n == 4 && state.size() == 2 && kZeroZipStates.find(state) != std::string_view::npos) {
+    std::string out(5, '0');
+    std::memcpy(out.data() + 1, digits, 4);
+    return out;
+  }
   return {};
 }
 
@@ -791,17 +928,16 @@ std::optional<AddressMatch> ParseAddressFields(std::string_view street, std::str
   while (!st.empty() && (st.back() == '.' || st.back() == ',')) st.pop_back();
   if (st.empty() || st.size() > 200) return std::nullopt;
   AddressMatch m;
-  m.state = StateCodeFromName(state);
+  m.state.assign(StateCodeView(state));
   m.zip5 = NormalizeZip(zip, m.state);
   m.city = CollapseString(city);
   // Street-shaped: a PO box, or a house number then a word.
   bool suffix = false, shaped = false;
-  if (AddressScanner(st).FirstMatchAtStart()) {
+  AddressScanner scanner(st);
+  if (scanner.FirstMatchAtStart()) {
     shaped = suffix = true;
   } else {
-    TokLease lease;
-    std::vector<Tok>& toks = *lease;
-    Tokenize(st, toks);
+    const std::vector<Tok>& toks = scanner.tokens();  // the same tokens: not tokenized twice
     size_t i = 0;
     if (!toks.empty() && (toks[0].kind == Kind::kNumber || toks[0].kind == Kind::kAlnum) &&
         toks[0].end - toks[0].begin <= 8)
@@ -830,12 +966,28 @@ std::optional<AddressMatch> ParseAddressFields(std::string_view street, std::str
 }
 
 std::string CanonicalAddress(const AddressMatch& a) {
-  std::string out = CollapseString(a.street);
-  for (char& c : out) c = Lower(c);
-  if (!a.zip5.empty()) {
-    out += ", ";
-    out += a.zip5;
+  // Collapsed and lowercased in one pass into one allocation.
+  std::string_view st = TrimView(a.street);
+  std::string out;
+  out.resize(st.size() + (a.zip5.empty() ? 0 : 2 + a.zip5.size()));
+  char* o = out.data();
+  bool space = false;
+  for (char c : st) {
+    if (IsSpace(c)) {
+      space = true;
+      continue;
+    }
+    if (space) *o++ = ' ';
+    space = false;
+    *o++ = Lower(c);
   }
+  if (!a.zip5.empty()) {
+    *o++ = ',';
+    *o++ = ' ';
+    std::memcpy(o, a.zip5.data(), a.zip5.size());
+    o += a.zip5.size();
+  }
+  out.resize(static_cast<size_t>(o - out.data()));
   return out;
 }
 
@@ -843,27 +995,32 @@ bool IsUsStateCode(std::string_view two_letters) {
   if (two_letters.size() != 2 || !IsAsciiAlpha(two_letters[0]) || !IsAsciiAlpha(two_letters[1]))
     return false;
   char key[2] = {Lower(two_letters[0]), Lower(two_letters[1])};
-  const auto& m = GetTables().states;
-  auto it = m.find(std::string_view(key, 2));
-  return it != m.end() && EqualsLower(it->second, std::string_view(key, 2));
+  std::string_view code = StateForKey(std::string_view(key, 2));
+  return !code.empty() && EqualsLower(code, std::string_view(key, 2));
 }
 
-std::string StateCodeFromName(std::string_view name_or_code) {
+namespace {
+std::string_view StateCodeView(std::string_view name_or_code) {
   std::string_view s = TrimView(name_or_code);
   if (s.empty() || s.size() > 40) return {};
-  std::string key;
-  NormalizeKey(s, false, &key);
-  const auto& m = GetTables().states;
-  auto it = m.find(key);
-  if (it == m.end()) {
+  char buf[40];  // a key is never longer than its text
+  std::string_view code = StateForKey(std::string_view(buf, NormalizeKeyInto(s, false, buf)));
+  if (code.empty()) {
     // "N. Y." / "W. Va." written with spaces.
-    NormalizeKey(s, true, &key);
-    it = m.find(key);
-    if (it == m.end()) return {};
-    if (key.size() > 4) return {};  // only abbreviations may lose their spaces
+    size_t n = NormalizeKeyInto(s, true, buf);
+    code = StateForKey(std::string_view(buf, n));
+    if (code.empty()) return {};
+    if (n > 4) return {};  // only abbreviations may lose their spaces
   }
-  return it->second;
+  return code;
 }
+}  // namespace
+
+std::string StateCodeFromName(std::string_view name_or_code) {
+  return std::string(StateCodeView(name_or_code));
+}
+
+bool IsUsStateName(std::string_view name_or_code) { return !StateCodeView(name_or_code).empty(); }
 
 bool IsStreetSuffix(std::string_view word) { return !SuffixAbbr(word).empty(); }
 

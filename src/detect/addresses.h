@@ -56,6 +56,9 @@ bool IsUsStateCode(std::string_view two_letters);
 // DC, territory or Armed Forces code.
 std::string StateCodeFromName(std::string_view name_or_code);
 
+// !StateCodeFromName(name_or_code).empty(), without building the code.
+bool IsUsStateName(std::string_view name_or_code);
+
 // True for a USPS street suffix or one of its common forms, any case, with or
 // without a trailing period ("Street", "st", "Blvd.").
 bool IsStreetSuffix(std::string_view word);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -250,6 +251,9 @@ class Tokenizer {
     }
   }
 
+  // The word starting with the letter at i (also used alone for a one-word field).
+  Token ScanWord(size_t i) const;
+
  private:
   static bool IsAsciiAlnum(char c) {
     return IsAsciiDigit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
@@ -264,7 +268,7 @@ class Tokenizer {
            EqualsLower(w, "ft") || EqualsLower(w, "mt") || EqualsLower(w, "ste");
   }
 
-  Token ScanWord(size_t i) const {
+  Token ScanWordImpl(size_t i) const {
     Token t;
     t.begin = i;
     bool any_upper = false, any_lower = false, first_upper = false;
@@ -325,6 +329,7 @@ class Tokenizer {
   std::string_view text_;
 };
 
+Token Tokenizer::ScanWord(size_t i) const { return ScanWordImpl(i); }
 
 // ---------------------------------------------------------------------------
 // Shared name logic
@@ -394,7 +399,7 @@ class NameScanner {
           break;
         case Facts::kState:
           v = T(k).letters == 2 ? T(k).shape == Shape::kUpper && IsUsStateCode(w)
-                                : !StateCodeFromName(w).empty();
+                                : IsUsStateName(w);
           break;
         case Facts::kStreet:
           v = IsStreetSuffix(w);
@@ -693,8 +698,12 @@ std::string_view Trim(std::string_view s) {
 // Appends `s` with whitespace runs collapsed, ASCII and Latin-1 / Latin
 // Extended-A capitals lowercased ("ÉMILE" -> "émile"); other bytes as written.
 void AppendCollapsedLower(std::string_view s, std::string* out) {
+  // The result is never longer than `s`: write through a pointer, then cut to size.
   bool space = false;
-  size_t start = out->size();
+  const size_t start = out->size();
+  out->resize(start + s.size());
+  char* const base = out->data() + start;
+  char* o = base;
   size_t i = 0;
   while (i < s.size()) {
     char c = s[i];
@@ -703,37 +712,54 @@ void AppendCollapsedLower(std::string_view s, std::string* out) {
       ++i;
       continue;
     }
-    if (space && out->size() > start) out->push_back(' ');
+    if (space && o > base) *o++ = ' ';
     space = false;
+    if (static_cast<unsigned char>(c) < 0x80) {
+      *o++ = AsciiLower(c);
+      ++i;
+      continue;
+    }
     CodePoint cp = Decode(s, i);
     if (cp.len == 2 && IsUpper(cp.cp) && cp.cp >= 0xC0 && cp.cp <= 0x17F) {
       uint32_t lower = cp.cp < 0x100 ? cp.cp + 0x20 : cp.cp + 1;
       if (cp.cp == 0x130) lower = 'i';   // İ
       if (cp.cp == 0x178) lower = 0xFF;  // Ÿ
       if (lower < 0x80) {
-        out->push_back(static_cast<char>(lower));
+        *o++ = static_cast<char>(lower);
       } else {
-        out->push_back(static_cast<char>(0xC0 | (lower >> 6)));
-        out->push_back(static_cast<char>(0x80 | (lower & 0x3F)));
+        *o++ = static_cast<char>(0xC0 | (lower >> 6));
+        *o++ = static_cast<char>(0x80 | (lower & 0x3F));
       }
       i += 2;
       continue;
     }
-    out->append(s.substr(i, cp.len));
-    if (cp.len == 1) out->back() = AsciiLower(c);
+    std::memcpy(o, s.data() + i, cp.len);
+    o += cp.len;
     i += cp.len;
   }
+  out->resize(static_cast<size_t>(o - out->data()));
 }
 
 // The word tokens of a labelled field, or false when the field holds anything
 // but letters, spaces, apostrophes, hyphens, periods and commas.
 bool FieldTokens(std::string_view field, std::vector<Token>* toks) {
+  bool letters_only = true;  // one ASCII word, the usual first or last name column
   for (char c : field) {
     unsigned char u = static_cast<unsigned char>(c);
-    if (u >= 0x80 || c == ' ' || c == '\t' || c == '\'' || c == '-' || c == '.' || c == ',' ||
-        ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') continue;
+    letters_only = false;
+    if (u >= 0x80 || c == ' ' || c == '\t' || c == '\'' || c == '-' || c == '.' || c == ',')
       continue;
     return false;
+  }
+  if (letters_only && !field.empty()) {
+    // What Run() makes of it: one word at the start of a "sentence", after a break.
+    Token t = Tokenizer(field).ScanWord(0);
+    t.gap_before = Gap::kBreak;
+    t.sentence_start = true;
+    toks->clear();
+    toks->push_back(t);
+    return t.shape != Shape::kOther;
   }
   Tokenizer(field).Run(*toks);
   for (const Token& t : *toks)
@@ -765,6 +791,17 @@ bool IsPlaceholder(std::string_view w) { return InList(w, kPlaceholders); }
 
 // Collapsed text of tokens [b, e] within `field`.
 std::string CollapseSpan(std::string_view field, size_t b, size_t e) {
+  // Usually one word, or words one space apart: a plain copy.
+  bool plain = true;
+  for (size_t i = b; i < e; ++i) {
+    char c = field[i];
+    if (c == '\t' || c == '\n' || c == '\r' ||
+        (c == ' ' && (i == b || i + 1 == e || field[i + 1] == ' '))) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return std::string(field.substr(b, e - b));
   std::string out;
   bool space = false;
   for (size_t i = b; i < e; ++i) {
@@ -845,8 +882,8 @@ std::optional<NameMatch> ParseNameField(std::string_view raw, const NameLexicon&
   uint32_t lr = lex.LastNameRank(m.last);
   if (lr == 0 && last_b != last_e) lr = lex.LastNameRank(v.Word(last_e));
   // "Columbia, Missouri": a place.
-  if (fr == 0 && !StateCodeFromName(m.first).empty()) return std::nullopt;
-  if (!StateCodeFromName(m.last).empty() && lr == 0) return std::nullopt;
+  if (fr == 0 && IsUsStateName(m.first)) return std::nullopt;
+  if (lr == 0 && IsUsStateName(m.last)) return std::nullopt;
   double score;
   if (fr && lr)
     score = 0.95;
@@ -893,7 +930,8 @@ std::optional<NameMatch> ParseNameParts(std::string_view raw_first, std::string_
   m.last = CollapseSpan(last, lt[lb].begin, lt[le - 1].end);
   uint32_t fr = lex.FirstNameRank(fv.Word(fb));
   uint32_t lr = lex.LastNameRank(m.last);
-  if (lr == 0) lr = lex.LastNameRank(lv.Word(le - 1));
+  // One token: m.last is that word, already looked up.
+  if (lr == 0 && le - 1 != lb) lr = lex.LastNameRank(lv.Word(le - 1));
   double score = 0.85;
   if (fr) score += 0.07;
   if (lr) score += 0.07;

@@ -635,11 +635,13 @@ class Job {
   }
 
   std::string_view FieldValue(size_t f) const {
-    auto it = field_value_begin_.find(f);
-    uint64_t b = it == field_value_begin_.end() ? fields_[f].begin : it->second;
+    uint64_t b = FieldValueBegin(f);
     return Trim(text_.substr(b, fields_[f].end - b));
   }
+  // Only JSON objects' "key: value" lines have a value begin of their own: tables skip
+  // the map look-up.
   uint64_t FieldValueBegin(size_t f) const {
+    if (field_value_begin_.empty()) return fields_[f].begin;
     auto it = field_value_begin_.find(f);
     return it == field_value_begin_.end() ? fields_[f].begin : it->second;
   }

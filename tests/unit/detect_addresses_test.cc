@@ -76,6 +76,53 @@ TEST(AddressDataTest, StreetSuffixes) {
     EXPECT_FALSE(IsStreetSuffix(w)) << w;
 }
 
+// The look-ups go through a flat table for keys of up to 16 bytes and the map for
+// longer ones; both must agree with the data, in any case and with any spacing.
+TEST(AddressDataTest, StateKeysShortAndLong) {
+  EXPECT_EQ(StateCodeFromName("NORTHERN MARIANA ISLANDS"), "MP");  // 24 bytes: the long path
+  EXPECT_EQ(StateCodeFromName("armed  forces\tpacific"), "AP");
+  EXPECT_EQ(StateCodeFromName("U.S. Virgin Islands"), "VI");
+  EXPECT_EQ(StateCodeFromName("Northern Mariana Island"), "");  // a long key one byte short
+  EXPECT_EQ(StateCodeFromName("North Carolina"), "NC");         // 14 bytes: the flat path
+  EXPECT_EQ(StateCodeFromName("North Carolin"), "");
+  EXPECT_EQ(StateCodeFromName("N. C."), "NC");          // spaces dropped for an abbreviation
+  EXPECT_EQ(StateCodeFromName("New Yo Rk"), "");        // but not for a longer key
+  EXPECT_EQ(StateCodeFromName("."), "");
+  EXPECT_EQ(StateCodeFromName(std::string(41, 'a')), "");
+  EXPECT_TRUE(IsUsStateName("Missouri"));
+  EXPECT_TRUE(IsUsStateName("district of columbia"));
+  EXPECT_TRUE(IsUsStateName("mo"));
+  EXPECT_FALSE(IsUsStateName("Ontario"));
+  EXPECT_FALSE(IsUsStateName(""));
+  // Bytes that differ from a letter only in bit 5 are not that letter.
+  EXPECT_FALSE(IsUsStateCode("M\x0f"));
+  EXPECT_FALSE(IsUsStateName("m\x0f"));
+}
+
+TEST(AddressDataTest, SuffixCaseAndNonLetters) {
+  for (const char* w : {"STREET", "sTrEeT", "Blvd.", "PKWY", "Av"}) EXPECT_TRUE(IsStreetSuffix(w)) << w;
+  // Same letters with bit 5 flipped on a non-letter, digits, accents, or too long.
+  for (const char* w : {"s\x14", "st1", "str\xc3\xa9et", "streetstreetstreet", "s-t", "."})
+    EXPECT_FALSE(IsStreetSuffix(w)) << w;
+}
+
+TEST(ParseAddressFieldsTest, ZipDigitsAndStreetShapes) {
+  // Ten digits are no ZIP; nine are ZIP+4; dashes and spaces are ignored.
+  EXPECT_EQ(ParseAddressFields("12 Elm St", "", "MO", "6520112345")->zip5, "");
+  EXPECT_EQ(ParseAddressFields("12 Elm St", "", "MO", "65201 1234")->zip5, "65201");
+  EXPECT_EQ(ParseAddressFields("12 Elm St", "", "NJ", "7030")->zip5, "07030");
+  EXPECT_EQ(ParseAddressFields("12 Elm St", "", "MO", "7030")->zip5, "");
+  EXPECT_EQ(ParseAddressFields("12 Elm St", "", "MO", "65x01")->zip5, "");
+  // The street's own tokens decide its shape when no street match starts it.
+  auto plain = ParseAddressFields("12\tElmwood   Gardens", "Columbia ", "mo", "");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->street, "12 Elmwood Gardens");
+  EXPECT_EQ(plain->city, "Columbia");
+  EXPECT_EQ(plain->state, "MO");
+  EXPECT_FALSE(ParseAddressFields("12 34", "", "", ""));
+  EXPECT_TRUE(ParseAddressFields("HC 1 Box 12", "", "", ""));
+}
+
 using testing_util::Slug;
 
 // --- ParseAddressFields -----------------------------------------------------
@@ -271,6 +318,11 @@ TEST(CanonicalAddressTest, Forms) {
   EXPECT_EQ(CanonicalAddress(a), "1207 elm street");
   a.zip5 = "65201";
   EXPECT_EQ(CanonicalAddress(a), "1207 elm street, 65201");
+  a.street = "  PO BOX\n\n12 ";
+  EXPECT_EQ(CanonicalAddress(a), "po box 12, 65201");
+  a.street = "";
+  a.zip5 = "";
+  EXPECT_EQ(CanonicalAddress(a), "");
   // Prose and fields give the same canonical form.
   auto prose = FindAddresses("lives at 1207 Elm Street, Columbia, MO 65201.");
   auto fields = ParseAddressFields("1207 Elm Street", "Columbia", "MO", "65201");

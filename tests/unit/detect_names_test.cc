@@ -233,6 +233,31 @@ TEST(ParseNamePartsTest, Parts) {
   EXPECT_FALSE(ParseNameParts("dana@example.org", "Whitfield", lex));
 }
 
+// One-word fields take a short path past the tokenizer: it must read them the same way.
+TEST(ParseNamePartsTest, OneWordFields) {
+  const auto& lex = *TestLexicon();
+  auto m = ParseNameParts("DANA", "whitfield", lex);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->first, "DANA");
+  EXPECT_EQ(m->last, "whitfield");
+  // Mixed case that is neither capitalised, capitals nor lowercase is no name word.
+  EXPECT_FALSE(ParseNameParts("dANA", "Whitfield", lex));
+  EXPECT_FALSE(ParseNameParts("Dana", "wHITFIELD", lex));
+  // A placeholder is still refused.
+  EXPECT_FALSE(ParseNameParts("Dana", "NULL", lex));
+  // One word against the same word with spaces around it: the same result.
+  auto a = ParseNameParts("Marcus", "Oyelaran", lex);
+  auto b = ParseNameParts(" Marcus\t", "  Oyelaran ", lex);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->first, b->first);
+  EXPECT_EQ(a->last, b->last);
+  EXPECT_EQ(a->score, b->score);
+  // A one-word surname not on the list and a listed two-word one still rank.
+  auto c = ParseNameParts("Dana", "Zzyzxqx", lex);
+  ASSERT_TRUE(c);
+  EXPECT_LT(c->score, ParseNameParts("Dana", "Whitfield", lex)->score);
+}
+
 TEST(CanonicalNameTest, Forms) {
   EXPECT_EQ(CanonicalName("Dana", "Whitfield"), "dana whitfield");
   EXPECT_EQ(CanonicalName("  DANA ", " De  La\tCruz "), "dana de la cruz");
@@ -240,6 +265,10 @@ TEST(CanonicalNameTest, Forms) {
   EXPECT_EQ(CanonicalName("ÉMILE", "ZOLA"), "émile zola");
   EXPECT_EQ(CanonicalName("Łukasz", "ŻÓŁW"), "łukasz żółw");
   EXPECT_EQ(CanonicalName("Dana", ""), "dana");
+  EXPECT_EQ(CanonicalName("", ""), "");
+  EXPECT_EQ(CanonicalName("İLKAY", "ŸVES"), "ilkay ÿves");  // 2-byte capitals, 1-byte result
+  EXPECT_EQ(CanonicalName("Anne\n  Marie", "Smith-JONES"), "anne marie smith-jones");
+  EXPECT_EQ(CanonicalName("Zoë", "\xe4\xb8\xad\xe6\x96\x87"), "zoë \xe4\xb8\xad\xe6\x96\x87");  // 3-byte as written
   // "Last, First" reorders through the parser: the same canonical form either way.
   const auto& lex = *TestLexicon();
   auto a = ParseNameField("Whitfield, Dana", lex);
