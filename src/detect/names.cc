@@ -159,6 +159,22 @@ class Tokenizer {
     };
     while (i < n) {
       char c = text_[i];
+      // The two usual bytes first, with what the general path below makes of them.
+      if (c == ' ') {
+        raise(Gap::kSpace);
+        ++i;
+        continue;
+      }
+      if (static_cast<unsigned>((c | 0x20) - 'a') < 26u) {
+        Token t = ScanWordImpl(i);
+        t.gap_before = pending == Gap::kNone && !out.empty() ? Gap::kBreak : pending;
+        t.sentence_start = sentence;
+        out.push_back(t);
+        pending = Gap::kNone;
+        sentence = false;
+        i = t.end;
+        continue;
+      }
       if (c == '<') {
         size_t gt = text_.find('>', i + 1);
         if (gt != std::string_view::npos && gt - i <= 512 && gt > i + 1 &&
@@ -381,7 +397,15 @@ class NameScanner {
 
   // Per-token lexicon facts, looked up once on first use.
   struct Facts {
-    enum : uint8_t { kHard = 1, kSoft = 2, kState = 4, kStreet = 8, kRanks = 16 };
+    enum : uint8_t {
+      kHard = 1,
+      kSoft = 2,
+      kState = 4,
+      kStreet = 8,
+      kFirstRank = 16,  // fr known
+      kLastRank = 32,   // lr known (many words are never read as a last name)
+      kNameWord = 64,   // IsNameWord(), asked many times per token
+    };
     uint8_t known = 0, value = 0;
     uint32_t fr = 0, lr = 0;
   };
@@ -412,24 +436,35 @@ class NameScanner {
     }
     return f.value & bit;
   }
-  const Facts& Ranks(size_t k) const {
+  uint32_t FR(size_t k) const {
     Facts& f = facts_[k];
-    if (!(f.known & Facts::kRanks)) {
+    if (!(f.known & Facts::kFirstRank)) {
       f.fr = lex_.FirstNameRank(Word(k));
-      f.lr = lex_.LastNameRank(Word(k));
-      f.known |= Facts::kRanks;
+      f.known |= Facts::kFirstRank;
     }
-    return f;
+    return f.fr;
   }
-  uint32_t FR(size_t k) const { return Ranks(k).fr; }
-  uint32_t LR(size_t k) const { return Ranks(k).lr; }
+  uint32_t LR(size_t k) const {
+    Facts& f = facts_[k];
+    if (!(f.known & Facts::kLastRank)) {
+      f.lr = lex_.LastNameRank(Word(k));
+      f.known |= Facts::kLastRank;
+    }
+    return f.lr;
+  }
   bool IsHard(size_t k) const { return Fact(k, Facts::kHard); }
   bool IsSoft(size_t k) const { return Fact(k, Facts::kSoft); }
   bool IsStateName(size_t k) const { return Fact(k, Facts::kState); }
   // A word that can be a first, middle or last name token.
   bool IsNameWord(size_t k) const {
-    return IsCapped(k) && T(k).letters >= 2 && !IsHard(k) && !IsTitle(k) && !IsSuffix(k) &&
-           !InList(Word(k), kPlaceAbbreviations);
+    Facts& f = facts_[k];
+    if (!(f.known & Facts::kNameWord)) {
+      if (IsCapped(k) && T(k).letters >= 2 && !IsHard(k) && !IsTitle(k) && !IsSuffix(k) &&
+          !InList(Word(k), kPlaceAbbreviations))
+        f.value |= Facts::kNameWord;
+      f.known |= Facts::kNameWord;
+    }
+    return f.value & Facts::kNameWord;
   }
   // A capitalised word that continues a run of name-like words.
   bool ContinuesRun(size_t k) const { return IsNameWord(k) && !IsStreetSuffixTok(k); }
