@@ -102,5 +102,38 @@ TEST(ScannerPaths, RandomTokensAgreeBothWays) {
   }
 }
 
+TEST(ScannerPaths, LettersBeforeADigitNearTheStartOfTheText) {
+  // The letters glued before a digit run are found byte by byte in the first 8 bytes
+  // of the text and 8 at a time after them. Every byte value before 0 to 9 letters and
+  // a digit run, in a field whose header labels it a health id (so the letters found
+  // are part of the value reported): the same findings at the start of the text and
+  // after 10 spaces.
+  auto values = [](const std::string& text) {
+    std::vector<Field> fields = {{0, text.size(), Label::kHealthId}};
+    std::vector<Candidate> out;
+    ScanRequest req;
+    req.text = text;
+    req.fields = fields;
+    TheScanner().Scan(req, out);
+    std::vector<std::tuple<std::string, float, std::string>> v;
+    for (const auto& c : out)
+      v.emplace_back(std::string(TypeName(c.type)), c.confidence, c.canonical.Reveal(RevealPassForTests::Pass()));
+    return v;
+  };
+  int reported = 0;
+  for (int c = 0; c < 256; ++c) {
+    if (c >= '0' && c <= '9') continue;
+    for (int k = 0; k <= 9; ++k) {
+      std::string text(1, static_cast<char>(c));
+      text += std::string("QmZaBcYz").substr(0, std::min(k, 8)) + (k == 9 ? "A" : "");
+      text += "20481234 x";
+      const auto at_start = values(text);
+      ASSERT_EQ(at_start, values("          " + text)) << "byte " << c << " letters " << k;
+      reported += !at_start.empty();
+    }
+  }
+  EXPECT_GT(reported, 1000);  // most of them are reported
+}
+
 }  // namespace
 }  // namespace breachscope::detect
