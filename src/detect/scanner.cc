@@ -475,6 +475,52 @@ class Pass {
     return false;
   }
 
+  // An unlabelled card-shaped run among card-length numbers that mostly fail the card
+  // check is one of a table of numbers (stroke orders in a collation table, serials,
+  // ids) that passed Luhn by chance: random numbers pass one time in ten, a list of
+  // cards (typos and test decoys aside) nearly always. Counts the 13-19-digit runs on
+  // up to 16 lines above and below the run at b: at least 12 of them, 70% failing.
+  bool InFailingNumberColumn(uint64_t b, int len) const {
+    constexpr int kLines = 16;
+    constexpr uint64_t kLineLimit = 512;  // longer lines are not table rows
+    const std::string_view t = r_.text;
+    int runs = 0, failing = 0;
+    auto count = [&](uint64_t from, uint64_t to) {
+      for (uint64_t i = from; i < to;) {
+        if (!IsDigit(static_cast<unsigned char>(t[i]))) {
+          ++i;
+          continue;
+        }
+        uint64_t j = i;
+        while (j < to && IsDigit(static_cast<unsigned char>(t[j]))) ++j;
+        if (j - i >= 13 && j - i <= 19 && (i == 0 || !IsAlpha(static_cast<unsigned char>(t[i - 1]))) &&
+            (j >= t.size() || !IsAlpha(static_cast<unsigned char>(t[j])))) {
+          ++runs;
+          failing += !IsValidCard(t.substr(i, j - i));
+        }
+        i = j;
+      }
+    };
+    uint64_t line = b;  // start of b's line
+    while (line > 0 && b - line < kLineLimit && t[line - 1] != '\n') --line;
+    for (int k = 0; k < kLines && line > 0 && t[line - 1] == '\n'; ++k) {  // lines above
+      const uint64_t end = line - 1;
+      uint64_t start = end;
+      while (start > 0 && end - start < kLineLimit && t[start - 1] != '\n') --start;
+      count(start, end);
+      line = start;
+    }
+    uint64_t eol = b + static_cast<uint64_t>(len);
+    while (eol < t.size() && eol - b < kLineLimit && t[eol] != '\n') ++eol;
+    for (int k = 0; k < kLines && eol < t.size() && t[eol] == '\n'; ++k) {  // lines below
+      uint64_t end = eol + 1;
+      while (end < t.size() && end - eol < kLineLimit && t[end] != '\n') ++end;
+      count(eol + 1, end);
+      eol = end;
+    }
+    return runs >= 12 && failing * 100 >= runs * 70;
+  }
+
   // A bare run joined by '-' to a word that is not a label ("fuzzer-5181909018345472",
   // "build-20230101") is the tail of a compound name; "Acct-12345678" keeps its label.
   bool CompoundTail(const char* token_start) const {
@@ -599,7 +645,8 @@ class Pass {
       // 17 to 19 digits without a card label are as often 64-bit ids (nonces, snowflake
       // ids) as the rare long card numbers.
       if (l != Label::kNegative && l != Label::kAccount && l != Label::kHealthId && l != Label::kStudentId &&
-          l != Label::kDriversLicense && (len <= 16 || l == Label::kCard))
+          l != Label::kDriversLicense && (len <= 16 || l == Label::kCard) &&
+          (l == Label::kCard || !InFailingNumberColumn(b, len)))
         return Emit(PiiType::kCreditCard, b, e, l == Label::kCard ? 0.99f : 0.8f, d), 1;
     }
     if (len == 11 && d[0] == '1' && b > 0 && r_.text[b - 1] == '+' && IsValidNanpPhone(d.substr(1))) {
