@@ -716,7 +716,7 @@ class Job {
       if (!city && !state && !zip) {
         // One "Address" column holding the whole address: "12 Elm St, Columbia, MO 65201".
         auto found = detect::FindAddresses(v(street));
-        if (!found.empty()) a = found.front();
+        if (!found.empty()) a = std::move(found.front());
       }
       if (!a) a = detect::ParseAddressFields(v(street), v(city), v(state), v(zip));
       if (a) AddAddress(std::move(*a), FieldValueBegin(*street), fields_[*street].end, 0.99f);
