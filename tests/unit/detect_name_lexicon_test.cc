@@ -116,7 +116,9 @@ TEST(NameLexiconWords, CommonAndNonNameWords) {
         if (b >= 'a') w += b;
         if (b >= 'a' && c >= 'a') w += c;
         if (b < 'a' && c >= 'a') continue;
-        if (l.IsNonNameWord(w)) EXPECT_TRUE(l.IsCommonWord(w)) << w;
+        if (l.IsNonNameWord(w)) {
+          EXPECT_TRUE(l.IsCommonWord(w)) << w;
+        }
         common += l.IsCommonWord(w);
       }
   EXPECT_GT(common, 40);  // "a", "an", "the", "of", "to", ...
