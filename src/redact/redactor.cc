@@ -15,6 +15,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/hex.h"
+
 namespace breachscope::redact {
 
 namespace {
@@ -40,21 +42,6 @@ struct HmacScratch::Impl {
 
 HmacScratch::HmacScratch() : impl_(std::make_unique<Impl>()) {}
 HmacScratch::~HmacScratch() = default;
-
-namespace {
-// Two hex digits per byte value, so a fingerprint is 32 look-ups (once per finding).
-struct HexPairs {
-  char pair[256][2];
-  constexpr HexPairs() : pair{} {
-    const char* digits = "0123456789abcdef";
-    for (int b = 0; b < 256; ++b) {
-      pair[b][0] = digits[b >> 4];
-      pair[b][1] = digits[b & 15];
-    }
-  }
-};
-constexpr HexPairs kHexPairs;
-}  // namespace
 
 void AppendHex(std::string& out, const Fingerprint& fp) {
   const size_t at = out.size();

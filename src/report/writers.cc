@@ -11,6 +11,7 @@
 #include <span>
 
 #include "base/direct_io.h"
+#include "base/hex.h"
 #include "base/json_text.h"
 
 namespace breachscope::report {
@@ -200,18 +201,6 @@ void LineBuffer::Grow(size_t n) {
 }
 
 namespace {
-
-struct HexPairs {
-  char pair[256][2];
-  constexpr HexPairs() : pair{} {
-    const char* digits = "0123456789abcdef";
-    for (int b = 0; b < 256; ++b) {
-      pair[b][0] = digits[b >> 4];
-      pair[b][1] = digits[b & 15];
-    }
-  }
-};
-constexpr HexPairs kHexPairs;
 
 template <size_t N>
 inline char* Lit(char* p, const char (&s)[N]) {
