@@ -32,6 +32,21 @@ size_t CountOutsideQuotes(std::string_view line, char c) {
   return n;
 }
 
+// Whether `body` (leading blanks skipped) opens with a one-line JSON object followed by
+// more text: JSON Lines.
+bool OpensWithJsonLine(std::string_view body) {
+  if (!body.starts_with("{")) return false;
+  std::string_view line = FirstLine(body);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+  return line.size() > 1 && line.back() == '}' && body.size() > line.size() + 1;
+}
+
+std::string_view SkipBlanks(std::string_view head) {
+  size_t i = 0;
+  while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
+  return head.substr(i);
+}
+
 }  // namespace
 
 std::string_view FormatDecoderName(Format format) {
@@ -61,7 +76,8 @@ Format SniffFormat(std::string_view file_name, std::string_view head) {
       ext == "jsp")
     return Format::kHtml;
   if (ext == "xml") return Format::kXml;
-  if (ext == "log") return Format::kLog;
+  // Structured logging writes one JSON object per line into *.log files: read by key.
+  if (ext == "log") return OpensWithJsonLine(SkipBlanks(head)) ? Format::kJsonLines : Format::kLog;
   // Source code is text whatever its first line looks like: a C table that opens with
   // '{' or a line with two commas is neither JSON nor CSV (it was reported "corrupt").
   static constexpr std::string_view kSourceCode[] = {"c",  "h",    "cc",   "cpp", "cxx", "hpp", "hh", "py",
@@ -69,16 +85,8 @@ Format SniffFormat(std::string_view file_name, std::string_view head) {
                                                      "sh", "bash", "cs",   "kt",  "swift", "m", "lua", "scala"};
   if (std::find(std::begin(kSourceCode), std::end(kSourceCode), ext) != std::end(kSourceCode)) return Format::kText;
   // By content.
-  size_t i = 0;
-  while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
-  std::string_view body = head.substr(i);
-  if (body.starts_with("{")) {
-    // One object per line: JSON Lines.
-    std::string_view line = FirstLine(body);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-    if (line.size() > 1 && line.back() == '}' && body.size() > line.size() + 1) return Format::kJsonLines;
-    return Format::kJson;
-  }
+  std::string_view body = SkipBlanks(head);
+  if (body.starts_with("{")) return OpensWithJsonLine(body) ? Format::kJsonLines : Format::kJson;
   if (body.starts_with("[")) return Format::kJson;
   std::string lower(body.substr(0, 256));
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -23,5 +23,15 @@ TEST(SniffFormat, OtherNamesAreStillSniffedByContent) {
   EXPECT_EQ(SniffFormat("notes", "Dear Ann,\nthanks.\n"), Format::kText);
 }
 
+// Structured logging: a *.log of one JSON object per line is read as JSON Lines (by key);
+// a plain log, or one that opens with a multi-line object, stays a log.
+TEST(SniffFormat, LogsOfJsonObjectsAreJsonLines) {
+  EXPECT_EQ(SniffFormat("app.log", "\n{\"ts\": \"2023-02-17\", \"user\": \"ann\"}\r\n{\"ts\": \"x\"}\n"),
+            Format::kJsonLines);
+  EXPECT_EQ(SniffFormat("worker.LOG", "2024-04-14 15:57:54,320 WARN [worker-1] user=ann@example.org\n"), Format::kLog);
+  EXPECT_EQ(SniffFormat("odd.log", "{\n  \"a\": 1\n}\n"), Format::kLog);
+  EXPECT_EQ(SniffFormat("one.log", "{\"a\": 1}"), Format::kLog);  // a single object, no second line
+}
+
 }  // namespace
 }  // namespace breachscope::records
