@@ -119,6 +119,7 @@ class UnitOutputLease {
 };
 
 class PieceHasher;
+using PieceDigest = std::array<unsigned char, 32>;  // SHA-256 of one piece of a file
 
 struct FileState {
   input::FileEntry entry;
@@ -144,7 +145,7 @@ struct FileState {
   // file is hashed just before it is read (SettleHash).
   bool hash_deferred = false;
   uint64_t hash_size = 0;  // the size Resume saw (fstat)
-  std::vector<std::array<unsigned char, 32>> chunk_digests;
+  std::vector<PieceDigest> chunk_digests;
   std::atomic<bool> digest_failed{false};  // a chunk read short: no key, no reuse by content
   std::unique_ptr<PieceHasher> stream_hash;  // a file read whole: its reads, hashed as they come
   std::string content_hash;                // for CompleteFile ("": the one BeginFile stored)
@@ -162,15 +163,6 @@ struct Task {
 enum Stage { kStageExtract, kStageDetect, kStageRedact, kStageBusy, kStageCount };
 constexpr const char* kStageNames[kStageCount] = {"extract", "detect", "redact", "busy"};
 
-using PieceDigest = std::array<unsigned char, 32>;
-
-// The content key of a file (its identity by content, for reusing a copy's rows):
-// SHA-256 over the file's size, the chunk size and the SHA-256 of each chunk-sized
-// piece, in order. Pieces rather than one stream so that workers reading a large file
-// in parallel chunks hash their own piece as they read it; ContentKey's pass over a
-// whole file gives the same key.
-std::string CombinePieceDigests(uint64_t size, uint64_t chunk_bytes, const std::vector<PieceDigest>& pieces);
-
 std::string HexOf(const unsigned char* bytes, unsigned int n) {
   static const char* kHex = "0123456789abcdef";
   std::string hex;
@@ -186,6 +178,11 @@ bool Sha256(std::string_view bytes, PieceDigest& out) {
   return EVP_Digest(bytes.data(), bytes.size(), out.data(), &n, EVP_sha256(), nullptr) == 1 && n == out.size();
 }
 
+// The content key of a file (its identity by content, for reusing a copy's rows):
+// SHA-256 over the file's size, the chunk size and the SHA-256 of each chunk-sized
+// piece, in order. Pieces rather than one stream so that workers reading a large file
+// in parallel chunks hash their own piece as they read it; ContentKey's pass over a
+// whole file gives the same key.
 std::string CombinePieceDigests(uint64_t size, uint64_t chunk_bytes, const std::vector<PieceDigest>& pieces) {
   std::string message = "breachscope-content-2|" + std::to_string(size) + "|" + std::to_string(chunk_bytes) + "|";
   message.reserve(message.size() + pieces.size() * 32);
@@ -737,27 +734,16 @@ class Scan {
   }
 
   // The content key (CombinePieceDigests) of the file's first `size` bytes, read in
-  // 1 MiB pieces.
+  // 1 MiB pieces through the same PieceHasher a streamed read uses.
   Result<std::string> ContentKey(int fd, uint64_t size) const {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    if (!ctx) return InternalError("SHA-256 unavailable");
-    const uint64_t piece = cfg_.chunk_bytes;
-    std::vector<PieceDigest> pieces;
+    PieceHasher hasher(cfg_.chunk_bytes);
     std::string buf;
-    uint64_t at = 0;
-    while (at < size) {
-      if (EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return InternalError("SHA-256 unavailable");
-      const uint64_t piece_end = std::min(size, at + piece);
-      while (at < piece_end) {
-        BS_RETURN_IF_ERROR(ReadAt(fd, at, std::min<uint64_t>(1u << 20, piece_end - at), buf));
-        if (buf.empty()) return IoError("the file became shorter while it was read");
-        EVP_DigestUpdate(ctx.get(), buf.data(), buf.size());
-        at += buf.size();
-      }
-      unsigned int n = 0;
-      EVP_DigestFinal_ex(ctx.get(), pieces.emplace_back().data(), &n);
+    for (uint64_t at = 0; at < size; at += buf.size()) {
+      BS_RETURN_IF_ERROR(ReadAt(fd, at, std::min<uint64_t>(1u << 20, size - at), buf));
+      if (buf.empty()) return IoError("the file became shorter while it was read");
+      hasher.Feed(at, buf);
     }
-    std::string key = CombinePieceDigests(size, piece, pieces);
+    std::string key = hasher.Finish(size);
     if (key.empty()) return InternalError("SHA-256 unavailable");
     return key;
   }
