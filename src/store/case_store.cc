@@ -397,14 +397,12 @@ Status SqliteCaseStore::CompleteFile(int64_t file, uint32_t chunks, const std::v
     ins.Int(1, file).Text(2, e.path).Text(3, ReasonName(e.reason)).Text(4, e.detail);
     if (ins.Step() != SQLITE_DONE) return Error("store an error");
   }
-  if (!content_hash.empty()) {
-    Stmt h(db_, "UPDATE scanned_files SET content_hash = ? WHERE id = ?");
-    h.Text(1, content_hash).Int(2, file);
-    if (h.Step() != SQLITE_DONE) return Error("complete a file");
-  }
-  Stmt s(db_, "UPDATE scanned_files SET chunks = ?, members = ?, complete = 1 WHERE id = ?");
+  // An empty key keeps the one BeginFile stored.
+  Stmt s(db_,
+         "UPDATE scanned_files SET chunks = ?, members = ?, complete = 1, "
+         "content_hash = COALESCE(NULLIF(?, ''), content_hash) WHERE id = ?");
   std::string members = JoinNul(member_suffixes);
-  s.Int(1, chunks).Blob(2, members).Int(3, file);
+  s.Int(1, chunks).Blob(2, members).Text(3, content_hash).Int(4, file);
   if (s.Step() != SQLITE_DONE) return Error("complete a file");
   return CommitPending();
 }
