@@ -4,14 +4,11 @@
 
 #include <immintrin.h>
 
+#include "base/cpu.h"
+
 namespace breachscope {
 
 namespace {
-
-bool HasAvx2() {
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has;
-}
 
 __attribute__((target("avx2,popcnt"))) uint64_t CountAvx2(const char* p, size_t n, char c) {
   const __m256i needle = _mm256_set1_epi8(c);
@@ -104,16 +101,16 @@ void ListAnyOfSse2(const char* p, size_t n, char a, char b, char c, uint64_t bas
 }  // namespace
 
 uint64_t CountByte(std::string_view s, char c) {
-  return HasAvx2() ? CountAvx2(s.data(), s.size(), c) : CountSse2(s.data(), s.size(), c);
+  return CpuHasAvx2() ? CountAvx2(s.data(), s.size(), c) : CountSse2(s.data(), s.size(), c);
 }
 
 void ListByte(std::string_view s, char c, uint64_t base, std::vector<uint64_t>& out) {
-  if (HasAvx2()) ListAvx2(s.data(), s.size(), c, base, out);
+  if (CpuHasAvx2()) ListAvx2(s.data(), s.size(), c, base, out);
   else ListSse2(s.data(), s.size(), c, base, out);
 }
 
 void ListAnyOf(std::string_view s, char a, char b, char c, uint64_t base, std::vector<uint64_t>& out) {
-  if (HasAvx2()) ListAnyOfAvx2(s.data(), s.size(), a, b, c, base, out);
+  if (CpuHasAvx2()) ListAnyOfAvx2(s.data(), s.size(), a, b, c, base, out);
   else ListAnyOfSse2(s.data(), s.size(), a, b, c, base, out);
 }
 

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 
+#include "base/cpu.h"
 #include "decode/text_encoding.h"
 
 namespace breachscope::decode {
@@ -117,16 +118,11 @@ __attribute__((target("avx2"))) size_t RunEndAvx2(std::string_view text, size_t 
   return RunEndScalar(text, i);
 }
 
-bool HasAvx2() {
-  static const bool kAvx2 = __builtin_cpu_supports("avx2");
-  return kAvx2;
-}
-
 size_t NextLongRun(std::string_view text, size_t i) {
-  return HasAvx2() ? NextLongRunAvx2(text, i) : NextLongRunScalar(text, i);
+  return CpuHasAvx2() ? NextLongRunAvx2(text, i) : NextLongRunScalar(text, i);
 }
 
-size_t RunEnd(std::string_view text, size_t i) { return HasAvx2() ? RunEndAvx2(text, i) : RunEndScalar(text, i); }
+size_t RunEnd(std::string_view text, size_t i) { return CpuHasAvx2() ? RunEndAvx2(text, i) : RunEndScalar(text, i); }
 
 // Inflates `in` (window_bits as for inflateInit2: 15+32 gzip or zlib, -15 raw) into
 // `out`, at most `cap` bytes. False when the stream is not valid (or yields nothing).

@@ -14,12 +14,11 @@
 #include <array>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
+
+#include "base/cpu.h"
 
 namespace breachscope::decode {
 
@@ -130,21 +129,13 @@ __attribute__((target("avx2"))) size_t BlockTriggersAvx2(std::string_view t, uin
 }
 #endif
 
-bool HasAvx2() {
-#if defined(__x86_64__)
-  static const bool kAvx2 = __builtin_cpu_supports("avx2");
-  return kAvx2;
-#else
-  return false;
-#endif
-}
 
 class Triggers {
  public:
   explicit Triggers(std::string_view t) : t_(t), blocks_((t.size() + kBlock - 1) / kBlock) {
     size_t b = 0;
 #if defined(__x86_64__)
-    if (HasAvx2()) b = BlockTriggersAvx2(t, blocks_.data());
+    if (CpuHasAvx2()) b = BlockTriggersAvx2(t, blocks_.data());
 #endif
     for (; b < blocks_.size(); ++b) blocks_[b] = BlockTriggersScalar(t, b * kBlock);
   }
@@ -166,7 +157,7 @@ class Triggers {
       if (k >= blocks_.size()) return n;
       const size_t base = k * kBlock, from = std::max(p, base);
 #if defined(__x86_64__)
-      if (HasAvx2() && base + kBlock + 1 <= n) {
+      if (CpuHasAvx2() && base + kBlock + 1 <= n) {
         uint64_t m = BlockMatches(t_.data() + base, a, b) & (~uint64_t{0} << (from - base));
         if (m) return base + static_cast<size_t>(__builtin_ctzll(m));
         p = base + kBlock;
@@ -289,7 +280,7 @@ __attribute__((target("avx2"))) size_t NextHexRunAvx2(std::string_view t, size_t
 
 size_t NextHexRun(std::string_view t, size_t i) {
 #if defined(__x86_64__)
-  const bool kAvx2 = HasAvx2();
+  const bool kAvx2 = CpuHasAvx2();
   if (kAvx2) return NextHexRunAvx2(t, i);
 #endif
   return NextHexRunScalar(t, i);
@@ -672,11 +663,8 @@ std::vector<DecodedRun> FindHexRuns(std::string_view t) {
     if (s > 0 && !prefixed && (IsB64(t[s - 1]) || t[s - 1] == '_')) continue;  // part of a word or a base64 run
     if (e < n && (IsB64(t[e]) || t[e] == '_')) continue;
     // Hashes and ids decode to noise that their first bytes already rule out.
-    char head[12];
-    const size_t head_len = std::min<size_t>(sizeof head, (e - s) / 2);
-    for (size_t k = 0; k < head_len; ++k)
-      head[k] = static_cast<char>(HexVal(t[s + 2 * k]) << 4 | HexVal(t[s + 2 * k + 1]));
-    if (CannotBeText(std::string_view(head, head_len), (e - s) / 2)) continue;
+    HexToBytes(t.substr(s, 2 * std::min<size_t>(12, (e - s) / 2)), bytes);  // the first 12 bytes
+    if (CannotBeText(bytes, (e - s) / 2)) continue;
     HexToBytes(t.substr(s, e - s), bytes);
     DecodedRun r;
     r.decoders.emplace_back("hex");
@@ -750,7 +738,7 @@ static std::vector<DecodedRun> QpRuns(std::string_view t, const Triggers& tr) {
   size_t p = 0;
   while (p < n) {
 #if defined(__x86_64__)
-    const bool kAvx2 = HasAvx2();
+    const bool kAvx2 = CpuHasAvx2();
     if (kAvx2) p = SkipToQpCandidateAvx2(t, tr, p);
 #endif
     size_t q = tr.Next(kEquals, '=', p);

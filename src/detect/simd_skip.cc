@@ -2,6 +2,8 @@
 
 #include <immintrin.h>
 
+#include "base/cpu.h"
+
 namespace breachscope::detect {
 
 namespace {
@@ -90,12 +92,7 @@ const char* PrevSse2(const char* lo, const char* p) {
 
 using NextFn = const char* (*)(const char*, const char*);
 
-bool HasAvx2() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2");
-}
-
-const bool kAvx2 = HasAvx2();
+const bool kAvx2 = CpuHasAvx2();
 const NextFn kNext = kAvx2 ? &NextAvx2 : &NextSse2;
 const NextFn kPrev = kAvx2 ? &PrevAvx2 : &PrevSse2;
 
