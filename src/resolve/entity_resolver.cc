@@ -562,7 +562,7 @@ void EntityResolver::Block(std::vector<Pair>& pairs) {
     Found& f = found[task];
     collect(kind, sc);
     auto keep = [&](size_t i, size_t j) {
-      if (!households || j - i > options_.max_contact_block) return;
+      if (!households || j - i < 2 || j - i > options_.max_contact_block) return;  // one record links nothing
       ValueGroups& g = value_groups_[task];
       for (size_t e = i; e < j; ++e) g.records.push_back(sc.entries[e].record);
       g.ends.push_back(static_cast<uint32_t>(g.records.size()));

@@ -38,7 +38,8 @@ Status SplitPeople(std::string_view records_blob, uint32_t first_record, uint32_
       if (v.types & ~Bit(PiiType::kName)) {  // Person::Counted
         ++chunk.individuals;
         if (v.state.empty()) ++chunk.state_unknown;
-        else ++chunk.by_state[std::string(v.state)];
+        else if (auto it = chunk.by_state.find(v.state); it != chunk.by_state.end()) ++it->second;
+        else chunk.by_state.emplace(std::string(v.state), 1);  // a string only for a new state
       }
       continue;
     }

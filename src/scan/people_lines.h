@@ -42,7 +42,7 @@ struct PeopleChunk {
   std::vector<Part> parts;
   // summary.json's counts of the chunk's people (MergePeople adds the parts').
   uint64_t individuals = 0, state_unknown = 0;
-  std::map<std::string, uint64_t> by_state;
+  std::map<std::string, uint64_t, std::less<>> by_state;  // found by string_view: no string per person
   void Clear();
 };
 

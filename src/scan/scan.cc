@@ -1648,6 +1648,7 @@ class Scan {
         v.type = row.type;
         v.hash = row.hash;
         v.masked = row.masked;
+        if (row.chain >= ch.chains.size()) return InternalError("case database: a finding row names a decoder chain the chunk does not have");
         v.decoders_json = ch.chains[row.chain];
         v.confidence = row.confidence;
         v.code_system = row.code_system;
