@@ -35,22 +35,6 @@ class Reader {
     pos_ += n;
     return true;
   }
-  bool Var(uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 64 && pos_ < b_.size(); shift += 7) {
-      auto byte = static_cast<uint8_t>(b_[pos_++]);
-      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return true;
-    }
-    return false;
-  }
-  bool VarStr(std::string& s) {
-    uint64_t n;
-    if (!Var(n) || n > b_.size() - pos_) return false;
-    s.assign(b_.substr(pos_, n));
-    pos_ += n;
-    return true;
-  }
   bool Raw(void* p, size_t n) {
     if (pos_ + n > b_.size()) return false;
     std::memcpy(p, b_.data() + pos_, n);
