@@ -28,6 +28,7 @@
 
 #include "detect/addresses.h"
 #include "detect/names.h"
+#include "detect/validators.h"
 #include "records/column_typing.h"
 
 namespace breachscope::records {
@@ -549,6 +550,14 @@ std::optional<FixedLayout> InferLayout(std::string_view head, const detect::Name
   for (auto l : lines)
     for (char c : l)
       if (static_cast<unsigned char>(c) < 0x20) return std::nullopt;
+  // A list of card numbers, one per line, is one column of cards, not packed digit
+  // fields (it was read as an SSN field in columns 1-9 and a remainder). Lines that
+  // are a whole card pass the card check by chance one time in ten or less.
+  auto whole_card = [](std::string_view l) {
+    while (!l.empty() && l.back() == ' ') l.remove_suffix(1);
+    return l.size() >= 13 && l.size() <= 19 && detect::IsValidCard(l);
+  };
+  if (std::count_if(lines.begin(), lines.end(), whole_card) * 2 >= static_cast<long>(lines.size())) return std::nullopt;
   // One length.
   std::vector<size_t> lens(n);
   for (size_t i = 0; i < n; ++i) lens[i] = CharCount(lines[i]);

@@ -558,6 +558,28 @@ TEST(FixedInfer, RejectsProseLogsAndCode) {
   }
 }
 
+TEST(FixedInfer, ACardListIsNotPackedDigitFields) {
+  // 16-digit Visa numbers, one per line (Luhn completed): read as fixed-width they gave
+  // an "SSN" in columns 1-9 of every line; they are one column of cards.
+  std::string text;
+  uint64_t x = 88172645463325252u;
+  for (int i = 0; i < 40; ++i) {
+    std::string d = "4";
+    for (int k = 0; k < 14; ++k) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      d += static_cast<char>('0' + x % 10);
+    }
+    for (char c = '0'; c <= '9'; ++c)
+      if (detect::IsValidCard(d + c)) {
+        d += c;
+        break;
+      }
+    ASSERT_EQ(d.size(), 16u);
+    text += d + "\n";
+  }
+  EXPECT_FALSE(InferLayout(text, Lex(), kToday));
+}
+
 TEST(FixedInfer, RejectsAlignedTablesWithoutPersonalColumns) {
   // An aligned report of equal-length lines (codes, counts, amounts): fixed-width in
   // shape, but nothing in it is typed as a person's data, so it stays text.
